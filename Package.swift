@@ -1,0 +1,106 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every Sanad target shares: Swift 6 mode plus the upcoming features that keep
+/// imports and existentials explicit.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+
+let package = Package(
+    name: "Sanad",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sanad", targets: ["sanad"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "CPhoneNumber",
+            linkerSettings: [.linkedLibrary("phonenumber")]
+        ),
+        .target(
+            name: "Postgres",
+            dependencies: ["CLibPQ", logging],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SanadSchema",
+            path: "Schema",
+            resources: [.embedInCode("core")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SanadCore",
+            dependencies: ["Postgres", "SanadSchema", "CPhoneNumber", logging, argumentParser],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Segmentation",
+            dependencies: ["SanadCore", argumentParser, logging],
+            path: "Plugins/Segmentation",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "InfluenceAudit",
+            dependencies: ["SanadCore", argumentParser, logging],
+            path: "Plugins/InfluenceAudit",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "EmailExport",
+            dependencies: ["SanadCore", argumentParser, logging],
+            path: "Plugins/EmailExport",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SanadCLI",
+            dependencies: [
+                "SanadCore", "Segmentation", "InfluenceAudit", "EmailExport", argumentParser, logging,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "sanad",
+            dependencies: ["SanadCLI"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SanadTestSupport",
+            dependencies: ["SanadCore", "SanadCLI", "Postgres", logging],
+            path: "Tests/SanadTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["Postgres", "SanadTestSupport", logging],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SanadCoreTests",
+            dependencies: ["SanadCore", "SanadTestSupport", "Postgres", logging],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SanadCLITests",
+            dependencies: ["SanadCLI", "SanadCore", "SanadTestSupport", "Postgres", logging],
+            swiftSettings: strictSettings
+        ),
+    ],
+    cxxLanguageStandard: .cxx17
+)

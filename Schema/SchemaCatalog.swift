@@ -1,0 +1,29 @@
+/// One SQL migration file under `Schema/<owner>/`, compiled into the binary.
+public struct SchemaFile: Sendable {
+    /// `core` or a plugin id: the folder the file lives in.
+    public let owner: String
+    /// The file name, such as `0001_foundation.sql`; files apply in name order.
+    public let name: String
+    public let sql: String
+
+    init(_ owner: String, _ name: String, _ bytes: [UInt8]) {
+        self.owner = owner
+        self.name = name
+        self.sql = String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Every migration file in `Schema/`, embedded with SwiftPM's `.embedInCode`.
+///
+/// SwiftPM names each embedded file after its base name only, so every file name is unique
+/// across folders and is listed here once; a test checks this list against the folders.
+public enum SchemaCatalog {
+    public static let files: [SchemaFile] = [
+        SchemaFile("core", "0001_foundation.sql", PackageResources._001_foundation_sql),
+    ]
+
+    /// The files of one owner, in the order they apply.
+    public static func files(owner: String) -> [SchemaFile] {
+        files.filter { $0.owner == owner }.sorted { $0.name < $1.name }
+    }
+}

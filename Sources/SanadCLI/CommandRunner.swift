@@ -1,0 +1,115 @@
+internal import ArgumentParser
+internal import Foundation
+internal import Glibc
+internal import Logging
+internal import Postgres
+internal import SanadCore
+
+/// Parses the arguments, runs the command, and turns every outcome into the exit codes
+/// Sanad promises: 0 success, 1 failure, 2 usage error.
+public enum CommandRunner {
+    public static func run(arguments: [String]) async -> Int32 {
+        PluginRegistry.install(installedPlugins)
+        do {
+            var command = try SanadCommand.parseAsRoot(hoistingAssociation(arguments))
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return 0
+        } catch let error as SanadError {
+            report(error.message, hint: error.hint)
+            return error.exitCode
+        } catch let error as PostgresError {
+            report(DatabaseErrorText.sentence(for: error), hint: DatabaseErrorText.hint(for: error))
+            return 1
+        } catch {
+            let exitCode = SanadCommand.exitCode(for: error)
+            let text = SanadCommand.fullMessage(for: error)
+            if exitCode == .success {
+                if !text.isEmpty { print(text) }
+                return 0
+            }
+            if exitCode == .validationFailure {
+                FileHandle.standardError.write(Data((text + "\n").utf8))
+                return 2
+            }
+            if !text.isEmpty { report(text, hint: nil) }
+            return exitCode.rawValue == 0 ? 1 : exitCode.rawValue
+        }
+    }
+
+    /// `sanad -a SLUG contact list` reads naturally, but the option belongs to the
+    /// subcommand; a leading `-a`/`--association` is passed on through `SANAD_ASSOCIATION`.
+    static func hoistingAssociation(_ arguments: [String]) -> [String] {
+        var remaining = arguments[...]
+        while let first = remaining.first {
+            if first == "-a" || first == "--association", remaining.count >= 2 {
+                setenv("SANAD_ASSOCIATION", remaining[remaining.startIndex + 1], 1)
+                remaining = remaining.dropFirst(2)
+            } else if first.hasPrefix("--association=") {
+                setenv("SANAD_ASSOCIATION", String(first.dropFirst("--association=".count)), 1)
+                remaining = remaining.dropFirst()
+            } else {
+                break
+            }
+        }
+        return Array(remaining)
+    }
+
+    static func report(_ message: String, hint: String?) {
+        var text = "error: " + message + "\n"
+        if let hint { text += "hint: " + hint + "\n" }
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Log handler for the executable: stderr, level from `SANAD_LOG_LEVEL` (default warning).
+    public static func bootstrapLogging() {
+        let level = ProcessInfo.processInfo.environment["SANAD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+/// Sentences for database errors that reached the top without a command translating them.
+/// The server's own message is not shown: it can quote the values involved.
+enum DatabaseErrorText {
+    static func sentence(for error: PostgresError) -> String {
+        switch error.kind {
+        case .connectionFailed, .connectionLost:
+            return "the connection to PostgreSQL failed: \(error.message)"
+        case .server:
+            switch error.sqlState?.class {
+            case .integrityConstraintViolation?:
+                return "the database refused the change because it breaks a rule" + constraintPhrase(error)
+            case .dataException?:
+                return "the database refused a value" + constraintPhrase(error)
+            case .transactionRollback?:
+                return "the change collided with another one running at the same time"
+            case .insufficientResources?:
+                return "the database ran out of resources (disk or memory)"
+            default:
+                return "the database refused the command (SQLSTATE \(error.sqlState?.rawValue ?? "unknown"))"
+            }
+        default:
+            return error.description
+        }
+    }
+
+    static func hint(for error: PostgresError) -> String? {
+        switch error.sqlState?.class {
+        case .transactionRollback?: "run the command again"
+        case .integrityConstraintViolation?: "check the values given; nothing was changed"
+        default: error.kind == .connectionLost || error.kind == .connectionFailed
+            ? "check that PostgreSQL runs (sanad db status)" : "nothing was changed"
+        }
+    }
+
+    private static func constraintPhrase(_ error: PostgresError) -> String {
+        error.constraint.map { " (\($0))" } ?? ""
+    }
+}

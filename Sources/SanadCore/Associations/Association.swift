@@ -1,0 +1,103 @@
+public import Foundation
+internal import Postgres
+
+/// A civil-society association: the unit of isolation. Everything else belongs to one.
+public struct Association: Sendable, Hashable, Codable {
+    public var id: Int64
+    /// Short name used on the command line (`-a SLUG`).
+    public var slug: String
+    public var name: String
+    /// ISO 3166 country code, such as `LB`.
+    public var country: String
+    /// The region libphonenumber assumes for phones written without a country code.
+    public var phoneRegion: String
+    /// ISO 4217 code of the currency the association accounts in.
+    public var baseCurrency: String
+    /// IANA time zone name; schedules and "this year" follow it.
+    public var timeZone: String
+    /// ISO 639 language code of the association's own texts (`ar`, `en`).
+    public var language: String
+    public var createdAt: Date
+
+    static let columns: SQL = "id, slug, name, country, phone_region, base_currency, time_zone, language, created_at"
+
+    init(row: Row) throws {
+        (id, slug, name, country, phoneRegion, baseCurrency, timeZone, language, createdAt) =
+            try row.decode(Int64.self, String.self, String.self, String.self, String.self, String.self,
+                           String.self, String.self, Date.self)
+    }
+
+    public init(id: Int64, slug: String, name: String, country: String, phoneRegion: String,
+                baseCurrency: String, timeZone: String, language: String, createdAt: Date) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.country = country
+        self.phoneRegion = phoneRegion
+        self.baseCurrency = baseCurrency
+        self.timeZone = timeZone
+        self.language = language
+        self.createdAt = createdAt
+    }
+
+    /// Whether the association writes right to left (Arabic, Persian, Hebrew, Urdu).
+    public var isRightToLeft: Bool {
+        ["ar", "fa", "he", "ur", "ps", "ckb", "dv", "yi"].contains(language)
+    }
+}
+
+/// What it takes to create an association.
+public struct NewAssociation: Sendable {
+    public var slug: String
+    public var name: String
+    public var country: String
+    public var phoneRegion: String?
+    public var baseCurrency: String
+    public var timeZone: String
+    public var language: String
+
+    public init(slug: String, name: String, country: String, phoneRegion: String? = nil,
+                baseCurrency: String, timeZone: String, language: String) {
+        self.slug = slug
+        self.name = name
+        self.country = country
+        self.phoneRegion = phoneRegion
+        self.baseCurrency = baseCurrency
+        self.timeZone = timeZone
+        self.language = language
+    }
+
+    /// Normalizes case and checks every field against its standard.
+    ///
+    /// - Throws: ``SanadError`` naming the field and the accepted form.
+    public func validated() throws -> NewAssociation {
+        var copy = self
+        copy.slug = slug.trimmingCharacters(in: .whitespaces).lowercased()
+        copy.name = try TextRules.cleanedName(name, field: "name")
+        copy.country = country.uppercased()
+        copy.phoneRegion = (phoneRegion ?? country).uppercased()
+        copy.baseCurrency = baseCurrency.uppercased()
+        copy.language = language.lowercased()
+        guard copy.slug.range(of: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", options: .regularExpression) != nil else {
+            throw SanadError.invalid("slug \"\(slug)\" is not valid",
+                                     hint: "use 1-63 lowercase letters, digits and hyphens, such as tripoli-relief")
+        }
+        guard Locale.Region.isoRegions.contains(where: { $0.identifier == copy.country }) else {
+            throw SanadError.invalid("country \"\(country)\" is not an ISO 3166 code", hint: "use two letters, such as LB, JO, GB")
+        }
+        guard Locale.Region.isoRegions.contains(where: { $0.identifier == copy.phoneRegion }) else {
+            throw SanadError.invalid("phone region \"\(phoneRegion ?? "")\" is not an ISO 3166 code", hint: "use two letters, such as LB")
+        }
+        guard Locale.Currency.isoCurrencies.contains(where: { $0.identifier == copy.baseCurrency }) else {
+            throw SanadError.invalid("currency \"\(baseCurrency)\" is not an ISO 4217 code", hint: "use three letters, such as LBP, USD, EUR")
+        }
+        guard TimeZone(identifier: timeZone) != nil, timeZone.contains("/") || timeZone == "UTC" else {
+            throw SanadError.invalid("time zone \"\(timeZone)\" is not known", hint: "use an IANA name such as Asia/Beirut or Europe/London")
+        }
+        guard copy.language.range(of: "^[a-z]{2,3}$", options: .regularExpression) != nil,
+              Locale.LanguageCode.isoLanguageCodes.contains(where: { $0.identifier == copy.language }) else {
+            throw SanadError.invalid("language \"\(language)\" is not an ISO 639 code", hint: "use two letters, such as ar or en")
+        }
+        return copy
+    }
+}

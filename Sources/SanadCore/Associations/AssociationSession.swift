@@ -1,0 +1,122 @@
+internal import Foundation
+public import Logging
+public import Postgres
+
+/// The association-scoped API: the only way commands and plugins reach an association's
+/// data.
+///
+/// Every transaction switches to the non-owner role `sanad_app` and names the association
+/// and the actor in transaction-local settings, so row-level security shows and accepts only
+/// this association's rows whatever the SQL says.
+///
+/// ```swift
+/// let count = try session.transaction { tx in
+///     try tx.query("SELECT count(*) FROM contacts")[0].decode(Int.self, at: 0)
+/// }
+/// ```
+public final class AssociationSession: @unchecked Sendable {
+    public let association: Association
+    /// Who is acting, recorded in the audit log.
+    public let actor: String
+    public let logger: Logger
+    let connection: Connection
+
+    public init(association: Association, connection: Connection, actor: String, logger: Logger) {
+        self.association = association
+        self.connection = connection
+        self.actor = actor
+        self.logger = logger
+    }
+
+    /// Runs `body` in one transaction scoped to the association; rolled back if it throws.
+    @discardableResult
+    public func transaction<T>(_ isolation: IsolationLevel = .readCommitted, readOnly: Bool = false,
+                               _ body: (AssociationTransaction) throws -> T) throws -> T {
+        try connection.withTransaction(isolation, readOnly: readOnly) { connection in
+            try Self.enterScope(connection, association: association.id, actor: actor)
+            return try body(AssociationTransaction(connection: connection, association: association, actor: actor, logger: logger))
+        }
+    }
+
+    /// Like ``transaction(_:readOnly:_:)``, run again on serialization failures and deadlocks.
+    @discardableResult
+    public func retryingTransaction<T>(_ isolation: IsolationLevel = .readCommitted,
+                                       _ body: (AssociationTransaction) throws -> T) throws -> T {
+        try connection.withRetryingTransaction(isolation) { connection in
+            try Self.enterScope(connection, association: association.id, actor: actor)
+            return try body(AssociationTransaction(connection: connection, association: association, actor: actor, logger: logger))
+        }
+    }
+
+    /// Switches the open transaction to the application role and this association.
+    static func enterScope(_ connection: Connection, association: Int64, actor: String) throws {
+        try connection.query("""
+            SELECT set_config('role', 'sanad_app', true),
+                   set_config('sanad.association', \(String(association)), true),
+                   set_config('sanad.actor', \(actor), true)
+            """)
+    }
+}
+
+/// One open transaction inside an association. Everything it runs sees only that
+/// association's rows.
+public struct AssociationTransaction {
+    let connection: Connection
+    public let association: Association
+    public let actor: String
+    public let logger: Logger
+
+    @discardableResult
+    public func query(_ statement: SQL) throws -> QueryResult {
+        try connection.query(statement)
+    }
+
+    @discardableResult
+    public func execute(_ statement: SQL) throws -> Int {
+        try connection.execute(statement)
+    }
+
+    @discardableResult
+    public func stream(_ statement: SQL, _ body: (Row) throws -> Void) throws -> Int {
+        try connection.stream(statement, body)
+    }
+
+    @discardableResult
+    public func copyIn(_ statement: SQL, _ body: (CopyInWriter) throws -> Void) throws -> Int {
+        try connection.copyIn(statement, body)
+    }
+
+    @discardableResult
+    public func copyOut(_ statement: SQL, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        try connection.copyOut(statement, body)
+    }
+
+    /// Runs `body` in a savepoint: if it throws, only its work is undone.
+    public func savepoint<T>(_ body: (AssociationTransaction) throws -> T) throws -> T {
+        try connection.withTransaction { _ in try body(self) }
+    }
+
+    /// Holds an advisory lock until the transaction ends; `false` if another session has it.
+    public func tryLock(_ name: String) throws -> Bool {
+        try connection.tryAdvisoryTransactionLock(AdvisoryLockKey("\(association.id):\(name)"))
+    }
+
+    /// Waits for an advisory lock held until the transaction ends.
+    public func lock(_ name: String) throws {
+        try connection.advisoryTransactionLock(AdvisoryLockKey("\(association.id):\(name)"))
+    }
+
+    /// Records an action in the audit log. `details` must not hold personal data.
+    public func audit(_ action: String, entity: String, id: Int64? = nil, details: [String: String] = [:]) throws {
+        try connection.execute("""
+            INSERT INTO audit_log (action, entity, entity_id, details)
+            VALUES (\(action), \(entity), \(id), \(JSONB(details)))
+            """)
+    }
+
+    /// Marks this transaction as a bulk load: row-level audit triggers stay quiet, and the
+    /// caller records one summary entry instead.
+    public func beginBulkChange() throws {
+        try connection.query("SELECT set_config('sanad.bulk', 'on', true)")
+    }
+}

@@ -1,0 +1,100 @@
+public import Foundation
+public import Logging
+public import Postgres
+internal import Glibc
+
+/// What a command needs to do its work: a migrated database connection, the actor, and
+/// the association the person chose. Core and plugin commands open it the same way.
+///
+/// ```swift
+/// let context = try CommandContext.open(global)
+/// let session = try context.session()
+/// ```
+public final class CommandContext {
+    public let logger: Logger
+    public let location: DatabaseLocation
+    public let connection: Connection
+    /// Who runs the command, recorded in the audit log.
+    public let actor: String
+    public let global: GlobalOptions
+
+    init(logger: Logger, location: DatabaseLocation, connection: Connection, actor: String, global: GlobalOptions) {
+        self.logger = logger
+        self.location = location
+        self.connection = connection
+        self.actor = actor
+        self.global = global
+    }
+
+    /// Connects and makes sure the schema matches this binary: Sanad's own local cluster is
+    /// migrated on the spot; another database must be migrated explicitly.
+    public static func open(_ global: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CommandContext {
+        let logger = Logger(label: "sanad")
+        let location = DatabaseLocation.resolve(environment: environment)
+        let connection = try location.connect(logger: logger)
+        let context = CommandContext(logger: logger, location: location, connection: connection,
+                                     actor: Actor.current(environment: environment), global: global)
+        try context.ensureSchema()
+        return context
+    }
+
+    /// All migrations: the core's, then each compiled-in plugin's.
+    public static var migrator: Migrator {
+        Migrator(migrations: Migration.bundled(owner: "core") + PluginRegistry.installed.flatMap(\.migrations))
+    }
+
+    func ensureSchema() throws {
+        let migrator = Self.migrator
+        if try migrator.isCurrentQuickCheck(connection) { return }
+        let status = try migrator.status(connection)
+        try Migrator.refuseIncompatible(status)
+        guard !status.pending.isEmpty else { return }
+        if location.isLocalCluster {
+            try migrator.migrate(connection, logger: logger)
+        } else {
+            throw SanadError.failure(
+                "the database needs \(status.pending.count) migration(s) before Sanad can use it",
+                hint: "run: sanad db migrate")
+        }
+    }
+
+    public var directory: AssociationDirectory { AssociationDirectory(connection: connection) }
+
+    /// The association chosen with `--association`, `SANAD_ASSOCIATION`, or the only one.
+    public func association() throws -> Association {
+        try directory.resolve(slug: global.associationSlug)
+    }
+
+    /// The association-scoped API for the chosen association.
+    public func session() throws -> AssociationSession {
+        AssociationSession(association: try association(), connection: connection, actor: actor, logger: logger)
+    }
+
+    /// An output writer that shows times in the association's time zone.
+    public func writer(_ options: FormatOptions, association: Association? = nil) -> OutputWriter {
+        OutputWriter(format: options.format, timeZone: association.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt)
+    }
+}
+
+/// Who is acting: `SANAD_ACTOR`, else the login name.
+public enum Actor {
+    public static func current(environment: [String: String]) -> String {
+        if let actor = environment["SANAD_ACTOR"], !actor.isEmpty { return actor }
+        if let entry = getpwuid(geteuid()) { return String(cString: entry.pointee.pw_name) }
+        return environment["USER"] ?? "unknown"
+    }
+}
+
+extension Migrator {
+    /// Cheap check used on every command: the applied identifiers are exactly this binary's.
+    /// Checksums are compared only by `db status` and `db migrate`.
+    func isCurrentQuickCheck(_ connection: Connection) throws -> Bool {
+        do {
+            let applied = try connection.query("SELECT identifier FROM schema_migrations")
+                .map { try $0.decode(String.self, at: 0) }
+            return applied.count == migrations.count && Set(applied) == Set(migrations.map(\.identifier))
+        } catch let error as PostgresError where error.sqlState == .undefinedTable {
+            return false
+        }
+    }
+}

@@ -1,0 +1,27 @@
+public import ArgumentParser
+internal import Foundation
+
+/// Options every command takes: which association to work in.
+public struct GlobalOptions: ParsableArguments, Sendable {
+    @Option(name: [.customShort("a"), .long],
+            help: ArgumentHelp("The association to work in, by slug (default: $SANAD_ASSOCIATION, or the only one).",
+                               valueName: "slug"))
+    public var association: String?
+
+    public init() {}
+
+    /// The slug from the option, else from `SANAD_ASSOCIATION`.
+    public var associationSlug: String? {
+        if let association, !association.isEmpty { return association }
+        let fromEnvironment = ProcessInfo.processInfo.environment["SANAD_ASSOCIATION"]
+        return fromEnvironment?.isEmpty == false ? fromEnvironment : nil
+    }
+}
+
+/// The `--format` option of every command that prints records.
+public struct FormatOptions: ParsableArguments, Sendable {
+    @Option(help: "Output format: table (for people), json or csv (for programs).")
+    public var format: OutputFormat = .table
+
+    public init() {}
+}

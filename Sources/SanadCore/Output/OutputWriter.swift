@@ -1,0 +1,126 @@
+public import ArgumentParser
+public import Foundation
+internal import Glibc
+internal import Postgres
+
+/// How records are printed.
+public enum OutputFormat: String, CaseIterable, Sendable, ExpressibleByArgument {
+    /// Aligned columns for people (Arabic and Latin aligned in a terminal).
+    case table
+    /// A JSON array of objects (one object for a single record), for programs.
+    case json
+    /// RFC 4180 CSV with a header row, for spreadsheets and programs.
+    case csv
+}
+
+/// Writes records to standard output in the chosen format.
+public struct OutputWriter {
+    public var format: OutputFormat
+    /// Time zone used to show timestamps in tables; JSON and CSV always use UTC ISO 8601.
+    public var timeZone: TimeZone
+    /// Whether standard output is a terminal (then RTL cells are isolated for bidi terminals).
+    public var isTerminal: Bool
+
+    public init(format: OutputFormat, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+                isTerminal: Bool = isatty(STDOUT_FILENO) == 1) {
+        self.format = format
+        self.timeZone = timeZone
+        self.isTerminal = isTerminal
+    }
+
+    /// Prints a list of records.
+    public func print(_ records: [OutputRecord], columns explicitColumns: [String]? = nil) {
+        let columns = explicitColumns ?? Self.columns(of: records)
+        switch format {
+        case .json:
+            write(JSONText.array(records.map(JSONText.object)) + "\n")
+        case .csv:
+            var text = CSVText.row(columns)
+            for record in records {
+                text += CSVText.row(columns.map { record[$0].map(plain) ?? "" })
+            }
+            write(text)
+        case .table:
+            guard !records.isEmpty else {
+                write("(none)\n")
+                return
+            }
+            let rows = records.map { record in columns.map { record[$0].map(tableCell) ?? "" } }
+            write(TextTable.render(header: columns, rows: rows, isolateRightToLeft: isTerminal))
+        }
+    }
+
+    /// Prints one record: vertically (field, value) in a table, as one object in JSON.
+    public func print(_ record: OutputRecord) {
+        switch format {
+        case .json:
+            write(JSONText.object(record) + "\n")
+        case .csv:
+            print([record])
+        case .table:
+            let rows = record.fields.map { [$0.name, tableCell($0.value)] }
+            write(TextTable.render(header: nil, rows: rows, isolateRightToLeft: isTerminal))
+        }
+    }
+
+    /// Prints a sentence for people; in JSON and CSV modes it goes to standard error so
+    /// machine-readable output stays clean.
+    public func message(_ text: String) {
+        if format == .table {
+            write(text + "\n")
+        } else {
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        }
+    }
+
+    static func columns(of records: [OutputRecord]) -> [String] {
+        var columns: [String] = []
+        var seen = Set<String>()
+        for record in records {
+            for field in record.fields where seen.insert(field.name).inserted {
+                columns.append(field.name)
+            }
+        }
+        return columns
+    }
+
+    /// Plain text of a value for CSV: timestamps in UTC ISO 8601, lists joined with "; ".
+    func plain(_ value: OutputValue) -> String {
+        switch value {
+        case .null: ""
+        case .text(let text): text
+        case .integer(let number): String(number)
+        case .decimal(let number): number.description
+        case .bool(let flag): flag ? "true" : "false"
+        case .timestamp(let date): JSONText.isoTimestamp(date)
+        case .date(let day): day.description
+        case .list(let values): values.map(plain).joined(separator: "; ")
+        case .record(let record): record.fields.map { "\($0.name)=\(plain($0.value))" }.joined(separator: ", ")
+        }
+    }
+
+    /// Text of a value for a table: timestamps in the association's time zone, to the minute.
+    func tableCell(_ value: OutputValue) -> String {
+        switch value {
+        case .timestamp(let date): TimestampText.local(date, in: timeZone)
+        case .bool(let flag): flag ? "yes" : "no"
+        case .list(let values): values.map(tableCell).joined(separator: ", ")
+        default: plain(value)
+        }
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+/// Local-time rendering of instants for people.
+public enum TimestampText {
+    public static func local(_ date: Date, in timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
+        return "\(parts.year ?? 0)-\(two(parts.month))-\(two(parts.day)) \(two(parts.hour)):\(two(parts.minute))"
+    }
+}

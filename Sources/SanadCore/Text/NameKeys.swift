@@ -1,0 +1,138 @@
+internal import Foundation
+
+/// The derived keys that search and duplicate detection use instead of names as typed.
+///
+/// - ``normalized(_:)``: Arabic-aware and accent-blind: `محمّد` and `محمد`, `أحمد` and
+///   `احمد`, `فاطمة` and `فاطمه`, `José` and `jose` give the same key.
+/// - ``skeleton(_:)``: a cross-script consonant key: `محمد`, `Mohammed` and `Muhammad` all
+///   give `MHMD`.
+///
+/// The rules carry a ``version``; stored keys record the version that made them, so a rule
+/// change is rolled out by recomputing the keys of older rows.
+public enum NameKeys {
+    /// Bumped whenever ``normalized(_:)`` or ``skeleton(_:)`` changes its output.
+    public static let version: Int16 = 1
+
+    /// NFKC; drops tashkeel, Quranic marks, tatweel and invisible format characters; unifies
+    /// alef, yaa, taa marbuta, hamza seats and keheh; turns Arabic-Indic and Persian digits
+    /// into ASCII; lowercases Latin and removes its accents; keeps letters and digits, with
+    /// one space between words.
+    public static func normalized(_ text: String) -> String {
+        // NFKC folds presentation forms (ﻣﺤﻤﺪ) and ligatures; NFD then splits every mark off
+        // its base letter, so one pass drops tashkeel, hamza above/below, madda and accents.
+        let decomposed = text.precomposedStringWithCompatibilityMapping.decomposedStringWithCanonicalMapping
+        var result = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in decomposed.unicodeScalars {
+            let category = scalar.properties.generalCategory
+            if category == .nonspacingMark || category == .enclosingMark || category == .spacingMark || category == .format {
+                continue
+            }
+            if scalar.value == 0x0640 || scalar.value == 0x0621 || scalar == "'" || scalar == "\u{2019}" || scalar == "`" {
+                continue  // tatweel, a bare hamza, apostrophes (Sa'id, Ma'mun)
+            }
+            let mapped = Self.unified(scalar)
+            guard mapped.properties.isAlphabetic || mapped.properties.numericType == .decimal else {
+                pendingSpace = !result.isEmpty
+                continue
+            }
+            if pendingSpace {
+                result.append(" ")
+                pendingSpace = false
+            }
+            for lower in mapped.properties.lowercaseMapping.unicodeScalars {
+                result.append(lower)
+            }
+        }
+        return String(result)
+    }
+
+    private static func unified(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar.value {
+        case 0x0622, 0x0623, 0x0625, 0x0671, 0x0672, 0x0673: return "\u{0627}"  // alef forms → ا
+        case 0x0649, 0x06CC, 0x0626, 0x06D0: return "\u{064A}"                   // ى ی ئ → ي
+        case 0x0629, 0x06C0, 0x06C1, 0x06D5: return "\u{0647}"                   // ة ۀ ہ ە → ه
+        case 0x0624: return "\u{0648}"                                           // ؤ → و
+        case 0x06A9, 0x06AA: return "\u{0643}"                                   // ک → ك
+        case 0x0660...0x0669: return Unicode.Scalar(scalar.value - 0x0660 + 0x30)!  // Arabic-Indic digits
+        case 0x06F0...0x06F9: return Unicode.Scalar(scalar.value - 0x06F0 + 0x30)!  // Persian digits
+        default: return scalar
+        }
+    }
+
+    /// Consonant classes shared by Arabic letters and their usual Latin transliterations:
+    /// vowels, alef, waw, yaa and ain vanish; doubled letters count once; a final h (taa
+    /// marbuta, Fatimah) is dropped; the article (al-, el-) and the prefixes abd/abdul and
+    /// abu join the next word, so "Abd al-Rahman", "عبد الرحمن" and "Abdulrahman" meet.
+    public static func skeleton(_ text: String) -> String {
+        var words: [String] = []
+        var carried = ""
+        for word in normalized(text).split(separator: " ") {
+            let key = consonants(of: word)
+            if key.isEmpty { continue }
+            let joined = carried + key
+            if key == "L" || key == "B" || key == "BD" || key == "BDL" {
+                carried = joined
+                continue
+            }
+            carried = ""
+            words.append(collapsed(joined))
+        }
+        if !carried.isEmpty { words.append(collapsed(carried)) }
+        return words.joined(separator: " ")
+    }
+
+    private static func consonants(of word: Substring) -> String {
+        var codes: [Character] = []
+        let scalars = Array(word.unicodeScalars)
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            let next = index + 1 < scalars.count ? scalars[index + 1] : nil
+            if scalar.isASCII, next == "h", let digraph = Self.latinDigraphs[scalar] {
+                codes.append(contentsOf: digraph)
+                index += 2
+                continue
+            }
+            if let code = Self.letterClasses[scalar] {
+                codes.append(contentsOf: code)
+            } else if scalar.properties.numericType == .decimal {
+                codes.append(Character(scalar))
+            }
+            index += 1
+        }
+        if codes.count > 1, codes.last == "H" { codes.removeLast() }
+        return String(codes)
+    }
+
+    private static func collapsed(_ key: String) -> String {
+        var result = ""
+        for character in key where character != result.last {
+            result.append(character)
+        }
+        return result
+    }
+
+    private static let latinDigraphs: [Unicode.Scalar: String] = [
+        "k": "K", "s": "S", "c": "S", "t": "T", "d": "D", "g": "G", "p": "F", "z": "Z",
+    ]
+
+    private static let letterClasses: [Unicode.Scalar: String] = {
+        var classes: [Unicode.Scalar: String] = [:]
+        let latin: [Character: String] = [
+            "b": "B", "p": "B", "t": "T", "j": "J", "g": "J", "h": "H", "k": "K", "q": "K", "c": "K",
+            "d": "D", "r": "R", "z": "Z", "s": "S", "f": "F", "v": "F", "l": "L", "m": "M", "n": "N",
+            "x": "KS",
+        ]
+        for (letter, code) in latin { classes[letter.unicodeScalars.first!] = code }
+        let arabic: [UInt32: String] = [
+            0x0628: "B", 0x067E: "B", 0x062A: "T", 0x062B: "T", 0x062C: "J", 0x0686: "J", 0x062D: "H",
+            0x062E: "K", 0x062F: "D", 0x0630: "D", 0x0631: "R", 0x0632: "Z", 0x0698: "Z", 0x0633: "S",
+            0x0634: "S", 0x0635: "S", 0x0636: "D", 0x0637: "T", 0x0638: "Z", 0x063A: "G", 0x0641: "F",
+            0x06A4: "F", 0x0642: "K", 0x0643: "K", 0x06AF: "J", 0x0644: "L", 0x0645: "M", 0x0646: "N",
+            0x0647: "H",
+        ]
+        for (value, code) in arabic { classes[Unicode.Scalar(value)!] = code }
+        return classes
+    }()
+}

@@ -1,0 +1,44 @@
+internal import CPhoneNumber
+
+/// Phone numbers as people write them, normalized to E.164 by Google's libphonenumber.
+public enum PhoneNumbers {
+    public enum Outcome: Sendable, Equatable {
+        /// The number in E.164, such as `+9613123456`.
+        case e164(String)
+        /// Not understood as a phone number; kept as typed and reported.
+        case unparseable
+        /// Parsed, but not a number that exists in that country's plan.
+        case invalid
+    }
+
+    /// Parses `raw` with `region` (ISO 3166) assumed for numbers without a country code.
+    public static func normalize(_ raw: String, region: String) -> Outcome {
+        guard !raw.utf8.contains(0), raw.utf8.count < 200 else { return .unparseable }
+        var buffer = [CChar](repeating: 0, count: 64)
+        let status = sanad_phone_to_e164(raw, region, &buffer, buffer.count)
+        switch Int(status) {
+        case Int(SANAD_PHONE_OK):
+            let length = buffer.firstIndex(of: 0) ?? buffer.count
+            return .e164(String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        case Int(SANAD_PHONE_INVALID):
+            return .invalid
+        default:
+            return .unparseable
+        }
+    }
+
+    /// The digits of `raw` in ASCII (Arabic-Indic and Persian digits converted), for matching
+    /// a number by its last digits when it could not be normalized.
+    public static func digits(_ raw: String) -> String {
+        var result = ""
+        for scalar in raw.unicodeScalars {
+            switch scalar.value {
+            case 0x30...0x39: result.unicodeScalars.append(scalar)
+            case 0x0660...0x0669: result.unicodeScalars.append(Unicode.Scalar(scalar.value - 0x0660 + 0x30)!)
+            case 0x06F0...0x06F9: result.unicodeScalars.append(Unicode.Scalar(scalar.value - 0x06F0 + 0x30)!)
+            default: break
+            }
+        }
+        return result
+    }
+}

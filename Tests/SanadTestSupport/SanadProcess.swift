@@ -1,0 +1,85 @@
+internal import Foundation
+public import Postgres
+public import SanadCore
+
+/// Runs the real `sanad` executable, as a person or a script would.
+public struct SanadProcess: Sendable {
+    /// The built executable next to the test bundle (`swift build` puts both in one folder).
+    public static var executable: String {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = bundle.deletingLastPathComponent()
+        // On Linux the tests run from `<build>/debug/SanadPackageTests.xctest`.
+        while !FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("sanad").path),
+              folder.path != "/" {
+            folder = folder.deletingLastPathComponent()
+        }
+        return folder.appendingPathComponent("sanad").path
+    }
+
+    public var environment: [String: String]
+
+    /// A process environment pointing at `database`, with nothing inherited that could
+    /// redirect it (PG* variables, SANAD_*).
+    public init(database: ConnectionConfiguration, extra: [String: String] = [:]) {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") && !$0.key.hasPrefix("SANAD_") }
+        environment["SANAD_DATABASE_URL"] = TestDatabase.conninfo(database)
+        environment["SANAD_ACTOR"] = "test"
+        environment["SANAD_LOG_LEVEL"] = "error"
+        environment.merge(extra) { $1 }
+        self.environment = environment
+    }
+
+    public init(environment: [String: String]) {
+        self.environment = environment
+    }
+
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// Runs `sanad arguments...` to completion.
+    @discardableResult
+    public func run(_ arguments: [String], input: String? = nil) throws -> Result {
+        var inputPath: String?
+        if let input {
+            let path = NSTemporaryDirectory() + "sanad-input-\(UUID().uuidString)"
+            try Data(input.utf8).write(to: URL(fileURLWithPath: path))
+            inputPath = path
+        }
+        defer { if let inputPath { try? FileManager.default.removeItem(atPath: inputPath) } }
+        let outcome = try start(arguments, inputPath: inputPath).wait()
+        return Result(status: outcome.status, stdout: outcome.output, stderr: outcome.errorOutput)
+    }
+
+    /// Starts `sanad arguments...` without waiting (for kill tests and daemons).
+    public func start(_ arguments: [String], inputPath: String? = nil) throws -> ProcessRunner.Running {
+        try ProcessRunner.start(Self.executable, arguments, environment: environment, inputPath: inputPath, separateErrors: true)
+    }
+
+    /// Runs and requires success; returns standard output.
+    @discardableResult
+    public func succeed(_ arguments: [String], input: String? = nil) throws -> String {
+        let result = try run(arguments, input: input)
+        guard result.status == 0 else {
+            throw SanadProcessFailure(arguments: arguments, result: result)
+        }
+        return result.stdout
+    }
+
+    /// Runs with `--format json` and parses the output.
+    public func json(_ arguments: [String]) throws -> Any {
+        let output = try succeed(arguments + ["--format", "json"])
+        return try JSONSerialization.jsonObject(with: Data(output.utf8), options: [.fragmentsAllowed])
+    }
+}
+
+public struct SanadProcessFailure: Error, CustomStringConvertible {
+    public var arguments: [String]
+    public var result: SanadProcess.Result
+
+    public var description: String {
+        "sanad \(arguments.joined(separator: " ")) exited \(result.status)\nstdout: \(result.stdout)\nstderr: \(result.stderr)"
+    }
+}
