@@ -20,6 +20,8 @@ public struct SchemaFile: Sendable {
 public enum SchemaCatalog {
     public static let files: [SchemaFile] = [
         SchemaFile("core", "0001_foundation.sql", PackageResources._001_foundation_sql),
+        SchemaFile("core", "0002_contacts.sql", PackageResources._002_contacts_sql),
+        SchemaFile("core", "0003_activity.sql", PackageResources._003_activity_sql),
     ]
 
     /// The files of one owner, in the order they apply.

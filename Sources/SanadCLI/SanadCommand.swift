@@ -22,6 +22,13 @@ public struct SanadCommand: AsyncParsableCommand {
     static let coreCommands: [any ParsableCommand.Type] = [
         DatabaseCommand.self,
         AssociationCommand.self,
+        ContactCommand.self,
+        InteractionCommand.self,
+        ConsentCommand.self,
+        CampaignCommand.self,
+        EventCommand.self,
+        CalendarCommand.self,
+        GroupCommand.self,
     ]
 
     public init() {}

@@ -20,27 +20,30 @@ public struct SanadError: Error, Sendable, CustomStringConvertible {
     public var kind: Kind
     public var message: String
     public var hint: String?
+    /// The input field at fault, when one is (for import reject files).
+    public var field: String?
 
-    public init(_ kind: Kind, _ message: String, hint: String? = nil) {
+    public init(_ kind: Kind, _ message: String, hint: String? = nil, field: String? = nil) {
         self.kind = kind
         self.message = message
         self.hint = hint
+        self.field = field
     }
 
     public static func usage(_ message: String, hint: String? = nil) -> SanadError {
         SanadError(.usage, message, hint: hint)
     }
 
-    public static func invalid(_ message: String, hint: String? = nil) -> SanadError {
-        SanadError(.invalidInput, message, hint: hint)
+    public static func invalid(_ message: String, hint: String? = nil, field: String? = nil) -> SanadError {
+        SanadError(.invalidInput, message, hint: hint, field: field)
     }
 
-    public static func notFound(_ message: String, hint: String? = nil) -> SanadError {
-        SanadError(.notFound, message, hint: hint)
+    public static func notFound(_ message: String, hint: String? = nil, field: String? = nil) -> SanadError {
+        SanadError(.notFound, message, hint: hint, field: field)
     }
 
-    public static func conflict(_ message: String, hint: String? = nil) -> SanadError {
-        SanadError(.conflict, message, hint: hint)
+    public static func conflict(_ message: String, hint: String? = nil, field: String? = nil) -> SanadError {
+        SanadError(.conflict, message, hint: hint, field: field)
     }
 
     public static func failure(_ message: String, hint: String?) -> SanadError {

@@ -58,9 +58,36 @@ public struct OutputWriter {
         case .csv:
             print([record])
         case .table:
-            let rows = record.fields.map { [$0.name, tableCell($0.value)] }
-            write(TextTable.render(header: nil, rows: rows, isolateRightToLeft: isTerminal))
+            // People read one field per line; empty fields are left out, and each item of a
+            // nested list gets its own line.
+            var rows: [[String]] = []
+            for field in record.fields {
+                switch field.value {
+                case .null: continue
+                case .list(let items) where items.isEmpty: continue
+                case .list(let items):
+                    for (index, item) in items.enumerated() {
+                        rows.append([index == 0 ? field.name : "", itemLine(item)])
+                    }
+                default:
+                    rows.append([field.name, tableCell(field.value)])
+                }
+            }
+            write(TextTable.render(header: nil, rows: rows, isolateRightToLeft: isTerminal, truncate: false))
         }
+    }
+
+    /// One nested item on one line: its non-empty fields, `name: value`, false flags left out.
+    private func itemLine(_ value: OutputValue) -> String {
+        guard case .record(let item) = value else { return tableCell(value) }
+        return item.fields.compactMap { field -> String? in
+            switch field.value {
+            case .null, .bool(false): return nil
+            case .text(let text) where text.isEmpty: return nil
+            case .bool(true): return field.name
+            default: return "\(field.name): \(tableCell(field.value))"
+            }
+        }.joined(separator: "  ")
     }
 
     /// Prints a sentence for people; in JSON and CSV modes it goes to standard error so

@@ -76,8 +76,8 @@ public enum TextTable {
     /// Cells longer than this many terminal columns are cut with an ellipsis.
     static let maximumCellWidth = 60
 
-    public static func render(header: [String]?, rows: [[String]], isolateRightToLeft: Bool) -> String {
-        let allRows = (header.map { [$0] } ?? []) + rows.map { $0.map { truncated(singleLine($0)) } }
+    public static func render(header: [String]?, rows: [[String]], isolateRightToLeft: Bool, truncate: Bool = true) -> String {
+        let allRows = (header.map { [$0] } ?? []) + rows.map { $0.map { truncate ? truncated(singleLine($0)) : singleLine($0) } }
         guard let columnCount = allRows.map(\.count).max(), columnCount > 0 else { return "" }
         var widths = [Int](repeating: 0, count: columnCount)
         for row in allRows {

@@ -63,7 +63,9 @@ public enum NameKeys {
     /// Consonant classes shared by Arabic letters and their usual Latin transliterations:
     /// vowels, alef, waw, yaa and ain vanish; doubled letters count once; a final h (taa
     /// marbuta, Fatimah) is dropped; the article (al-, el-) and the prefixes abd/abdul and
-    /// abu join the next word, so "Abd al-Rahman", "عبد الرحمن" and "Abdulrahman" meet.
+    /// abu join the next word, so "Abd al-Rahman", "عبد الرحمن", "Abdulrahman" and
+    /// "Abdurrahman" meet. Long vowels vanish too, so عمر and عامر share a key: the key
+    /// finds candidates, the normalized key and other evidence decide.
     public static func skeleton(_ text: String) -> String {
         var words: [String] = []
         var carried = ""
@@ -76,10 +78,17 @@ public enum NameKeys {
                 continue
             }
             carried = ""
-            words.append(collapsed(joined))
+            words.append(withoutArticleAfterAbd(collapsed(joined)))
         }
-        if !carried.isEmpty { words.append(collapsed(carried)) }
+        if !carried.isEmpty { words.append(withoutArticleAfterAbd(collapsed(carried))) }
         return words.joined(separator: " ")
+    }
+
+    /// "Abd al-Rahman" is also written "Abdurrahman", the article assimilated to the next
+    /// letter; dropping the article after abd makes both spellings meet.
+    private static func withoutArticleAfterAbd(_ key: String) -> String {
+        guard key.hasPrefix("BDL") else { return key }
+        return "BD" + key.dropFirst(3)
     }
 
     private static func consonants(of word: Substring) -> String {

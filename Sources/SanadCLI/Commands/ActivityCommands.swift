@@ -1,0 +1,206 @@
+internal import ArgumentParser
+internal import Foundation
+internal import Postgres
+internal import SanadCore
+
+struct InteractionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "interaction",
+        abstract: "Log and list what happens between the association and its contacts.",
+        subcommands: [Log.self, List.self]
+    )
+
+    struct Log: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Log an interaction: donation, pledge, volunteer-shift, event-attendance, campaign-action, message, meeting, call, social-engagement, note.",
+            discussion: """
+                Examples:
+                  sanad interaction log 42 donation --amount 250 --currency USD --campaign winter-2026
+                  sanad interaction log 42 donation --amount 5000 --restricted --conditions "للمنح الدراسية فقط"
+                  sanad interaction log 7 volunteer-shift --hours 4.5 --at "2026-11-20 09:00" --event 3
+                """)
+
+        @Argument(help: "The contact's id.") var contact: Int64
+        @Argument(help: "The interaction type.") var type: String
+        @Option(help: "When, YYYY-MM-DD[ HH:MM] in the association's time zone (default: now).") var at: String?
+        @Option(help: "Channel it happened on (phone, facebook, in person, ...).") var channel: String?
+        @Option(help: "The campaign's slug.") var campaign: String?
+        @Option(help: "The event's id.") var event: Int64?
+        @Option(help: "Notes.") var notes: String?
+        @Option(help: "Amount of a donation or pledge.") var amount: String?
+        @Option(help: "ISO 4217 currency (default: the association's).") var currency: String?
+        @Flag(help: "The gift is restricted to a purpose.") var restricted = false
+        @Option(help: "Conditions the funder attached to the gift, as written.") var conditions: String?
+        @Flag(help: "The donor asked to stay anonymous.") var anonymous = false
+        @Option(help: "Hours of a volunteer shift.") var hours: String?
+        @Flag(help: "Remove invisible direction-control characters from texts instead of refusing them.")
+        var stripDirectionControls = false
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            var input = InteractionInput(type: type)
+            input.occurredAt = at
+            input.channel = channel
+            input.campaign = campaign
+            input.eventID = event
+            input.notes = notes
+            input.amount = amount
+            input.currency = currency
+            input.isRestricted = restricted ? true : nil
+            input.conditions = conditions
+            input.isAnonymous = anonymous ? true : nil
+            input.hours = hours
+            input.stripDirectionControls = stripDirectionControls
+            let (records, association) = try inAssociation(global) { _, transaction in
+                let draft = try input.validated(for: transaction.association)
+                let store = InteractionStore(transaction)
+                var logged = InteractionStore.Filter()
+                logged.id = try store.log(draft, contact: contact)
+                return (try store.list(logged, limit: 1), transaction.association)
+            }
+            OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(records[0])
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List interactions, newest first.",
+            discussion: "Examples:\n  sanad interaction list --contact 42\n  sanad interaction list --type donation --from 2026-01-01 --format csv")
+
+        @Option(help: "Only this contact's.") var contact: Int64?
+        @Option(help: "Only this type.") var type: String?
+        @Option(help: "Only this campaign's (slug).") var campaign: String?
+        @Option(help: "From this day or moment (inclusive).") var from: String?
+        @Option(help: "Until this day or moment (exclusive).") var to: String?
+        @Option(help: "At most this many.") var limit = 100
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let context = try CommandContext.open(global)
+            let session = try context.session()
+            let timeZone = TimeZone(identifier: session.association.timeZone) ?? .gmt
+            var filter = InteractionStore.Filter()
+            filter.contact = contact
+            filter.type = try type.map(InteractionType.parse)
+            filter.campaign = campaign
+            filter.from = try from.map { try InputValues.moment($0, field: "--from", timeZone: timeZone) }
+            filter.to = try to.map { try InputValues.moment($0, field: "--to", timeZone: timeZone) }
+            let records = try session.transaction(readOnly: true) { try InteractionStore($0).list(filter, limit: limit) }
+            context.writer(format, association: session.association).print(records)
+        }
+    }
+}
+
+struct ConsentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consent",
+        abstract: "Record consent per channel, and suppression states (unsubscribed, bounced, deceased, ...).",
+        subcommands: [Set.self, Show.self, Suppress.self, Lift.self]
+    )
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record consent given, withdrawn or refused on a channel (email, sms, phone, post).",
+            discussion: """
+                Examples:
+                  sanad consent set 42 email granted --basis consent --source "website form" --wording "Send me the monthly newsletter"
+                  sanad consent set 42 email withdrawn --source "phone call"
+                """)
+
+        @Argument(help: "The contact's id.") var contact: Int64
+        @Argument(help: "email, sms, phone or post.") var channel: String
+        @Argument(help: "granted, withdrawn or refused.") var status: String
+        @Option(help: "Legal basis: consent, legitimate-interest or soft-opt-in (required when granted).") var basis: String?
+        @Option(help: "Where it was given (form, event, call).") var source: String?
+        @Option(help: "The exact wording shown to the person.") var wording: String?
+        @Option(help: "When it was given (default: now).") var at: String?
+        @Option(help: "When it stops being valid.") var expires: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try inAssociation(global) { _, transaction in
+                let timeZone = TimeZone(identifier: transaction.association.timeZone) ?? .gmt
+                let entry = ConsentEntry(
+                    channel: try ConsentChannel.parse(channel), status: try ConsentStatus.parse(status),
+                    legalBasis: try basis.map(LegalBasis.parse), source: try TextRules.cleanedText(source, field: "source", maxLength: 200),
+                    wording: try TextRules.cleanedText(wording, field: "wording"),
+                    recordedAt: try at.map { try InputValues.moment($0, field: "--at", timeZone: timeZone) },
+                    expiresAt: try expires.map { try InputValues.moment($0, field: "--expires", timeZone: timeZone) })
+                try ConsentStore(transaction).record(entry, for: contact)
+            }
+            print("Recorded \(channel) consent \(status) for contact #\(contact).")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a contact's consent history and suppression states.",
+            discussion: "Example:\n  sanad consent show 42")
+
+        @Argument(help: "The contact's id.") var contact: Int64
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let context = try CommandContext.open(global)
+            let session = try context.session()
+            let (history, suppressions) = try session.transaction(readOnly: true) { transaction in
+                let store = ConsentStore(transaction)
+                return (try store.history(of: contact), try store.suppressions(of: contact))
+            }
+            let writer = context.writer(format, association: session.association)
+            switch format.format {
+            case .json:
+                writer.print(["contact_id": .integer(contact), "consent_history": .list(history.map { .record($0) }),
+                              "suppressions": .list(suppressions.map { .record($0) })])
+            case .csv:
+                writer.print(history)
+            case .table:
+                writer.message("Consent history:")
+                writer.print(history)
+                writer.message("\nSuppression states:")
+                writer.print(suppressions)
+            }
+        }
+    }
+
+    struct Suppress: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mark a contact: unsubscribed, bulk-email-opt-out, do-not-email, bounced, complained or deceased.",
+            discussion: "Example:\n  sanad consent suppress 42 do-not-email --note \"asked by phone\"")
+
+        @Argument(help: "The contact's id.") var contact: Int64
+        @Argument(help: "The suppression state.") var reason: String
+        @Option(help: "Where it came from.") var source: String?
+        @Option(help: "A note.") var note: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let state = try SuppressionReason.parse(reason)
+            try inAssociation(global) { _, transaction in
+                try ConsentStore(transaction).suppress(contact, reason: state,
+                                                       source: try TextRules.cleanedText(source, field: "source", maxLength: 200),
+                                                       note: try TextRules.cleanedText(note, field: "note"))
+            }
+            print("Contact #\(contact) is now marked \(state.label).")
+        }
+    }
+
+    struct Lift: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Lift a suppression state (its record is kept).",
+            discussion: "Example:\n  sanad consent lift 42 bounced")
+
+        @Argument(help: "The contact's id.") var contact: Int64
+        @Argument(help: "The suppression state.") var reason: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let state = try SuppressionReason.parse(reason)
+            try inAssociation(global) { _, transaction in try ConsentStore(transaction).lift(contact, reason: state) }
+            print("Lifted \(state.label) for contact #\(contact).")
+        }
+    }
+}

@@ -1,0 +1,273 @@
+internal import ArgumentParser
+internal import Foundation
+internal import SanadCore
+
+struct CampaignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "campaign",
+        abstract: "Campaigns: one problem, one place, one period, measurable goals.",
+        subcommands: [Add.self, List.self, Show.self, Progress.self, Update.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a campaign.",
+            discussion: """
+                Example:
+                  sanad campaign add winter-2026 --title "حملة الشتاء" --problem "Families without heating" --place "Tripoli, Bab al-Tabbaneh" \\
+                    --start 2026-12-01 --end 2027-02-28 --goal-beneficiaries 500 --goal-amount 20000 --goal-currency USD --goal-people 300
+                """)
+
+        @Argument(help: "Short name: lowercase letters, digits and hyphens.") var slug: String
+        @Option(help: "Title.") var title: String
+        @Option(help: "The problem it tackles.") var problem: String?
+        @Option(help: "Where.") var place: String?
+        @Option(help: "First day, YYYY-MM-DD.") var start: String
+        @Option(help: "Last day, YYYY-MM-DD.") var end: String
+        @Option(help: "Beneficiaries to reach.") var goalBeneficiaries: Int?
+        @Option(help: "Amount to raise.") var goalAmount: String?
+        @Option(help: "Currency of the amount (default: the association's).") var goalCurrency: String?
+        @Option(help: "People to engage.") var goalPeople: Int?
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            var input = CampaignInput(slug: slug, title: title, startsOn: start, endsOn: end)
+            input.problem = problem
+            input.place = place
+            input.goalBeneficiaries = goalBeneficiaries
+            input.goalAmount = goalAmount
+            input.goalCurrency = goalCurrency
+            input.goalPeopleEngaged = goalPeople
+            let (record, association) = try inAssociation(global) { _, transaction in
+                let store = CampaignStore(transaction)
+                try store.add(input)
+                return (try store.show(slug), transaction.association)
+            }
+            OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(record)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List campaigns, latest first.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let context = try CommandContext.open(global)
+            let session = try context.session()
+            let records = try session.transaction(readOnly: true) { try CampaignStore($0).list() }
+            context.writer(format, association: session.association).print(records)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a campaign.", discussion: "Example:\n  sanad campaign show winter-2026")
+
+        @Argument(help: "The campaign's slug.") var slug: String
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let context = try CommandContext.open(global)
+            let session = try context.session()
+            let record = try session.transaction(readOnly: true) { try CampaignStore($0).show(slug) }
+            context.writer(format, association: session.association).print(record)
+        }
+    }
+
+    struct Progress: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Goals against measured values: beneficiaries reached, amount raised, people engaged.",
+            discussion: "Example:\n  sanad campaign progress winter-2026")
+
+        @Argument(help: "The campaign's slug.") var slug: String
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let context = try CommandContext.open(global)
+            let session = try context.session()
+            let records = try session.transaction(readOnly: true) { try CampaignStore($0).progress(slug) }
+            context.writer(format, association: session.association).print(records)
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record measured values that only people know (beneficiaries reached).",
+            discussion: "Example:\n  sanad campaign update winter-2026 --beneficiaries-reached 320")
+
+        @Argument(help: "The campaign's slug.") var slug: String
+        @Option(help: "Beneficiaries reached so far.") var beneficiariesReached: Int
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try inAssociation(global) { _, transaction in
+                try CampaignStore(transaction).recordBeneficiaries(slug, reached: beneficiariesReached)
+            }
+            print("Campaign \(slug): \(beneficiariesReached) beneficiaries reached.")
+        }
+    }
+}
+
+struct EventCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "event",
+        abstract: "The association's calendar of events.",
+        subcommands: [Add.self, List.self]
+    )
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add an event to the calendar.",
+            discussion: """
+                Example:
+                  sanad event add "Volunteer training" --start "2026-12-05 17:00" --end "2026-12-05 19:00" --place "Community hall" --capacity 40 --campaign winter-2026
+                """)
+
+        @Argument(help: "Title.") var title: String
+        @Option(help: "Start, YYYY-MM-DD HH:MM in the association's time zone.") var start: String
+        @Option(help: "End.") var end: String?
+        @Option(help: "Place.") var place: String?
+        @Option(help: "The campaign it belongs to (slug).") var campaign: String?
+        @Option(help: "How many people it can take.") var capacity: Int?
+        @Option(help: "Description.") var description: String?
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            var input = EventInput(title: title, startsAt: start)
+            input.endsAt = end
+            input.place = place
+            input.campaign = campaign
+            input.capacity = capacity
+            input.description = description
+            let (event, association) = try inAssociation(global) { _, transaction in
+                let store = EventStore(transaction)
+                return (try store.event(try store.add(input)), transaction.association)
+            }
+            OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(event.outputRecord)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List events in order.", discussion: "Example:\n  sanad event list --from 2026-12-01 --to 2027-01-01")
+
+        @Option(help: "From this day or moment.") var from: String?
+        @Option(help: "Until this day or moment (exclusive).") var to: String?
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let context = try CommandContext.open(global)
+            let session = try context.session()
+            let events = try session.transaction(readOnly: true) { transaction in
+                let timeZone = TimeZone(identifier: transaction.association.timeZone) ?? .gmt
+                return try EventStore(transaction).list(
+                    from: try from.map { try InputValues.moment($0, field: "--from", timeZone: timeZone) },
+                    to: try to.map { try InputValues.moment($0, field: "--to", timeZone: timeZone) })
+            }
+            context.writer(format, association: session.association).print(events.map(\.outputRecord))
+        }
+    }
+}
+
+struct CalendarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar",
+        abstract: "The association's calendar: events in a period, or an iCalendar file for any calendar program.",
+        discussion: """
+            Examples:
+              sanad calendar --from 2026-12-01 --to 2027-01-01
+              sanad calendar --ics events.ics
+            """)
+
+    @Option(help: "From this day (default: today).") var from: String?
+    @Option(help: "Until this day, exclusive (default: 90 days later).") var to: String?
+    @Option(help: "Write an iCalendar (.ics) file here instead of printing (- for standard output).") var ics: String?
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var format: FormatOptions
+
+    func run() throws {
+        let context = try CommandContext.open(global)
+        let session = try context.session()
+        let association = session.association
+        let timeZone = TimeZone(identifier: association.timeZone) ?? .gmt
+        let start = try from.map { try InputValues.moment($0, field: "--from", timeZone: timeZone) }
+            ?? Calendar.current.startOfDay(for: Date())
+        let end = try to.map { try InputValues.moment($0, field: "--to", timeZone: timeZone) } ?? start.addingTimeInterval(90 * 86_400)
+        guard end > start else { throw SanadError.usage("--to must come after --from", hint: "swap them") }
+        let events = try session.transaction(readOnly: true) { try EventStore($0).list(from: start, to: end) }
+        guard let ics else {
+            context.writer(format, association: association).print(events.map(\.outputRecord))
+            return
+        }
+        let document = ICalendar.document(events, association: association)
+        if ics == "-" {
+            FileHandle.standardOutput.write(Data(document.utf8))
+        } else {
+            try AtomicFile.write(Data(document.utf8), to: ics)
+            print("Wrote \(events.count) event(s) to \(ics).")
+        }
+    }
+}
+
+struct GroupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "group",
+        abstract: "Static groups: contacts picked by hand (for rule-based groups, see segments).",
+        subcommands: [Create.self, List.self, Add.self, Remove.self]
+    )
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a group.", discussion: "Example:\n  sanad group create \"Founding members\"")
+        @Argument(help: "The group's name.") var name: String
+        @Option(help: "What the group is for.") var description: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try inAssociation(global) { _, transaction in try GroupStore(transaction).create(name, description: description) }
+            print("Created group \"\(name)\".")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List groups with their sizes (members: sanad contact list --group NAME).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let context = try CommandContext.open(global)
+            let session = try context.session()
+            let records = try session.transaction(readOnly: true) { try GroupStore($0).list() }
+            context.writer(format, association: session.association).print(records)
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add contacts to a group.", discussion: "Example:\n  sanad group add \"Founding members\" 12 13 40")
+        @Argument(help: "The group's name.") var name: String
+        @Argument(help: "Contact ids.") var contacts: [Int64]
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try inAssociation(global) { _, transaction in try GroupStore(transaction).add(contacts, to: name) }
+            print("Added \(contacts.count) contact(s) to \"\(name)\".")
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove contacts from a group.")
+        @Argument(help: "The group's name.") var name: String
+        @Argument(help: "Contact ids.") var contacts: [Int64]
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try inAssociation(global) { _, transaction in try GroupStore(transaction).remove(contacts, from: name) }
+            print("Removed \(contacts.count) contact(s) from \"\(name)\".")
+        }
+    }
+}

@@ -1,0 +1,110 @@
+public import Foundation
+internal import Postgres
+
+/// A consent record to add to a contact's history.
+public struct ConsentEntry: Sendable {
+    public var channel: ConsentChannel
+    public var status: ConsentStatus
+    public var legalBasis: LegalBasis?
+    public var source: String?
+    public var wording: String?
+    public var recordedAt: Date?
+    public var expiresAt: Date?
+
+    public init(channel: ConsentChannel, status: ConsentStatus, legalBasis: LegalBasis? = nil, source: String? = nil,
+                wording: String? = nil, recordedAt: Date? = nil, expiresAt: Date? = nil) {
+        self.channel = channel
+        self.status = status
+        self.legalBasis = legalBasis
+        self.source = source
+        self.wording = wording
+        self.recordedAt = recordedAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Consent history and suppression states of contacts.
+public struct ConsentStore {
+    public let transaction: AssociationTransaction
+
+    public init(_ transaction: AssociationTransaction) {
+        self.transaction = transaction
+    }
+
+    /// Appends a consent record; the latest one per channel is the current state.
+    @discardableResult
+    public func record(_ entry: ConsentEntry, for contact: Int64) throws -> Int64 {
+        try ContactStore(transaction).requireContact(contact)
+        if entry.status == .granted && entry.legalBasis == nil {
+            throw SanadError.invalid("granted consent needs a legal basis",
+                                     hint: "add --basis consent, --basis legitimate-interest or --basis soft-opt-in")
+        }
+        if let expires = entry.expiresAt, expires <= (entry.recordedAt ?? Date()) {
+            throw SanadError.invalid("consent cannot expire before it is recorded", hint: "check --expires")
+        }
+        if let recorded = entry.recordedAt, recorded > Date().addingTimeInterval(300) {
+            throw SanadError.invalid("consent cannot be recorded in the future", hint: "check --at")
+        }
+        return try transaction.query("""
+            INSERT INTO consent_records (contact_id, channel, status, legal_basis, source, wording, recorded_at, expires_at)
+            VALUES (\(contact), \(entry.channel.rawValue), \(entry.status.rawValue), \(entry.legalBasis?.rawValue),
+                    \(entry.source), \(entry.wording), coalesce(\(entry.recordedAt)::timestamptz, now()), \(entry.expiresAt))
+            RETURNING id
+            """)[0].decode(Int64.self, at: 0)
+    }
+
+    /// The whole consent history of a contact, newest first.
+    public func history(of contact: Int64) throws -> [OutputRecord] {
+        try ContactStore(transaction).requireContact(contact, allowDeleted: true)
+        return try transaction.query("""
+            SELECT channel, status, legal_basis, source, wording, recorded_at, expires_at, recorded_by
+            FROM consent_records WHERE contact_id = \(contact)
+            ORDER BY recorded_at DESC, id DESC
+            """).map { row in
+            [
+                "channel": .text(try row.decode(String.self, at: 0)), "status": .text(try row.decode(String.self, at: 1)),
+                "legal_basis": .of(try row.decode(String?.self, at: 2).map { $0.replacingAll("_", with: "-") }),
+                "source": .of(try row.decode(String?.self, at: 3)), "wording": .of(try row.decode(String?.self, at: 4)),
+                "recorded_at": .timestamp(try row.decode(Date.self, at: 5)), "expires_at": .of(try row.decode(Date?.self, at: 6)),
+                "recorded_by": .text(try row.decode(String.self, at: 7)),
+            ]
+        }
+    }
+
+    /// Puts a contact under a suppression state (kept distinct from consent).
+    public func suppress(_ contact: Int64, reason: SuppressionReason, source: String?, note: String?) throws {
+        try ContactStore(transaction).requireContact(contact, allowDeleted: true)
+        try transaction.execute("""
+            INSERT INTO contact_suppressions (contact_id, reason, source, note)
+            VALUES (\(contact), \(reason.rawValue), \(source), \(note))
+            ON CONFLICT (association_id, contact_id, reason) WHERE lifted_at IS NULL DO NOTHING
+            """)
+    }
+
+    /// Lifts an active suppression state; its record stays.
+    public func lift(_ contact: Int64, reason: SuppressionReason) throws {
+        let lifted = try transaction.execute("""
+            UPDATE contact_suppressions SET lifted_at = now(), lifted_by = sanad_current_actor()
+            WHERE contact_id = \(contact) AND reason = \(reason.rawValue) AND lifted_at IS NULL
+            """)
+        guard lifted > 0 else {
+            throw SanadError.notFound("contact #\(contact) is not suppressed as \(reason.label)",
+                                      hint: "see its state with: sanad consent show \(contact)")
+        }
+    }
+
+    /// Active and lifted suppression states of a contact.
+    public func suppressions(of contact: Int64) throws -> [OutputRecord] {
+        try transaction.query("""
+            SELECT reason, source, note, recorded_at, recorded_by, lifted_at
+            FROM contact_suppressions WHERE contact_id = \(contact) ORDER BY recorded_at DESC, id DESC
+            """).map { row in
+            [
+                "reason": .text(try row.decode(String.self, at: 0).replacingAll("_", with: "-")),
+                "source": .of(try row.decode(String?.self, at: 1)), "note": .of(try row.decode(String?.self, at: 2)),
+                "recorded_at": .timestamp(try row.decode(Date.self, at: 3)), "recorded_by": .text(try row.decode(String.self, at: 4)),
+                "lifted_at": .of(try row.decode(Date?.self, at: 5)),
+            ]
+        }
+    }
+}

@@ -1,0 +1,205 @@
+internal import Foundation
+public import Postgres
+
+/// A phone as typed plus what libphonenumber made of it.
+public struct PhoneEntry: Sendable, Hashable {
+    public var raw: String
+    /// E.164 when the number was understood; nil otherwise (kept, and reported).
+    public var e164: String?
+    /// `unparseable` or `invalid` when ``e164`` is nil.
+    public var problem: String?
+    /// The ASCII digits of ``raw``, for matching by the end of a number.
+    public var digits: String
+    public var kind: PhoneKind
+
+    /// Reads a phone with `region` as the default country.
+    ///
+    /// - Throws: ``SanadError`` only for text that cannot be kept at all (empty, controls).
+    public static func make(_ raw: String, region: String, kind: PhoneKind = .mobile, field: String = "phone",
+                            stripDirectionControls: Bool = false) throws -> PhoneEntry {
+        let text = try TextRules.cleanedName(raw, field: field, maxLength: 60, removeDirectionControls: stripDirectionControls)
+        switch PhoneNumbers.normalize(text, region: region) {
+        case .e164(let number):
+            return PhoneEntry(raw: text, e164: number, problem: nil, digits: PhoneNumbers.digits(text), kind: kind)
+        case .invalid:
+            return PhoneEntry(raw: text, e164: nil, problem: "invalid", digits: PhoneNumbers.digits(text), kind: kind)
+        case .unparseable:
+            return PhoneEntry(raw: text, e164: nil, problem: "unparseable", digits: PhoneNumbers.digits(text), kind: kind)
+        }
+    }
+
+    /// A sentence for people when the number was not understood.
+    public var warning: String? {
+        guard let problem else { return nil }
+        return problem == "invalid"
+            ? "phone \"\(raw)\" is not a valid number; it is kept as typed"
+            : "phone \"\(raw)\" could not be read as a phone number; it is kept as typed"
+    }
+}
+
+/// A role held from one day to another (either end open).
+public struct RoleAssignment: Sendable, Hashable {
+    public var role: ContactRole
+    public var since: CalendarDate?
+    public var until: CalendarDate?
+
+    public init(role: ContactRole, since: CalendarDate? = nil, until: CalendarDate? = nil) {
+        self.role = role
+        self.since = since
+        self.until = until
+    }
+}
+
+/// A contact as people typed it, before checking: every field a string.
+public struct ContactInput: Sendable {
+    public var kind: String?
+    public var displayName: String?
+    public var givenName: String?
+    public var familyName: String?
+    public var emails: [String] = []
+    public var phones: [String] = []
+    public var roles: [String] = []
+    public var tags: [String] = []
+    public var street: String?
+    public var city: String?
+    public var region: String?
+    public var postalCode: String?
+    public var country: String?
+    public var language: String?
+    public var birthDate: String?
+    public var source: String?
+    public var isPEP: Bool?
+    public var pepNote: String?
+    public var externalID: String?
+    public var customFields: [String: String] = [:]
+    /// Remove direction controls instead of refusing the text.
+    public var stripDirectionControls = false
+
+    public init() {}
+}
+
+/// A checked contact, ready to store. Built only by ``ContactInput/validated(for:)``.
+public struct ContactDraft: Sendable {
+    public var kind: ContactKind
+    public var displayName: String
+    public var givenName: String?
+    public var familyName: String?
+    public var emails: [EmailAddress]
+    public var phones: [PhoneEntry]
+    public var roles: [RoleAssignment]
+    public var tags: [String]
+    public var street: String?
+    public var city: String?
+    public var region: String?
+    public var postalCode: String?
+    public var country: String?
+    public var language: String?
+    public var birthDate: CalendarDate?
+    public var source: SourceChannel
+    public var isPEP: Bool
+    public var pepNote: String?
+    public var externalID: String?
+    public var customFields: [String: String]
+    /// Things kept but worth telling (a phone that could not be read).
+    public var warnings: [String]
+
+    /// The Arabic-aware search key of the names.
+    public var nameKey: String { NameKeys.normalized(keyedName) }
+    public var nameSkeleton: String { NameKeys.skeleton(keyedName) }
+    public var cityKey: String? { city.map(NameKeys.normalized) }
+
+    /// The display name, plus the given and family names when they add something
+    /// (a nickname shown, the legal name searched too).
+    var keyedName: String {
+        let displayKey = NameKeys.normalized(displayName)
+        let extra = [givenName, familyName].compactMap { $0 }.filter { !displayKey.contains(NameKeys.normalized($0)) }
+        return ([displayName] + extra).joined(separator: " ")
+    }
+}
+
+extension ContactInput {
+    /// Checks every field; the first problem is thrown with the field named.
+    ///
+    /// - Parameter association: supplies the default phone region.
+    public func validated(for association: Association) throws -> ContactDraft {
+        func field<T>(_ name: String, _ body: () throws -> T) throws -> T {
+            do {
+                return try body()
+            } catch var error as SanadError {
+                error.field = error.field ?? name
+                throw error
+            }
+        }
+        let strip = stripDirectionControls
+        let givenName = try field("given_name") { try TextRules.cleanedText(self.givenName, field: "given name", maxLength: 150, removeDirectionControls: strip) }
+        let familyName = try field("family_name") { try TextRules.cleanedText(self.familyName, field: "family name", maxLength: 150, removeDirectionControls: strip) }
+        let composed = [givenName, familyName].compactMap { $0 }.joined(separator: " ")
+        let displayText = (displayName?.trimmingCharacters(in: .whitespaces)).flatMap { $0.isEmpty ? nil : $0 } ?? composed
+        let displayName = try field("display_name") {
+            try TextRules.cleanedName(displayText, field: "name", maxLength: 300, removeDirectionControls: strip)
+        }
+        for name in [displayName, givenName, familyName].compactMap({ $0 }) where name.contains("\n") || name.contains("\t") {
+            throw SanadError.invalid("a name cannot span lines", hint: "keep names on one line", field: "display_name")
+        }
+        let kind = try field("kind") { try self.kind.map(ContactKind.parse) ?? .person }
+        var emails: [EmailAddress] = []
+        for text in self.emails where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+            let address = try field("email") { try EmailAddress.validated(text) }
+            if !emails.contains(where: { $0.key == address.key }) { emails.append(address) }
+        }
+        var phones: [PhoneEntry] = []
+        for text in self.phones where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+            let phone = try field("phone") { try PhoneEntry.make(text, region: association.phoneRegion, stripDirectionControls: strip) }
+            if !phones.contains(where: { ($0.e164 ?? $0.digits) == (phone.e164 ?? phone.digits) }) { phones.append(phone) }
+        }
+        var roles: [RoleAssignment] = []
+        for text in self.roles where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+            let role = try field("role") { try ContactRole.parse(text) }
+            if !roles.contains(where: { $0.role == role }) { roles.append(RoleAssignment(role: role)) }
+        }
+        var tags: [String] = []
+        for text in self.tags where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+            let tag = try field("tag") { try TextRules.cleanedName(text, field: "tag", maxLength: 100, removeDirectionControls: strip) }
+            if !tags.contains(where: { NameKeys.normalized($0) == NameKeys.normalized(tag) }) { tags.append(tag) }
+        }
+        let country = try field("country") { () -> String? in
+            guard let text = self.country?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            let code = text.uppercased()
+            guard Locale.Region.isoRegions.contains(where: { $0.identifier == code }) else {
+                throw SanadError.invalid("country \"\(text)\" is not an ISO 3166 code", hint: "use two letters, such as LB or JO")
+            }
+            return code
+        }
+        let language = try field("language") { () -> String? in
+            guard let text = self.language?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            let code = text.lowercased()
+            guard code.range(of: "^[a-z]{2,3}$", options: .regularExpression) != nil,
+                  Locale.LanguageCode.isoLanguageCodes.contains(where: { $0.identifier == code }) else {
+                throw SanadError.invalid("language \"\(text)\" is not an ISO 639 code", hint: "use two letters, such as ar or en")
+            }
+            return code
+        }
+        let birthDate = try field("birth_date") { () -> CalendarDate? in
+            guard let text = self.birthDate?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            let day = try InputValues.day(text, field: "birth date")
+            guard day.year >= 1880, day <= CalendarDate(utc: Date()) else {
+                throw SanadError.invalid("birth date \(text) is not plausible", hint: "give a date between 1880 and today")
+            }
+            return day
+        }
+        let source = try field("source") { try self.source.flatMap { $0.isEmpty ? nil : $0 }.map(SourceChannel.parse) ?? .other }
+        let place = { (value: String?, name: String, key: String) throws -> String? in
+            try field(key) { try TextRules.cleanedText(value, field: name, maxLength: 200, removeDirectionControls: strip) }
+        }
+        let externalID = try field("external_id") { try TextRules.cleanedText(self.externalID, field: "external id", maxLength: 200) }
+        let pepNote = try field("pep_note") { try TextRules.cleanedText(self.pepNote, field: "PEP note", removeDirectionControls: strip) }
+        return ContactDraft(
+            kind: kind, displayName: displayName, givenName: givenName, familyName: familyName,
+            emails: emails, phones: phones, roles: roles, tags: tags,
+            street: try place(street, "street", "street"), city: try place(city, "city", "city"),
+            region: try place(region, "region", "region"), postalCode: try place(postalCode, "postal code", "postal_code"),
+            country: country, language: language, birthDate: birthDate, source: source,
+            isPEP: isPEP ?? false, pepNote: pepNote, externalID: externalID, customFields: customFields,
+            warnings: phones.compactMap(\.warning))
+    }
+}

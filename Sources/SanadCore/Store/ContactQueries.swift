@@ -1,0 +1,197 @@
+public import Foundation
+internal import Postgres
+internal import ArgumentParser
+
+/// One line about a contact, for lists and search results.
+public struct ContactSummary: Sendable {
+    public var id: Int64
+    public var name: String
+    public var kind: String
+    public var email: String?
+    public var phone: String?
+    public var roles: [String]
+    public var city: String?
+    public var createdAt: Date
+    /// How well it matched a search (0–1), and by what.
+    public var score: Double?
+    public var matchedBy: String?
+
+    public var outputRecord: OutputRecord {
+        var record: OutputRecord = [
+            "id": .integer(id), "name": .text(name), "kind": .text(kind), "email": .of(email), "phone": .of(phone),
+            "roles": .of(roles), "city": .of(city),
+        ]
+        if let score, let matchedBy {
+            record.append("matched_by", .text(matchedBy))
+            record.append("score", .decimal(Decimal(string: String(format: "%.3f", score)) ?? 0))
+        } else {
+            record.append("created_at", .timestamp(createdAt))
+        }
+        return record
+    }
+}
+
+/// Which contacts a list shows.
+public struct ContactFilter: Sendable {
+    public var role: ContactRole?
+    public var tag: String?
+    public var group: String?
+    public var city: String?
+    public var source: SourceChannel?
+    public var kind: ContactKind?
+    public var includeDeleted = false
+
+    public init() {}
+}
+
+/// What a search looks at.
+public enum SearchField: String, Vocabulary {
+    /// Guess from the text: an address, a phone number, or a name.
+    case auto, name, email, phone, tag, role
+    public static let fieldName = "search field"
+}
+
+extension ContactStore {
+    /// The summary columns, decoded by ``summary(from:)``; `c` is the contact.
+    static let summaryColumns: SQL = """
+        c.id, c.display_name, c.kind,
+        (SELECT address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY e.is_primary DESC, e.id LIMIT 1),
+        (SELECT coalesce(p.e164, p.raw) FROM contact_phones p WHERE p.contact_id = c.id ORDER BY p.is_primary DESC, p.id LIMIT 1),
+        ARRAY(SELECT r.role FROM contact_roles r WHERE r.contact_id = c.id ORDER BY r.role),
+        c.city, c.created_at
+        """
+
+    static func summary(from row: Row, scored: Bool = false) throws -> ContactSummary {
+        ContactSummary(
+            id: try row.decode(Int64.self, at: 0), name: try row.decode(String.self, at: 1), kind: try row.decode(String.self, at: 2),
+            email: try row.decode(String?.self, at: 3), phone: try row.decode(String?.self, at: 4),
+            roles: try row.decode([String].self, at: 5).map { $0.replacingAll("_", with: "-") },
+            city: try row.decode(String?.self, at: 6), createdAt: try row.decode(Date.self, at: 7),
+            score: scored ? try row.decode(Double.self, at: 8) : nil,
+            matchedBy: scored ? try row.decode(String.self, at: 9) : nil)
+    }
+
+    static let liveContact: SQL = "c.deleted_at IS NULL AND c.erased_at IS NULL AND c.merged_into_id IS NULL"
+
+    /// Contacts matching `filter`, newest first.
+    public func list(_ filter: ContactFilter, limit: Int = 50, offset: Int = 0) throws -> [ContactSummary] {
+        var conditions: [SQL] = [filter.includeDeleted ? "c.erased_at IS NULL AND c.merged_into_id IS NULL" : Self.liveContact]
+        if let role = filter.role {
+            conditions.append("EXISTS (SELECT 1 FROM contact_roles r WHERE r.contact_id = c.id AND r.role = \(role.rawValue))")
+        }
+        if let tag = filter.tag {
+            conditions.append("""
+                EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
+                        WHERE ct.contact_id = c.id AND t.name_key = \(NameKeys.normalized(tag)))
+                """)
+        }
+        if let group = filter.group {
+            conditions.append("""
+                EXISTS (SELECT 1 FROM group_members m JOIN contact_groups g ON g.id = m.group_id
+                        WHERE m.contact_id = c.id AND g.name_key = \(NameKeys.normalized(group)))
+                """)
+        }
+        if let city = filter.city { conditions.append("c.city_key = \(NameKeys.normalized(city))") }
+        if let source = filter.source { conditions.append("c.source_channel = \(source.rawValue)") }
+        if let kind = filter.kind { conditions.append("c.kind = \(kind.rawValue)") }
+        return try transaction.query("""
+            SELECT \(Self.summaryColumns) FROM contacts c
+            WHERE \(SQL.joined(conditions, separator: " AND "))
+            ORDER BY c.created_at DESC, c.id DESC LIMIT \(limit) OFFSET \(offset)
+            """).map { try Self.summary(from: $0) }
+    }
+
+    /// Finds contacts by name (Arabic-aware, across scripts, ranked by similarity), email,
+    /// phone (however it is written), tag or role.
+    public func search(_ text: String, by field: SearchField = .auto, limit: Int = 20) throws -> [ContactSummary] {
+        let query = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !query.isEmpty else {
+            throw SanadError.invalid("the search text is empty", hint: "give a name, an email, a phone number, a tag or a role")
+        }
+        switch field == .auto ? Self.guessField(query) : field {
+        case .email:
+            return try searchEmail(query, limit: limit)
+        case .phone:
+            return try searchPhone(query, limit: limit)
+        case .tag:
+            var filter = ContactFilter()
+            filter.tag = query
+            return try list(filter, limit: limit).map { summary in
+                var scored = summary
+                scored.score = 1
+                scored.matchedBy = "tag"
+                return scored
+            }
+        case .role:
+            var filter = ContactFilter()
+            filter.role = try ContactRole.parse(query)
+            return try list(filter, limit: limit).map { summary in
+                var scored = summary
+                scored.score = 1
+                scored.matchedBy = "role"
+                return scored
+            }
+        case .name, .auto:
+            return try searchName(query, limit: limit)
+        }
+    }
+
+    static func guessField(_ query: String) -> SearchField {
+        if query.contains("@") { return .email }
+        let visible = query.filter { !$0.isWhitespace }
+        let digits = PhoneNumbers.digits(query).count
+        if digits >= 6, Double(digits) >= Double(visible.count) * 0.6 { return .phone }
+        return .name
+    }
+
+    private func searchName(_ query: String, limit: Int) throws -> [ContactSummary] {
+        let key = NameKeys.normalized(query)
+        let skeleton = NameKeys.skeleton(query)
+        guard !key.isEmpty else {
+            throw SanadError.invalid("the search text has no letters or digits", hint: "give part of a name")
+        }
+        // Very short skeletons ("L" for Ali) match too much; they only count with the key.
+        let useSkeleton = skeleton.count >= 3
+        let skeletonScore: SQL = useSkeleton ? "word_similarity(\(skeleton), c.name_skeleton) * 0.95" : "0"
+        let skeletonMatch: SQL = useSkeleton ? "OR \(skeleton) <% c.name_skeleton" : ""
+        return try transaction.query("""
+            SELECT \(Self.summaryColumns),
+                   greatest(word_similarity(\(key), c.name_key), \(skeletonScore))::float8 AS score,
+                   CASE WHEN word_similarity(\(key), c.name_key) >= \(skeletonScore) THEN 'name' ELSE 'name (across scripts)' END
+            FROM contacts c
+            WHERE \(Self.liveContact) AND (\(key) <% c.name_key \(skeletonMatch))
+            ORDER BY score DESC, c.id
+            LIMIT \(limit)
+            """).map { try Self.summary(from: $0, scored: true) }
+    }
+
+    private func searchEmail(_ query: String, limit: Int) throws -> [ContactSummary] {
+        let key = query.lowercased()
+        return try transaction.query("""
+            SELECT \(Self.summaryColumns), 1::float8, 'email'
+            FROM contacts c
+            WHERE \(Self.liveContact)
+              AND c.id IN (SELECT e.contact_id FROM contact_emails e WHERE e.address_key = \(key))
+            ORDER BY c.id LIMIT \(limit)
+            """).map { try Self.summary(from: $0, scored: true) }
+    }
+
+    private func searchPhone(_ query: String, limit: Int) throws -> [ContactSummary] {
+        let e164: String? = if case .e164(let number) = PhoneNumbers.normalize(query, region: association.phoneRegion) { number } else { nil }
+        let digits = PhoneNumbers.digits(query)
+        // The last digits identify a number however its start was written (0, 00, +961).
+        let suffix = String(digits.suffix(8))
+        return try transaction.query("""
+            SELECT \(Self.summaryColumns),
+                   CASE WHEN EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id AND p.e164 = \(e164)) THEN 1.0
+                        ELSE 0.8 END::float8,
+                   'phone'
+            FROM contacts c
+            WHERE \(Self.liveContact)
+              AND c.id IN (SELECT p.contact_id FROM contact_phones p
+                           WHERE p.e164 = \(e164)
+                              OR (length(\(suffix)) >= 6 AND reverse(p.digits) LIKE reverse(\(suffix)) || '%'))
+            ORDER BY 9 DESC, c.id LIMIT \(limit)
+            """).map { try Self.summary(from: $0, scored: true) }
+    }
+}

@@ -1,0 +1,141 @@
+public import Foundation
+public import Postgres
+
+/// Reading the values people type: days, moments, money. Every failure names the field
+/// and shows the expected form.
+public enum InputValues {
+    /// `YYYY-MM-DD` (Arabic-Indic digits accepted).
+    public static func day(_ text: String, field: String) throws -> CalendarDate {
+        let ascii = asciiDigits(text.trimmingCharacters(in: .whitespaces))
+        guard let day = CalendarDate(iso: ascii) else {
+            throw SanadError.invalid("\(field) \"\(text)\" is not a date", hint: "write it as YYYY-MM-DD, such as 2026-03-21")
+        }
+        return day
+    }
+
+    /// A moment: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` in `timeZone`, or ISO 8601 with `Z`
+    /// or an offset. A local time that does not exist (the hour skipped when clocks go
+    /// forward) is refused.
+    public static func moment(_ text: String, field: String, timeZone: TimeZone) throws -> Date {
+        let ascii = asciiDigits(text.trimmingCharacters(in: .whitespaces))
+        let refusal = SanadError.invalid("\(field) \"\(text)\" is not a date and time",
+                                         hint: "write it as YYYY-MM-DD HH:MM (in \(timeZone.identifier)), or ISO 8601 with Z or an offset")
+        if ascii.hasSuffix("Z") || ascii.range(of: "[+-][0-9]{2}(:?[0-9]{2})?$", options: .regularExpression) != nil,
+           ascii.count > 10 {
+            let normalized = ascii.replacingOccurrences(of: "T", with: " ")
+            guard let date = Self.offsetMoment(normalized) else { throw refusal }
+            return date
+        }
+        let pieces = ascii.replacingOccurrences(of: "T", with: " ").split(separator: " ", omittingEmptySubsequences: true)
+        guard pieces.count == 1 || pieces.count == 2, let day = CalendarDate(iso: pieces[0]) else { throw refusal }
+        var hour = 0, minute = 0, second = 0
+        if pieces.count == 2 {
+            let clock = pieces[1].split(separator: ":").map { Int($0) }
+            guard clock.count >= 2, clock.count <= 3, !clock.contains(nil),
+                  let h = clock[0], let m = clock[1], (0...23).contains(h), (0...59).contains(m) else { throw refusal }
+            hour = h
+            minute = m
+            second = clock.count == 3 ? clock[2]! : 0
+            guard (0...59).contains(second) else { throw refusal }
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let components = DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute, second: second)
+        guard let date = calendar.date(from: components) else { throw refusal }
+        let back = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        guard back.hour == hour, back.minute == minute, back.day == day.day else {
+            throw SanadError.invalid("\(field) \"\(text)\" does not exist in \(timeZone.identifier): the clocks skip that hour",
+                                     hint: "choose a time an hour later")
+        }
+        return date
+    }
+
+    private static func offsetMoment(_ text: String) -> Date? {
+        var body = text
+        var offsetSeconds = 0
+        if body.hasSuffix("Z") {
+            body.removeLast()
+        } else if let signIndex = body.lastIndex(where: { $0 == "+" || $0 == "-" }), signIndex > body.index(body.startIndex, offsetBy: 10) {
+            let offset = body[body.index(after: signIndex)...].replacingOccurrences(of: ":", with: "")
+            guard offset.count == 2 || offset.count == 4, let value = Int(offset) else { return nil }
+            let hours = offset.count == 2 ? value : value / 100
+            let minutes = offset.count == 2 ? 0 : value % 100
+            offsetSeconds = (hours * 3600 + minutes * 60) * (body[signIndex] == "-" ? -1 : 1)
+            body = String(body[..<signIndex])
+        }
+        let pieces = body.split(separator: " ")
+        guard pieces.count == 2, let day = CalendarDate(iso: pieces[0]) else { return nil }
+        let clock = pieces[1].split(separator: ":").compactMap { Double($0) }
+        guard clock.count >= 2, clock.count <= 3, clock[0] < 24, clock[1] < 60, (clock.count == 2 || clock[2] < 60) else { return nil }
+        let seconds = clock[0] * 3600 + clock[1] * 60 + (clock.count == 3 ? clock[2] : 0)
+        return Date(timeIntervalSince1970: TimeInterval(day.daysSinceEpoch) * 86_400 + seconds - TimeInterval(offsetSeconds))
+    }
+
+    /// A positive amount with at most the currency's minor digits: `1500`, `12.5`,
+    /// `١٢٫٥`. Thousands separators are refused (is `1,500` one and a half?).
+    public static func amount(_ text: String, currency: String, field: String = "amount") throws -> Decimal {
+        let ascii = asciiDigits(text.trimmingCharacters(in: .whitespaces)).replacingOccurrences(of: "\u{066B}", with: ".")
+        guard ascii.range(of: "^-?[0-9]+(\\.[0-9]+)?$", options: .regularExpression) != nil,
+              let value = Decimal(string: ascii, locale: Locale(identifier: "en_US_POSIX")) else {
+            throw SanadError.invalid("\(field) \"\(text)\" is not a number",
+                                     hint: "write digits with a dot for decimals and no thousands separator, such as 1500.50")
+        }
+        guard value > 0 else {
+            throw SanadError.invalid("\(field) \(text) must be more than zero", hint: "record refunds as a note instead")
+        }
+        let decimals = ascii.split(separator: ".").dropFirst().first?.count ?? 0
+        let allowed = minorDigits(currency)
+        guard decimals <= allowed else {
+            throw SanadError.invalid("\(field) \(text) has \(decimals) decimals; \(currency) has \(allowed)",
+                                     hint: "round it to \(allowed) decimal\(allowed == 1 ? "" : "s")")
+        }
+        guard value < Decimal(string: "1000000000000000")! else {
+            throw SanadError.invalid("\(field) \(text) is too large", hint: "check the number of digits")
+        }
+        return value
+    }
+
+    /// An ISO 4217 code, uppercased.
+    public static func currency(_ text: String, field: String = "currency") throws -> String {
+        let code = text.trimmingCharacters(in: .whitespaces).uppercased()
+        guard code.count == 3, Locale.Currency.isoCurrencies.contains(where: { $0.identifier == code }) else {
+            throw SanadError.invalid("\(field) \"\(text)\" is not an ISO 4217 code", hint: "use three letters, such as USD, EUR, LBP, JOD")
+        }
+        return code
+    }
+
+    /// Digits after the decimal point a currency uses (ISO 4217 minor units).
+    public static func minorDigits(_ currency: String) -> Int {
+        switch currency {
+        case "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV",
+             "XAF", "XOF", "XPF":
+            0
+        case "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND":
+            3
+        default:
+            2
+        }
+    }
+
+    /// Arabic-Indic and Persian digits turned into ASCII; everything else unchanged.
+    public static func asciiDigits(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0660...0x0669: result.append(Unicode.Scalar(scalar.value - 0x0660 + 0x30)!)
+            case 0x06F0...0x06F9: result.append(Unicode.Scalar(scalar.value - 0x06F0 + 0x30)!)
+            default: result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+
+    /// A slug: lowercase letters, digits and hyphens.
+    public static func slug(_ text: String, field: String) throws -> String {
+        let slug = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard slug.range(of: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", options: .regularExpression) != nil else {
+            throw SanadError.invalid("\(field) \"\(text)\" is not valid", hint: "use 1-63 lowercase letters, digits and hyphens")
+        }
+        return slug
+    }
+}

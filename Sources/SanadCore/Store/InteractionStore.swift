@@ -1,0 +1,162 @@
+public import Foundation
+internal import Postgres
+
+/// An interaction as typed, before checking.
+public struct InteractionInput: Sendable {
+    public var type: String
+    public var occurredAt: String?
+    public var channel: String?
+    public var campaign: String?
+    public var eventID: Int64?
+    public var notes: String?
+    public var amount: String?
+    public var currency: String?
+    public var isRestricted: Bool?
+    public var conditions: String?
+    public var isAnonymous: Bool?
+    public var hours: String?
+    public var stripDirectionControls = false
+
+    public init(type: String) {
+        self.type = type
+    }
+}
+
+/// A checked interaction, ready to store.
+public struct InteractionDraft: Sendable {
+    public var type: InteractionType
+    public var occurredAt: Date
+    public var channel: String?
+    public var campaignSlug: String?
+    public var eventID: Int64?
+    public var notes: String?
+    public var amount: Decimal?
+    public var currency: String?
+    public var isRestricted: Bool?
+    public var conditions: String?
+    public var isAnonymous: Bool?
+    public var hours: Decimal?
+}
+
+extension InteractionInput {
+    /// Checks every field for the interaction's type: gifts need an amount and may carry
+    /// conditions; volunteer shifts may carry hours; nothing else takes money.
+    public func validated(for association: Association, now: Date = Date()) throws -> InteractionDraft {
+        let type = try InteractionType.parse(self.type)
+        let timeZone = TimeZone(identifier: association.timeZone) ?? .gmt
+        let occurredAt = try occurredAt.flatMap { $0.isEmpty ? nil : $0 }
+            .map { try InputValues.moment($0, field: "date", timeZone: timeZone) } ?? now
+        if type != .pledge, occurredAt > now.addingTimeInterval(24 * 3600) {
+            throw SanadError.invalid("a \(type.label) cannot happen in the future (\(JSONText.isoTimestamp(occurredAt)))",
+                                     hint: "only pledges may be dated ahead", field: "date")
+        }
+        var draft = InteractionDraft(
+            type: type, occurredAt: occurredAt,
+            channel: try TextRules.cleanedText(channel, field: "channel", maxLength: 50),
+            campaignSlug: try campaign.flatMap { $0.isEmpty ? nil : $0 }.map { try InputValues.slug($0, field: "campaign") },
+            eventID: eventID,
+            notes: try TextRules.cleanedText(notes, field: "notes", removeDirectionControls: stripDirectionControls))
+        let hasGiftFields = amount != nil || currency != nil || isRestricted != nil || conditions != nil || isAnonymous != nil
+        if type.isGift {
+            guard let amountText = amount, !amountText.isEmpty else {
+                throw SanadError.invalid("a \(type.label) needs an amount", hint: "add --amount 100 (and --currency if not \(association.baseCurrency))", field: "amount")
+            }
+            let currency = try InputValues.currency(self.currency.flatMap { $0.isEmpty ? nil : $0 } ?? association.baseCurrency)
+            draft.currency = currency
+            draft.amount = try InputValues.amount(amountText, currency: currency)
+            draft.isRestricted = isRestricted ?? false
+            draft.isAnonymous = isAnonymous ?? false
+            draft.conditions = try TextRules.cleanedText(conditions, field: "conditions", removeDirectionControls: stripDirectionControls)
+        } else if hasGiftFields {
+            throw SanadError.invalid("only donations and pledges take an amount, currency, conditions, restriction or anonymity",
+                                     hint: "log it as a donation or pledge, or drop those options", field: "amount")
+        }
+        if let hoursText = hours, !hoursText.isEmpty {
+            guard type == .volunteerShift else {
+                throw SanadError.invalid("only volunteer shifts take hours", hint: "log it as volunteer-shift", field: "hours")
+            }
+            let ascii = InputValues.asciiDigits(hoursText)
+            guard let value = Decimal(string: ascii, locale: Locale(identifier: "en_US_POSIX")), value > 0, value <= 24 * 31,
+                  ascii.range(of: "^[0-9]+(\\.[0-9]{1,2})?$", options: .regularExpression) != nil else {
+                throw SanadError.invalid("hours \"\(hoursText)\" must be a number above zero, such as 3.5", hint: "use a dot for decimals", field: "hours")
+            }
+            draft.hours = value
+        }
+        return draft
+    }
+}
+
+/// Interactions of one association.
+public struct InteractionStore {
+    public let transaction: AssociationTransaction
+
+    public init(_ transaction: AssociationTransaction) {
+        self.transaction = transaction
+    }
+
+    /// Stores an interaction on a contact.
+    @discardableResult
+    public func log(_ draft: InteractionDraft, contact: Int64) throws -> Int64 {
+        try ContactStore(transaction).requireContact(contact)
+        let campaignID = try draft.campaignSlug.map { try CampaignStore(transaction).id(of: $0) }
+        if let eventID = draft.eventID {
+            guard try transaction.query("SELECT 1 FROM events WHERE id = \(eventID)").count == 1 else {
+                throw SanadError.notFound("there is no event #\(eventID)", hint: "see events with: sanad event list", field: "event")
+            }
+        }
+        return try transaction.query("""
+            INSERT INTO interactions (contact_id, type, occurred_at, channel, campaign_id, event_id, notes, amount, currency,
+                                      is_restricted, conditions, is_anonymous, hours)
+            VALUES (\(contact), \(draft.type.rawValue), \(draft.occurredAt), \(draft.channel), \(campaignID), \(draft.eventID),
+                    \(draft.notes), \(draft.amount), \(draft.currency), \(draft.isRestricted), \(draft.conditions),
+                    \(draft.isAnonymous), \(draft.hours))
+            RETURNING id
+            """)[0].decode(Int64.self, at: 0)
+    }
+
+    public struct Filter: Sendable {
+        public var id: Int64?
+        public var contact: Int64?
+        public var type: InteractionType?
+        public var campaign: String?
+        public var from: Date?
+        public var to: Date?
+
+        public init() {}
+    }
+
+    /// Interactions matching `filter`, newest first.
+    public func list(_ filter: Filter, limit: Int = 100) throws -> [OutputRecord] {
+        var conditions: [SQL] = ["true"]
+        if let id = filter.id { conditions.append("i.id = \(id)") }
+        if let contact = filter.contact {
+            try ContactStore(transaction).requireContact(contact, allowDeleted: true)
+            conditions.append("i.contact_id = \(contact)")
+        }
+        if let type = filter.type { conditions.append("i.type = \(type.rawValue)") }
+        if let campaign = filter.campaign { conditions.append("i.campaign_id = \(try CampaignStore(transaction).id(of: campaign))") }
+        if let from = filter.from { conditions.append("i.occurred_at >= \(from)") }
+        if let to = filter.to { conditions.append("i.occurred_at < \(to)") }
+        return try transaction.query("""
+            SELECT i.id, i.contact_id, c.display_name, i.type, i.occurred_at, i.channel, cp.slug, i.event_id, i.amount, i.currency,
+                   i.is_restricted, i.conditions, i.is_anonymous, i.hours, i.notes
+            FROM interactions i
+            JOIN contacts c ON c.id = i.contact_id
+            LEFT JOIN campaigns cp ON cp.id = i.campaign_id
+            WHERE \(SQL.joined(conditions, separator: " AND "))
+            ORDER BY i.occurred_at DESC, i.id DESC LIMIT \(limit)
+            """).map { row in
+            [
+                "id": .integer(try row.decode(Int64.self, at: 0)), "contact_id": .integer(try row.decode(Int64.self, at: 1)),
+                "contact": .text(try row.decode(String.self, at: 2)),
+                "type": .text(try row.decode(String.self, at: 3).replacingAll("_", with: "-")),
+                "at": .timestamp(try row.decode(Date.self, at: 4)), "channel": .of(try row.decode(String?.self, at: 5)),
+                "campaign": .of(try row.decode(String?.self, at: 6)), "event_id": .of(try row.decode(Int64?.self, at: 7)),
+                "amount": .of(try row.decode(Decimal?.self, at: 8)), "currency": .of(try row.decode(String?.self, at: 9)),
+                "restricted": .of(try row.decode(Bool?.self, at: 10)), "conditions": .of(try row.decode(String?.self, at: 11)),
+                "anonymous": .of(try row.decode(Bool?.self, at: 12)), "hours": .of(try row.decode(Decimal?.self, at: 13)),
+                "notes": .of(try row.decode(String?.self, at: 14)),
+            ]
+        }
+    }
+}

@@ -1,0 +1,127 @@
+public import ArgumentParser
+
+/// A closed list of words stored as text (roles, channels, interaction types).
+///
+/// The database spells them with underscores (`close_associate`); people may type hyphens,
+/// spaces or any case, and an unknown word is refused with the accepted list and a guess.
+public protocol Vocabulary: RawRepresentable<String>, CaseIterable, Sendable, Hashable, ExpressibleByArgument {
+    /// What the word names, for messages ("role", "source channel").
+    static var fieldName: String { get }
+}
+
+extension Vocabulary {
+    /// The spelling for people: hyphens instead of underscores.
+    public var label: String { rawValue.replacingAll("_", with: "-") }
+
+    public init?(argument: String) {
+        guard let value = Self.lookup(argument) else { return nil }
+        self = value
+    }
+
+    public static var allValueStrings: [String] { allCases.map(\.label) }
+
+    static func lookup(_ text: String) -> Self? {
+        let key = String(text.lowercased().map { $0 == "-" || $0 == " " ? "_" : $0 }).trimmedUnderscores
+        return allCases.first { $0.rawValue == key }
+    }
+
+    /// The word for `text`, or an error listing the accepted words.
+    public static func parse(_ text: String) throws -> Self {
+        if let value = lookup(text) { return value }
+        var hint = "use one of: \(allValueStrings.joined(separator: ", "))"
+        if let guess = Suggestion.closest(to: text, among: allValueStrings) { hint = "did you mean \(guess)? " + hint }
+        throw SanadError.invalid("unknown \(fieldName) \"\(text)\"", hint: hint)
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: Character) -> String {
+        String(map { $0 == target ? replacement : $0 })
+    }
+
+    var trimmedUnderscores: String {
+        var text = Substring(self)
+        while text.first == "_" { text.removeFirst() }
+        while text.last == "_" { text.removeLast() }
+        return String(text)
+    }
+}
+
+public enum ContactKind: String, Vocabulary {
+    case person, organization
+    public static let fieldName = "contact kind"
+}
+
+public enum ContactRole: String, Vocabulary {
+    case supporter, funder, volunteer, member, beneficiary, board, staff
+    public static let fieldName = "role"
+}
+
+public enum SourceChannel: String, Vocabulary {
+    case facebook, twitter, instagram, whatsapp, website, event, referral, `import`, other
+    public static let fieldName = "source channel"
+}
+
+public enum RelationshipKind: String, Vocabulary {
+    case spouse, family
+    case closeAssociate = "close_associate"
+    case employer, controls
+    case boardMember = "board_member"
+    public static let fieldName = "relationship"
+
+    /// How the relationship reads, from the contact to the related contact.
+    public var phrase: String {
+        switch self {
+        case .spouse: "is the spouse of"
+        case .family: "is family of"
+        case .closeAssociate: "is a close associate of"
+        case .employer: "is employed by"
+        case .controls: "controls"
+        case .boardMember: "sits on the board of"
+        }
+    }
+}
+
+public enum ConsentChannel: String, Vocabulary {
+    case email, sms, phone, post
+    public static let fieldName = "consent channel"
+}
+
+public enum ConsentStatus: String, Vocabulary {
+    case granted, withdrawn, refused
+    public static let fieldName = "consent status"
+}
+
+public enum LegalBasis: String, Vocabulary {
+    case consent
+    case legitimateInterest = "legitimate_interest"
+    case softOptIn = "soft_opt_in"
+    public static let fieldName = "legal basis"
+}
+
+public enum SuppressionReason: String, Vocabulary {
+    case unsubscribed
+    case bulkEmailOptOut = "bulk_email_opt_out"
+    case doNotEmail = "do_not_email"
+    case bounced, complained, deceased
+    public static let fieldName = "suppression reason"
+}
+
+public enum InteractionType: String, Vocabulary {
+    case donation, pledge
+    case volunteerShift = "volunteer_shift"
+    case eventAttendance = "event_attendance"
+    case campaignAction = "campaign_action"
+    case message, meeting, call
+    case socialEngagement = "social_engagement"
+    case note
+    public static let fieldName = "interaction type"
+
+    /// Gifts carry an amount, a currency, and may be restricted, conditional or anonymous.
+    public var isGift: Bool { self == .donation || self == .pledge }
+}
+
+public enum PhoneKind: String, Vocabulary {
+    case mobile, home, work, other
+    public static let fieldName = "phone kind"
+}
