@@ -22,6 +22,7 @@ public enum SchemaCatalog {
         SchemaFile("core", "0001_foundation.sql", PackageResources._001_foundation_sql),
         SchemaFile("core", "0002_contacts.sql", PackageResources._002_contacts_sql),
         SchemaFile("core", "0003_activity.sql", PackageResources._003_activity_sql),
+        SchemaFile("core", "0004_bulk.sql", PackageResources._004_bulk_sql),
     ]
 
     /// The files of one owner, in the order they apply.

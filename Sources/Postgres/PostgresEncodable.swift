@@ -133,8 +133,10 @@ public struct JSONB<Value: Codable & Sendable>: PostgresEncodable, PostgresDecod
     }
 }
 
-enum PostgresArrayLiteral {
-    static func encode(_ elements: [String?]) -> String {
+/// PostgreSQL's text form of one-dimensional arrays (`{"a","b",NULL}`).
+public enum PostgresArrayLiteral {
+    /// The array literal for `elements`, each quoted and escaped.
+    public static func encode(_ elements: [String?]) -> String {
         var text = "{"
         for (index, element) in elements.enumerated() {
             if index > 0 { text += "," }

@@ -29,6 +29,7 @@ public struct SanadCommand: AsyncParsableCommand {
         EventCommand.self,
         CalendarCommand.self,
         GroupCommand.self,
+        GenerateCommand.self,
     ]
 
     public init() {}
