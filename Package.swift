@@ -80,6 +80,11 @@ let package = Package(
             dependencies: ["SanadCLI"],
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "sanad-bench",
+            dependencies: ["SanadCLI", "SanadCore"],
+            path: "Benchmarks/SanadBench"
+        ),
         .target(
             name: "SanadTestSupport",
             dependencies: ["SanadCore", "SanadCLI", "Postgres", logging],

@@ -103,7 +103,7 @@ CREATE TABLE contact_phones (
 CREATE UNIQUE INDEX contact_phones_once ON contact_phones (association_id, contact_id, coalesce(e164, digits));
 CREATE UNIQUE INDEX contact_phones_one_primary ON contact_phones (association_id, contact_id) WHERE is_primary;
 CREATE INDEX contact_phones_by_e164 ON contact_phones (association_id, e164);
-CREATE INDEX contact_phones_by_reversed_digits ON contact_phones (association_id, reverse(digits) text_pattern_ops);
+CREATE INDEX contact_phones_by_reversed_digits ON contact_phones (association_id, (reverse(digits) COLLATE "C"));
 SELECT sanad_isolate('contact_phones');
 SELECT sanad_audit('contact_phones');
 

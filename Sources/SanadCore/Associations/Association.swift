@@ -72,31 +72,14 @@ public struct NewAssociation: Sendable {
     /// - Throws: ``SanadError`` naming the field and the accepted form.
     public func validated() throws -> NewAssociation {
         var copy = self
-        copy.slug = slug.trimmingCharacters(in: .whitespaces).lowercased()
+        copy.slug = try InputValues.slug(slug, field: "slug")
         copy.name = try TextRules.cleanedName(name, field: "name")
-        copy.country = country.uppercased()
-        copy.phoneRegion = (phoneRegion ?? country).uppercased()
-        copy.baseCurrency = baseCurrency.uppercased()
-        copy.language = language.lowercased()
-        guard copy.slug.range(of: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", options: .regularExpression) != nil else {
-            throw SanadError.invalid("slug \"\(slug)\" is not valid",
-                                     hint: "use 1-63 lowercase letters, digits and hyphens, such as tripoli-relief")
-        }
-        guard Locale.Region.isoRegions.contains(where: { $0.identifier == copy.country }) else {
-            throw SanadError.invalid("country \"\(country)\" is not an ISO 3166 code", hint: "use two letters, such as LB, JO, GB")
-        }
-        guard Locale.Region.isoRegions.contains(where: { $0.identifier == copy.phoneRegion }) else {
-            throw SanadError.invalid("phone region \"\(phoneRegion ?? "")\" is not an ISO 3166 code", hint: "use two letters, such as LB")
-        }
-        guard Locale.Currency.isoCurrencies.contains(where: { $0.identifier == copy.baseCurrency }) else {
-            throw SanadError.invalid("currency \"\(baseCurrency)\" is not an ISO 4217 code", hint: "use three letters, such as LBP, USD, EUR")
-        }
+        copy.country = try StandardCodes.country(country)
+        copy.phoneRegion = try StandardCodes.country(phoneRegion ?? country, field: "phone region")
+        copy.baseCurrency = try StandardCodes.currency(baseCurrency)
+        copy.language = try StandardCodes.language(language)
         guard TimeZone(identifier: timeZone) != nil, timeZone.contains("/") || timeZone == "UTC" else {
             throw SanadError.invalid("time zone \"\(timeZone)\" is not known", hint: "use an IANA name such as Asia/Beirut or Europe/London")
-        }
-        guard copy.language.range(of: "^[a-z]{2,3}$", options: .regularExpression) != nil,
-              Locale.LanguageCode.isoLanguageCodes.contains(where: { $0.identifier == copy.language }) else {
-            throw SanadError.invalid("language \"\(language)\" is not an ISO 639 code", hint: "use two letters, such as ar or en")
         }
         return copy
     }

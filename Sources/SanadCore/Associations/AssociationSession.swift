@@ -48,6 +48,21 @@ public final class AssociationSession: @unchecked Sendable {
         }
     }
 
+    /// After a bulk load commits: refreshes the planner's statistics and merges the trigram
+    /// indexes' pending entries, which otherwise make every search scan them. Runs as the
+    /// owner (table maintenance is not association work and reads no rows).
+    public func maintainAfterBulkLoad(tables: [String]) throws {
+        for table in tables {
+            try connection.execute("ANALYZE \(identifier: table)")
+        }
+        if tables.contains("contacts") {
+            try connection.query("""
+                SELECT gin_clean_pending_list(indexrelid::regclass) FROM pg_index
+                WHERE indrelid = 'contacts'::regclass AND indexrelid::regclass::text LIKE '%trgm'
+                """)
+        }
+    }
+
     /// Switches the open transaction to the application role and this association.
     static func enterScope(_ connection: Connection, association: Int64, actor: String) throws {
         try connection.query("""

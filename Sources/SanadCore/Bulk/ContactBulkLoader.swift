@@ -68,7 +68,7 @@ public struct ContactBulkLoader {
             """) { writer in
             try produce(ContactStagingWriter(writer: writer))
         }
-        try transaction.execute("ANALYZE contact_staging")
+        try transaction.execute("ANALYZE contact_staging (line, external_id, email_keys, phones_e164)")
         return try merge()
     }
 

@@ -48,7 +48,7 @@ public struct InteractionBulkLoader {
             """) { writer in
             try produce(InteractionStagingWriter(writer: writer))
         }
-        try transaction.execute("ANALYZE interaction_staging")
+        try transaction.execute("ANALYZE interaction_staging (line, contact_external_id, contact_email_key, contact_e164, campaign_slug)")
         try transaction.execute("""
             UPDATE interaction_staging s SET contact_id = coalesce(c.merged_into_id, c.id)
             FROM contacts c WHERE s.contact_external_id IS NOT NULL AND c.external_id = s.contact_external_id AND c.erased_at IS NULL

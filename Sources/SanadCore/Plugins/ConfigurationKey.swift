@@ -55,7 +55,7 @@ public struct ConfigurationKey: Sendable {
     ///
     /// - Throws: ``SanadError`` naming the key and what it accepts.
     public func parse(_ text: String, pluginID: String) throws -> ConfigurationValue {
-        let value = text.trimmingCharacters(in: .whitespaces)
+        let value = text.trimmed
         func refuse() -> SanadError {
             SanadError.invalid("\(pluginID) setting \(name) cannot be \"\(value)\": it takes \(acceptedValues)",
                                hint: help)

@@ -102,18 +102,21 @@ public struct ContactDraft: Sendable {
     public var customFields: [String: String]
     /// Things kept but worth telling (a phone that could not be read).
     public var warnings: [String]
-
     /// The Arabic-aware search key of the names.
-    public var nameKey: String { NameKeys.normalized(keyedName) }
-    public var nameSkeleton: String { NameKeys.skeleton(keyedName) }
-    public var cityKey: String? { city.map(NameKeys.normalized) }
+    public let nameKey: String
+    /// The cross-script consonant key of the names.
+    public let nameSkeleton: String
+    public let cityKey: String?
 
-    /// The display name, plus the given and family names when they add something
-    /// (a nickname shown, the legal name searched too).
-    var keyedName: String {
-        let displayKey = NameKeys.normalized(displayName)
-        let extra = [givenName, familyName].compactMap { $0 }.filter { !displayKey.contains(NameKeys.normalized($0)) }
-        return ([displayName] + extra).joined(separator: " ")
+    /// The keys of the display name, plus the given and family names when they add
+    /// something (a nickname shown, the legal name searched too).
+    static func nameKeys(display: String, given: String?, family: String?) -> (key: String, skeleton: String) {
+        var key = NameKeys.normalized(display)
+        for part in [given, family].compactMap({ $0 }) {
+            let partKey = NameKeys.normalized(part)
+            if !key.contains(partKey) { key += " " + partKey }
+        }
+        return (key, NameKeys.skeleton(normalized: key))
     }
 }
 
@@ -134,7 +137,7 @@ extension ContactInput {
         let givenName = try field("given_name") { try TextRules.cleanedText(self.givenName, field: "given name", maxLength: 150, removeDirectionControls: strip) }
         let familyName = try field("family_name") { try TextRules.cleanedText(self.familyName, field: "family name", maxLength: 150, removeDirectionControls: strip) }
         let composed = [givenName, familyName].compactMap { $0 }.joined(separator: " ")
-        let displayText = (displayName?.trimmingCharacters(in: .whitespaces)).flatMap { $0.isEmpty ? nil : $0 } ?? composed
+        let displayText = (displayName?.trimmed).flatMap { $0.isEmpty ? nil : $0 } ?? composed
         let displayName = try field("display_name") {
             try TextRules.cleanedName(displayText, field: "name", maxLength: 300, removeDirectionControls: strip)
         }
@@ -143,44 +146,30 @@ extension ContactInput {
         }
         let kind = try field("kind") { try self.kind.map(ContactKind.parse) ?? .person }
         var emails: [EmailAddress] = []
-        for text in self.emails where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+        for text in self.emails where !text.trimmed.isEmpty {
             let address = try field("email") { try EmailAddress.validated(text) }
             if !emails.contains(where: { $0.key == address.key }) { emails.append(address) }
         }
         var phones: [PhoneEntry] = []
-        for text in self.phones where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+        for text in self.phones where !text.trimmed.isEmpty {
             let phone = try field("phone") { try PhoneEntry.make(text, region: association.phoneRegion, stripDirectionControls: strip) }
             if !phones.contains(where: { ($0.e164 ?? $0.digits) == (phone.e164 ?? phone.digits) }) { phones.append(phone) }
         }
         var roles: [RoleAssignment] = []
-        for text in self.roles where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+        for text in self.roles where !text.trimmed.isEmpty {
             let role = try field("role") { try ContactRole.parse(text) }
             if !roles.contains(where: { $0.role == role }) { roles.append(RoleAssignment(role: role)) }
         }
         var tags: [String] = []
-        for text in self.tags where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+        for text in self.tags where !text.trimmed.isEmpty {
             let tag = try field("tag") { try TextRules.cleanedName(text, field: "tag", maxLength: 100, removeDirectionControls: strip) }
-            if !tags.contains(where: { NameKeys.normalized($0) == NameKeys.normalized(tag) }) { tags.append(tag) }
+            let tagKey = NameKeys.normalized(tag)
+            if !tags.contains(where: { NameKeys.normalized($0) == tagKey }) { tags.append(tag) }
         }
-        let country = try field("country") { () -> String? in
-            guard let text = self.country?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-            let code = text.uppercased()
-            guard Locale.Region.isoRegions.contains(where: { $0.identifier == code }) else {
-                throw SanadError.invalid("country \"\(text)\" is not an ISO 3166 code", hint: "use two letters, such as LB or JO")
-            }
-            return code
-        }
-        let language = try field("language") { () -> String? in
-            guard let text = self.language?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-            let code = text.lowercased()
-            guard code.range(of: "^[a-z]{2,3}$", options: .regularExpression) != nil,
-                  Locale.LanguageCode.isoLanguageCodes.contains(where: { $0.identifier == code }) else {
-                throw SanadError.invalid("language \"\(text)\" is not an ISO 639 code", hint: "use two letters, such as ar or en")
-            }
-            return code
-        }
+        let country = try field("country") { try self.country.flatMap { $0.trimmed.isEmpty ? nil : $0 }.map { try StandardCodes.country($0) } }
+        let language = try field("language") { try self.language.flatMap { $0.trimmed.isEmpty ? nil : $0 }.map { try StandardCodes.language($0) } }
         let birthDate = try field("birth_date") { () -> CalendarDate? in
-            guard let text = self.birthDate?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            guard let text = self.birthDate?.trimmed, !text.isEmpty else { return nil }
             let day = try InputValues.day(text, field: "birth date")
             guard day.year >= 1880, day <= CalendarDate(utc: Date()) else {
                 throw SanadError.invalid("birth date \(text) is not plausible", hint: "give a date between 1880 and today")
@@ -191,15 +180,18 @@ extension ContactInput {
         let place = { (value: String?, name: String, key: String) throws -> String? in
             try field(key) { try TextRules.cleanedText(value, field: name, maxLength: 200, removeDirectionControls: strip) }
         }
+        let keys = ContactDraft.nameKeys(display: displayName, given: givenName, family: familyName)
+        let cityText = try place(self.city, "city", "city")
         let externalID = try field("external_id") { try TextRules.cleanedText(self.externalID, field: "external id", maxLength: 200) }
         let pepNote = try field("pep_note") { try TextRules.cleanedText(self.pepNote, field: "PEP note", removeDirectionControls: strip) }
         return ContactDraft(
             kind: kind, displayName: displayName, givenName: givenName, familyName: familyName,
             emails: emails, phones: phones, roles: roles, tags: tags,
-            street: try place(street, "street", "street"), city: try place(city, "city", "city"),
+            street: try place(street, "street", "street"), city: cityText,
             region: try place(region, "region", "region"), postalCode: try place(postalCode, "postal code", "postal_code"),
             country: country, language: language, birthDate: birthDate, source: source,
             isPEP: isPEP ?? false, pepNote: pepNote, externalID: externalID, customFields: customFields,
-            warnings: phones.compactMap(\.warning))
+            warnings: phones.compactMap(\.warning), nameKey: keys.key, nameSkeleton: keys.skeleton,
+            cityKey: cityText.map(NameKeys.normalized))
     }
 }

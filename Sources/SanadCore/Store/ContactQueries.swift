@@ -104,7 +104,7 @@ extension ContactStore {
     /// Finds contacts by name (Arabic-aware, across scripts, ranked by similarity), email,
     /// phone (however it is written), tag or role.
     public func search(_ text: String, by field: SearchField = .auto, limit: Int = 20) throws -> [ContactSummary] {
-        let query = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let query = text.trimmed
         guard !query.isEmpty else {
             throw SanadError.invalid("the search text is empty", hint: "give a name, an email, a phone number, a tag or a role")
         }
@@ -146,22 +146,17 @@ extension ContactStore {
 
     private func searchName(_ query: String, limit: Int) throws -> [ContactSummary] {
         let key = NameKeys.normalized(query)
-        let skeleton = NameKeys.skeleton(query)
+        let skeleton = NameKeys.skeleton(normalized: key)
         guard !key.isEmpty else {
             throw SanadError.invalid("the search text has no letters or digits", hint: "give part of a name")
         }
         // Very short skeletons ("L" for Ali) match too much; they only count with the key.
-        let useSkeleton = skeleton.count >= 3
-        let skeletonScore: SQL = useSkeleton ? "word_similarity(\(skeleton), c.name_skeleton) * 0.95" : "0"
-        let skeletonMatch: SQL = useSkeleton ? "OR \(skeleton) <% c.name_skeleton" : ""
+        let usableSkeleton: String? = skeleton.count >= 3 ? skeleton : nil
         return try transaction.query("""
-            SELECT \(Self.summaryColumns),
-                   greatest(word_similarity(\(key), c.name_key), \(skeletonScore))::float8 AS score,
-                   CASE WHEN word_similarity(\(key), c.name_key) >= \(skeletonScore) THEN 'name' ELSE 'name (across scripts)' END
-            FROM contacts c
-            WHERE \(Self.liveContact) AND (\(key) <% c.name_key \(skeletonMatch))
-            ORDER BY score DESC, c.id
-            LIMIT \(limit)
+            SELECT \(Self.summaryColumns), m.score, CASE WHEN m.across_scripts THEN 'name (across scripts)' ELSE 'name' END
+            FROM sanad_name_candidates(\(key), \(usableSkeleton), \(limit)::integer) m
+            JOIN contacts c ON c.id = m.contact_id
+            ORDER BY m.score DESC, c.id
             """).map { try Self.summary(from: $0, scored: true) }
     }
 
@@ -178,20 +173,14 @@ extension ContactStore {
 
     private func searchPhone(_ query: String, limit: Int) throws -> [ContactSummary] {
         let e164: String? = if case .e164(let number) = PhoneNumbers.normalize(query, region: association.phoneRegion) { number } else { nil }
-        let digits = PhoneNumbers.digits(query)
         // The last digits identify a number however its start was written (0, 00, +961).
-        let suffix = String(digits.suffix(8))
+        let suffix = String(PhoneNumbers.digits(query).suffix(8))
         return try transaction.query("""
-            SELECT \(Self.summaryColumns),
-                   CASE WHEN EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id AND p.e164 = \(e164)) THEN 1.0
-                        ELSE 0.8 END::float8,
-                   'phone'
-            FROM contacts c
+            SELECT \(Self.summaryColumns), CASE WHEN m.exact THEN 1.0 ELSE 0.8 END::float8, 'phone'
+            FROM sanad_phone_candidates(\(e164), \(suffix), \(limit)::integer) m
+            JOIN contacts c ON c.id = m.contact_id
             WHERE \(Self.liveContact)
-              AND c.id IN (SELECT p.contact_id FROM contact_phones p
-                           WHERE p.e164 = \(e164)
-                              OR (length(\(suffix)) >= 6 AND reverse(p.digits) LIKE reverse(\(suffix)) || '%'))
-            ORDER BY 9 DESC, c.id LIMIT \(limit)
+            ORDER BY m.exact DESC, c.id
             """).map { try Self.summary(from: $0, scored: true) }
     }
 }

@@ -6,7 +6,7 @@ public import Postgres
 public enum InputValues {
     /// `YYYY-MM-DD` (Arabic-Indic digits accepted).
     public static func day(_ text: String, field: String) throws -> CalendarDate {
-        let ascii = asciiDigits(text.trimmingCharacters(in: .whitespaces))
+        let ascii = asciiDigits(text.trimmed)
         guard let day = CalendarDate(iso: ascii) else {
             throw SanadError.invalid("\(field) \"\(text)\" is not a date", hint: "write it as YYYY-MM-DD, such as 2026-03-21")
         }
@@ -17,11 +17,10 @@ public enum InputValues {
     /// or an offset. A local time that does not exist (the hour skipped when clocks go
     /// forward) is refused.
     public static func moment(_ text: String, field: String, timeZone: TimeZone) throws -> Date {
-        let ascii = asciiDigits(text.trimmingCharacters(in: .whitespaces))
+        let ascii = asciiDigits(text.trimmed)
         let refusal = SanadError.invalid("\(field) \"\(text)\" is not a date and time",
                                          hint: "write it as YYYY-MM-DD HH:MM (in \(timeZone.identifier)), or ISO 8601 with Z or an offset")
-        if ascii.hasSuffix("Z") || ascii.range(of: "[+-][0-9]{2}(:?[0-9]{2})?$", options: .regularExpression) != nil,
-           ascii.count > 10 {
+        if ascii.count > 10, ascii.hasSuffix("Z") || Self.hasOffsetSuffix(ascii) {
             let normalized = ascii.replacingOccurrences(of: "T", with: " ")
             guard let date = Self.offsetMoment(normalized) else { throw refusal }
             return date
@@ -74,8 +73,8 @@ public enum InputValues {
     /// A positive amount with at most the currency's minor digits: `1500`, `12.5`,
     /// `١٢٫٥`. Thousands separators are refused (is `1,500` one and a half?).
     public static func amount(_ text: String, currency: String, field: String = "amount") throws -> Decimal {
-        let ascii = asciiDigits(text.trimmingCharacters(in: .whitespaces)).replacingOccurrences(of: "\u{066B}", with: ".")
-        guard ascii.range(of: "^-?[0-9]+(\\.[0-9]+)?$", options: .regularExpression) != nil,
+        let ascii = asciiDigits(text.trimmed).replacingOccurrences(of: "\u{066B}", with: ".")
+        guard isDecimalLiteral(ascii.hasPrefix("-") ? String(ascii.dropFirst()) : ascii),
               let value = Decimal(string: ascii, locale: Locale(identifier: "en_US_POSIX")) else {
             throw SanadError.invalid("\(field) \"\(text)\" is not a number",
                                      hint: "write digits with a dot for decimals and no thousands separator, such as 1500.50")
@@ -95,13 +94,32 @@ public enum InputValues {
         return value
     }
 
+    /// `123` or `123.45`: ASCII digits with at most one dot between digits.
+    public static func isDecimalLiteral(_ text: String, maxDecimals: Int = .max) -> Bool {
+        let parts = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count == 1 || parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0 >= 48 && $0 <= 57 } }) else {
+            return false
+        }
+        return parts.count == 1 || parts[1].count <= maxDecimals
+    }
+
+    /// Whether the text ends in a UTC offset such as `+02`, `+0200` or `-05:30`.
+    static func hasOffsetSuffix(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        for length in [3, 5, 6] where bytes.count > length {
+            let tail = bytes[(bytes.count - length)...]
+            guard tail.first == UInt8(ascii: "+") || tail.first == UInt8(ascii: "-") else { continue }
+            let rest = Array(tail.dropFirst())
+            let digitsOnly = rest.filter { $0 != UInt8(ascii: ":") }
+            let colonPlaced = length != 6 || rest[2] == UInt8(ascii: ":")
+            if colonPlaced, digitsOnly.count == (length == 3 ? 2 : 4), digitsOnly.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return true }
+        }
+        return false
+    }
+
     /// An ISO 4217 code, uppercased.
     public static func currency(_ text: String, field: String = "currency") throws -> String {
-        let code = text.trimmingCharacters(in: .whitespaces).uppercased()
-        guard code.count == 3, Locale.Currency.isoCurrencies.contains(where: { $0.identifier == code }) else {
-            throw SanadError.invalid("\(field) \"\(text)\" is not an ISO 4217 code", hint: "use three letters, such as USD, EUR, LBP, JOD")
-        }
-        return code
+        try StandardCodes.currency(text, field: field)
     }
 
     /// Digits after the decimal point a currency uses (ISO 4217 minor units).
@@ -132,8 +150,8 @@ public enum InputValues {
 
     /// A slug: lowercase letters, digits and hyphens.
     public static func slug(_ text: String, field: String) throws -> String {
-        let slug = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard slug.range(of: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", options: .regularExpression) != nil else {
+        let slug = text.trimmed.lowercased()
+        guard StandardCodes.isSlug(slug) else {
             throw SanadError.invalid("\(field) \"\(text)\" is not valid", hint: "use 1-63 lowercase letters, digits and hyphens")
         }
         return slug

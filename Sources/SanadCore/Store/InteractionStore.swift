@@ -77,7 +77,7 @@ extension InteractionInput {
             }
             let ascii = InputValues.asciiDigits(hoursText)
             guard let value = Decimal(string: ascii, locale: Locale(identifier: "en_US_POSIX")), value > 0, value <= 24 * 31,
-                  ascii.range(of: "^[0-9]+(\\.[0-9]{1,2})?$", options: .regularExpression) != nil else {
+                  InputValues.isDecimalLiteral(ascii, maxDecimals: 2) else {
                 throw SanadError.invalid("hours \"\(hoursText)\" must be a number above zero, such as 3.5", hint: "use a dot for decimals", field: "hours")
             }
             draft.hours = value

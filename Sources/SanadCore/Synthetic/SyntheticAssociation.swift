@@ -86,10 +86,14 @@ public struct SyntheticAssociation: Sendable {
 
     public let configuration: Configuration
     public let association: Association
+    public private(set) var campaigns: [CampaignInput] = []
+    public private(set) var events: [EventInput] = []
 
     public init(_ configuration: Configuration, for association: Association) {
         self.configuration = configuration
         self.association = association
+        campaigns = makeCampaigns()
+        events = makeEvents()
     }
 
     var arabicFirst: Bool { association.language == "ar" }
@@ -97,7 +101,7 @@ public struct SyntheticAssociation: Sendable {
 
     // MARK: Campaigns and events
 
-    public var campaigns: [CampaignInput] {
+    func makeCampaigns() -> [CampaignInput] {
         let count = max(3, min(20, configuration.contacts / 5000))
         var random = SeededRandom(seed: configuration.seed, stream: 1)
         return (0..<count).map { index in
@@ -116,7 +120,7 @@ public struct SyntheticAssociation: Sendable {
         }
     }
 
-    public var events: [EventInput] {
+    func makeEvents() -> [EventInput] {
         let count = max(5, min(300, configuration.contacts / 1000))
         let campaignSlugs = campaigns.map(\.slug)
         var random = SeededRandom(seed: configuration.seed, stream: 2)

@@ -81,9 +81,14 @@ public struct SyntheticLoader {
                                             "seed": String(generator.configuration.seed)])
             return report
         }
+        try session.maintainAfterBulkLoad(tables: SyntheticLoader.loadedTables)
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
+
+    /// The tables a load writes, whose statistics are refreshed afterwards.
+    public static let loadedTables = ["contacts", "contact_emails", "contact_phones", "contact_roles", "contact_tags",
+                                      "contact_relationships", "consent_records", "contact_suppressions", "interactions"]
 
     private func insertRelationships(_ rows: [(String, String, String)], _ transaction: AssociationTransaction) throws -> Int {
         try transaction.execute("CREATE TEMP TABLE generated_relationships (a text, b text, kind text) ON COMMIT DROP")

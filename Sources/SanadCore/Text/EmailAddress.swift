@@ -27,7 +27,7 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Checks `text` and returns the address, or the reason it is refused.
     public static func parse(_ text: String) -> Result<EmailAddress, Problem> {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmed
         func refuse(_ reason: String) -> Result<EmailAddress, Problem> { .failure(Problem(reason: reason)) }
         if trimmed.isEmpty { return refuse("is empty") }
         if trimmed.contains("<") || trimmed.contains(">") {

@@ -67,9 +67,14 @@ public enum NameKeys {
     /// "Abdurrahman" meet. Long vowels vanish too, so عمر and عامر share a key: the key
     /// finds candidates, the normalized key and other evidence decide.
     public static func skeleton(_ text: String) -> String {
+        skeleton(normalized: normalized(text))
+    }
+
+    /// ``skeleton(_:)`` of text already passed through ``normalized(_:)``.
+    public static func skeleton(normalized key: String) -> String {
         var words: [String] = []
         var carried = ""
-        for word in normalized(text).split(separator: " ") {
+        for word in key.split(separator: " ") {
             let key = consonants(of: word)
             if key.isEmpty { continue }
             let joined = carried + key

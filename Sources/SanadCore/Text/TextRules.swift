@@ -40,7 +40,7 @@ public enum TextRules {
             }
             value = removingDirectionControls(value)
         }
-        value = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        value = value.trimmed
         guard !value.isEmpty else {
             throw SanadError.invalid("\(field) is empty", hint: "give a \(field) with at least one letter")
         }
@@ -60,7 +60,7 @@ public enum TextRules {
     /// direction controls unless asked to remove them.
     public static func cleanedText(_ text: String?, field: String, maxLength: Int = 20_000,
                                    removeDirectionControls: Bool = false) throws -> String? {
-        guard var value = text?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        guard var value = text?.trimmed, !value.isEmpty else { return nil }
         if containsDirectionControl(value) {
             guard removeDirectionControls else {
                 throw SanadError.invalid("\(field) contains invisible direction-control characters",
