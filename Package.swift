@@ -72,6 +72,7 @@ let package = Package(
             dependencies: [
                 "SanadCore", "Segmentation", "InfluenceAudit", "EmailExport", argumentParser, logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),

@@ -44,3 +44,33 @@ extension Connection {
         return delivered
     }
 }
+
+/// Cancels whatever statement a connection is running, from another thread.
+///
+/// Made by the connection's own thread (``Connection/makeCanceller()``); `cancel()` may then
+/// be called from any thread, as libpq allows for `PQcancel`.
+public final class QueryCanceller: @unchecked Sendable {
+    private let handle: OpaquePointer
+
+    init?(_ connection: OpaquePointer) {
+        guard let handle = PQgetCancel(connection) else { return nil }
+        self.handle = handle
+    }
+
+    deinit {
+        PQfreeCancel(handle)
+    }
+
+    /// Asks the server to cancel the running statement; it then fails with SQLSTATE 57014.
+    public func cancel() {
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(handle, &buffer, Int32(buffer.count))
+    }
+}
+
+extension Connection {
+    /// A handle that can cancel this connection's running statement from another thread.
+    public func makeCanceller() -> QueryCanceller? {
+        QueryCanceller(handle)
+    }
+}

@@ -234,10 +234,7 @@ public final class Connection: @unchecked Sendable {
 
     /// Asks the server to cancel the statement in progress (used when a consumer stops early).
     func requestCancel() {
-        guard let cancel = PQgetCancel(handle) else { return }
-        defer { PQfreeCancel(cancel) }
-        var buffer = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+        makeCanceller()?.cancel()
     }
 }
 

@@ -30,6 +30,10 @@ public struct SanadCommand: AsyncParsableCommand {
         CalendarCommand.self,
         GroupCommand.self,
         GenerateCommand.self,
+        PluginCommand.self,
+        ScheduleCommand.self,
+        JobsCommand.self,
+        WorkerCommand.self,
     ]
 
     public init() {}

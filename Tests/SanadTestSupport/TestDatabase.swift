@@ -2,7 +2,7 @@ internal import Foundation
 internal import Glibc
 public import Logging
 public import Postgres
-internal import SanadCore
+public import SanadCore
 internal import SanadCLI
 internal import Synchronization
 
@@ -37,6 +37,17 @@ public enum TestDatabase {
     /// A new, empty database (for testing the migrator itself).
     public static func freshUnmigrated(_ label: String = "raw") throws -> ConnectionConfiguration {
         try createDatabase(label, template: "template0", server: try startedServer())
+    }
+
+    /// A cluster of the test's own (for tests that stop or restart the server), with a
+    /// migrated `sanad` database. The caller destroys it.
+    public static func privateCluster(_ label: String) throws -> (LocalCluster, ConnectionConfiguration) {
+        PluginRegistry.install(installedPlugins)
+        let directory = "/tmp/sanad-\(label)-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+        let cluster = LocalCluster(directory: directory, durable: false)
+        let configuration = try cluster.ensureRunning(logger: logger)
+        try CommandContext.migrator.migrate(try connect(configuration), logger: logger)
+        return (cluster, configuration)
     }
 
     public static func connect(_ configuration: ConnectionConfiguration) throws -> Connection {

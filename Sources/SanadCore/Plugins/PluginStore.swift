@@ -1,0 +1,156 @@
+public import Foundation
+internal import Postgres
+
+/// Whether a plugin is on for an association, and its settings.
+public struct PluginState: Sendable {
+    public let plugin: any SanadPlugin
+    public let enabled: Bool
+    public let configuration: PluginConfiguration
+    public let updatedAt: Date?
+    public let updatedBy: String?
+}
+
+/// Per-association enablement and configuration of the compiled-in plugins.
+public struct PluginStore {
+    public let transaction: AssociationTransaction
+
+    public init(_ transaction: AssociationTransaction) {
+        self.transaction = transaction
+    }
+
+    /// The compiled-in plugin with `id`.
+    ///
+    /// - Throws: ``SanadError`` listing the plugins there are.
+    public static func plugin(_ id: String) throws -> any SanadPlugin {
+        if let plugin = PluginRegistry.plugin(id: id) { return plugin }
+        let known = PluginRegistry.installed.map(\.id)
+        var hint = "installed plugins: \(known.joined(separator: ", "))"
+        if let guess = Suggestion.closest(to: id, among: known) { hint = "did you mean \(guess)? " + hint }
+        throw SanadError.notFound("there is no plugin \"\(id)\"", hint: hint)
+    }
+
+    public func state(of plugin: any SanadPlugin) throws -> PluginState {
+        let row = try transaction.query("""
+            SELECT enabled, settings::text, updated_at, updated_by FROM association_plugins WHERE plugin_id = \(plugin.id)
+            """).singleRow()
+        let stored = try row.map { try Self.settings(fromJSON: try $0.decode(String.self, at: 1)) } ?? [:]
+        return PluginState(plugin: plugin, enabled: try row?.decode(Bool.self, at: 0) ?? false,
+                           configuration: try Self.configuration(plugin, stored: stored),
+                           updatedAt: try row?.decode(Date.self, at: 2), updatedBy: try row?.decode(String.self, at: 3))
+    }
+
+    public func states() throws -> [PluginState] {
+        try PluginRegistry.installed.map(state(of:))
+    }
+
+    /// Turns a plugin on, optionally setting keys at the same time.
+    public func enable(_ plugin: any SanadPlugin, set: [String: String] = [:]) throws {
+        let current = try state(of: plugin)
+        let settings = try validated(plugin, base: current.configuration.explicitTexts, set: set, unset: [])
+        try write(plugin, enabled: true, settings: settings)
+        try transaction.audit("plugin.enable", entity: "association_plugins", id: transaction.association.id,
+                              details: ["plugin": plugin.id, "keys_set": set.keys.sorted().joined(separator: ",")])
+    }
+
+    /// Turns a plugin off; its data and settings stay.
+    public func disable(_ plugin: any SanadPlugin) throws {
+        let current = try state(of: plugin)
+        guard current.enabled else {
+            throw SanadError.conflict("\(plugin.id) is not enabled for \(transaction.association.slug)", hint: "nothing to disable")
+        }
+        try write(plugin, enabled: false, settings: current.configuration.explicitTexts)
+        try transaction.audit("plugin.disable", entity: "association_plugins", id: transaction.association.id,
+                              details: ["plugin": plugin.id])
+    }
+
+    /// Changes settings (the plugin may be on or off).
+    public func configure(_ plugin: any SanadPlugin, set: [String: String], unset: [String]) throws {
+        let current = try state(of: plugin)
+        let settings = try validated(plugin, base: current.configuration.explicitTexts, set: set, unset: unset)
+        try write(plugin, enabled: current.enabled, settings: settings)
+        try transaction.audit("plugin.configure", entity: "association_plugins", id: transaction.association.id,
+                              details: ["plugin": plugin.id, "keys_set": set.keys.sorted().joined(separator: ","),
+                                        "keys_unset": unset.sorted().joined(separator: ",")])
+    }
+
+    /// The plugin's configuration, if it is enabled.
+    ///
+    /// - Throws: ``SanadError`` naming the command that enables it.
+    public func requireEnabled(_ pluginID: String) throws -> PluginConfiguration {
+        let state = try state(of: try Self.plugin(pluginID))
+        guard state.enabled else {
+            throw SanadError.usage(
+                "the \(pluginID) plugin is not enabled for \(transaction.association.slug)",
+                hint: "enable it with: sanad plugin enable \(pluginID) -a \(transaction.association.slug)")
+        }
+        return state.configuration
+    }
+
+    private func write(_ plugin: any SanadPlugin, enabled: Bool, settings: [String: String]) throws {
+        let json = JSONText.object(OutputRecord(settings.sorted { $0.key < $1.key }.map { ($0.key, .text($0.value)) }))
+        try transaction.execute("""
+            INSERT INTO association_plugins (plugin_id, enabled, settings) VALUES (\(plugin.id), \(enabled), \(json)::jsonb)
+            ON CONFLICT (association_id, plugin_id) DO UPDATE
+            SET enabled = excluded.enabled, settings = excluded.settings, updated_at = now(), updated_by = sanad_current_actor()
+            """)
+    }
+
+    /// Checks every key and value; returns the canonical text of each explicit setting.
+    private func validated(_ plugin: any SanadPlugin, base: [String: String], set: [String: String], unset: [String]) throws -> [String: String] {
+        var settings = base
+        let keys = Dictionary(uniqueKeysWithValues: plugin.configurationKeys.map { ($0.name, $0) })
+        func requireKey(_ name: String) throws -> ConfigurationKey {
+            if let key = keys[name] { return key }
+            let known = keys.keys.sorted()
+            var hint = known.isEmpty ? "\(plugin.id) has no settings" : "\(plugin.id) settings: \(known.joined(separator: ", "))"
+            if let guess = Suggestion.closest(to: name, among: known) { hint = "did you mean \(guess)? " + hint }
+            throw SanadError.invalid("\(plugin.id) has no setting \"\(name)\"", hint: hint)
+        }
+        for name in unset {
+            _ = try requireKey(name)
+            settings[name] = nil
+        }
+        for (name, text) in set {
+            settings[name] = try requireKey(name).parse(text, pluginID: plugin.id).description
+        }
+        return settings
+    }
+
+    static func settings(fromJSON text: String) throws -> [String: String] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return [:] }
+        return object.compactMapValues { $0 as? String }
+    }
+
+    /// Stored settings over the plugin's defaults. A stored value that no longer parses (a
+    /// key whose rules changed) falls back to the default.
+    static func configuration(_ plugin: any SanadPlugin, stored: [String: String]) throws -> PluginConfiguration {
+        var values: [String: ConfigurationValue] = [:]
+        var explicit = Set<String>()
+        for key in plugin.configurationKeys {
+            if let text = stored[key.name], let value = try? key.parse(text, pluginID: plugin.id) {
+                values[key.name] = value
+                explicit.insert(key.name)
+            } else {
+                values[key.name] = key.defaultValue
+            }
+        }
+        return PluginConfiguration(pluginID: plugin.id, values: values, explicitKeys: explicit)
+    }
+}
+
+extension PluginConfiguration {
+    /// The explicitly set values as text, for storing back.
+    var explicitTexts: [String: String] {
+        Dictionary(uniqueKeysWithValues: explicitKeys.compactMap { key in values[key].map { (key, $0.description) } })
+    }
+}
+
+extension CommandContext {
+    /// The chosen association's session and the plugin's configuration, if the plugin is
+    /// enabled there; otherwise an error naming the command that enables it.
+    public func pluginSession(_ pluginID: String) throws -> (AssociationSession, PluginConfiguration) {
+        let session = try session()
+        let configuration = try session.transaction(readOnly: true) { try PluginStore($0).requireEnabled(pluginID) }
+        return (session, configuration)
+    }
+}
