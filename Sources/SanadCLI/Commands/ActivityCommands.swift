@@ -7,7 +7,7 @@ struct InteractionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "interaction",
         abstract: "Log and list what happens between the association and its contacts.",
-        subcommands: [Log.self, List.self]
+        subcommands: [Log.self, List.self, Import.self]
     )
 
     struct Log: ParsableCommand {

@@ -76,9 +76,13 @@ public struct ContactBulkLoader {
         try groupDuplicatesInFile()
         try matchExisting()
         let refused = try refuseErased()
+        // New contacts are numbered in file order (nextval runs after the inner sort).
         try transaction.execute("""
-            UPDATE contact_staging SET contact_id = nextval('contacts_id_seq'), is_new = true
-            WHERE contact_id IS NULL AND line = leader AND refused IS NULL
+            UPDATE contact_staging s SET contact_id = n.id, is_new = true
+            FROM (SELECT line, nextval('contacts_id_seq') AS id
+                  FROM (SELECT line FROM contact_staging WHERE contact_id IS NULL AND line = leader AND refused IS NULL ORDER BY line) ordered
+                 ) n
+            WHERE s.line = n.line
             """)
         try transaction.execute("""
             UPDATE contact_staging f SET contact_id = l.contact_id, match_kind = 'in_file'

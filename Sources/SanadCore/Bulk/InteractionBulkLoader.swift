@@ -36,19 +36,27 @@ public struct InteractionBulkLoader {
         try transaction.beginBulkChange()
         try transaction.execute("""
             CREATE TEMP TABLE interaction_staging (
-                line bigint PRIMARY KEY, import_key text NOT NULL, contact_external_id text, contact_email_key text,
+                line bigint PRIMARY KEY, import_key text, fingerprint text, contact_external_id text, contact_email_key text,
                 contact_e164 text, type text, occurred_at timestamptz, channel text, campaign_slug text, event_id bigint,
                 notes text, amount numeric, currency text, is_restricted boolean, conditions text, is_anonymous boolean,
                 hours numeric, contact_id bigint, campaign_id bigint, refused_field text, refused text
             ) ON COMMIT DROP
             """)
         try transaction.copyIn("""
-            COPY interaction_staging (line, import_key, contact_external_id, contact_email_key, contact_e164, type, occurred_at,
+            COPY interaction_staging (line, import_key, fingerprint, contact_external_id, contact_email_key, contact_e164, type, occurred_at,
                 channel, campaign_slug, event_id, notes, amount, currency, is_restricted, conditions, is_anonymous, hours) FROM STDIN
             """) { writer in
             try produce(InteractionStagingWriter(writer: writer))
         }
         try transaction.execute("ANALYZE interaction_staging (line, contact_external_id, contact_email_key, contact_e164, campaign_slug)")
+        // Rows without an id of their own get one from their content and how many identical
+        // rows came before them in the file: the same file gives the same keys every time.
+        try transaction.execute("""
+            UPDATE interaction_staging s SET import_key = 'row:' || encode(sha256(convert_to(s.fingerprint || '#' || d.occurrence, 'UTF8')), 'hex')
+            FROM (SELECT line, row_number() OVER (PARTITION BY fingerprint ORDER BY line) AS occurrence
+                  FROM interaction_staging WHERE import_key IS NULL) d
+            WHERE s.line = d.line
+            """)
         try transaction.execute("""
             UPDATE interaction_staging s SET contact_id = coalesce(c.merged_into_id, c.id)
             FROM contacts c WHERE s.contact_external_id IS NOT NULL AND c.external_id = s.contact_external_id AND c.erased_at IS NULL
@@ -109,12 +117,12 @@ public struct InteractionBulkLoader {
 public struct InteractionStagingWriter {
     let writer: CopyInWriter
 
-    /// Stages one interaction. `importKey` identifies the row across imports (the same
-    /// row loaded twice has the same key).
-    public func add(line: Int, importKey: String, contact: ContactReference, _ draft: InteractionDraft) throws {
+    /// Stages one interaction. `importKey` identifies the row across imports (the same row
+    /// loaded twice has the same key); without one, `fingerprint` (the row's content) does.
+    public func add(line: Int, importKey: String?, fingerprint: String? = nil, contact: ContactReference, _ draft: InteractionDraft) throws {
         func flag(_ value: Bool?) -> String? { value.map { $0 ? "t" : "f" } }
         try writer.writeRow([
-            String(line), importKey, contact.externalID, contact.emailKey, contact.e164, draft.type.rawValue,
+            String(line), importKey, fingerprint ?? importKey, contact.externalID, contact.emailKey, contact.e164, draft.type.rawValue,
             JSONText.isoTimestamp(draft.occurredAt), draft.channel, draft.campaignSlug, draft.eventID.map(String.init),
             draft.notes, draft.amount?.description, draft.currency, flag(draft.isRestricted), draft.conditions,
             flag(draft.isAnonymous), draft.hours?.description,

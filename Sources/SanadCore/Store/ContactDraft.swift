@@ -74,6 +74,8 @@ public struct ContactInput: Sendable {
     public var customFields: [String: String] = [:]
     /// Remove direction controls instead of refusing the text.
     public var stripDirectionControls = false
+    /// How non-ISO dates are written (imports from spreadsheets).
+    public var dateOrder: DateOrder?
 
     public init() {}
 }
@@ -170,7 +172,7 @@ extension ContactInput {
         let language = try field("language") { try self.language.flatMap { $0.trimmed.isEmpty ? nil : $0 }.map { try StandardCodes.language($0) } }
         let birthDate = try field("birth_date") { () -> CalendarDate? in
             guard let text = self.birthDate?.trimmed, !text.isEmpty else { return nil }
-            let day = try InputValues.day(text, field: "birth date")
+            let day = try InputValues.day(text, field: "birth date", order: dateOrder)
             guard day.year >= 1880, day <= CalendarDate(utc: Date()) else {
                 throw SanadError.invalid("birth date \(text) is not plausible", hint: "give a date between 1880 and today")
             }

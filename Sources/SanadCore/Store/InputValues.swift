@@ -4,13 +4,21 @@ public import Postgres
 /// Reading the values people type: days, moments, money. Every failure names the field
 /// and shows the expected form.
 public enum InputValues {
-    /// `YYYY-MM-DD` (Arabic-Indic digits accepted).
-    public static func day(_ text: String, field: String) throws -> CalendarDate {
+    /// `YYYY-MM-DD` (Arabic-Indic digits accepted); with `order`, also `21/03/2026`,
+    /// `21.03.2026` or `21-03-2026` read in that order.
+    public static func day(_ text: String, field: String, order: DateOrder? = nil) throws -> CalendarDate {
         let ascii = asciiDigits(text.trimmed)
-        guard let day = CalendarDate(iso: ascii) else {
-            throw SanadError.invalid("\(field) \"\(text)\" is not a date", hint: "write it as YYYY-MM-DD, such as 2026-03-21")
+        if let day = CalendarDate(iso: ascii) { return day }
+        if let order {
+            let parts = ascii.split(whereSeparator: { $0 == "/" || $0 == "." || $0 == "-" }).map { Int($0) }
+            if parts.count == 3, let a = parts[0], let b = parts[1], let year = parts[2], year >= 1000,
+               let day = order == .dmy ? CalendarDate(year: year, month: b, day: a) : CalendarDate(year: year, month: a, day: b) {
+                return day
+            }
         }
-        return day
+        throw SanadError.invalid("\(field) \"\(text)\" is not a date",
+                                 hint: order == nil ? "write it as YYYY-MM-DD (or give --date-order dmy for 21/03/2026)"
+                                                    : "write it as YYYY-MM-DD or in \(order!.rawValue) order")
     }
 
     /// A moment: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` in `timeZone`, or ISO 8601 with `Z`

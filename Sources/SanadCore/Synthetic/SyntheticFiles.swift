@@ -21,11 +21,20 @@ public struct SyntheticFiles {
         public var familyPairs = 0
     }
 
-    /// Writes `contacts.csv`, `interactions.csv` (omitted when `interactions` is false) and
+    /// Writes `contacts.csv`, `interactions.csv` (omitted when `interactions` is false),
+    /// `campaigns.csv` (the campaigns interactions name; create them before importing) and
     /// `pairs.csv` into `directory`, each atomically.
     public func write(to directory: String, interactions: Bool = true, showProgress: Bool = false) throws -> Written {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var written = Written()
+        var campaigns = CSVText.row(["slug", "title", "problem", "place", "start", "end", "goal_beneficiaries", "goal_amount",
+                                     "goal_currency", "goal_people"])
+        for campaign in generator.campaigns {
+            campaigns += CSVText.row([campaign.slug, campaign.title, campaign.problem ?? "", campaign.place ?? "", campaign.startsOn,
+                                      campaign.endsOn, campaign.goalBeneficiaries.map(String.init) ?? "", campaign.goalAmount ?? "",
+                                      campaign.goalCurrency ?? "", campaign.goalPeopleEngaged.map(String.init) ?? ""])
+        }
+        try AtomicFile.write(Data(campaigns.utf8), to: directory + "/campaigns.csv")
         let contactsFile = try AtomicFile(path: directory + "/contacts.csv")
         let interactionsFile = interactions ? try AtomicFile(path: directory + "/interactions.csv") : nil
         let pairsFile = try AtomicFile(path: directory + "/pairs.csv")

@@ -1,0 +1,228 @@
+internal import ArgumentParser
+internal import Foundation
+
+/// How a spreadsheet writes days that are not ISO (`21/03/2026`).
+public enum DateOrder: String, Vocabulary {
+    /// Day, month, year (Europe, the Middle East).
+    case dmy
+    /// Month, day, year (the United States).
+    case mdy
+    public static let fieldName = "date order"
+}
+
+/// What an import is told.
+public struct ImportOptions: Sendable {
+    public var path: String
+    public var separator: Character?
+    /// An iconv encoding name (windows-1256, iso-8859-6, ...); nil for UTF-8.
+    public var encoding: String?
+    /// Whether the first row is a header; nil detects it.
+    public var header: Bool?
+    /// `--map column=field` overrides.
+    public var overrides: [String: String] = [:]
+    /// Keep unknown columns as custom fields instead of ignoring them.
+    public var customFields = false
+    public var policy: MatchPolicy = .skip
+    public var dryRun = false
+    public var allOrNothing = false
+    /// Where rejected rows go (default: next to the file, `NAME.rejects.csv`).
+    public var rejectsPath: String?
+    public var stripDirectionControls = false
+    public var dateOrder: DateOrder?
+    public var showProgress: Bool?
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    var defaultRejectsPath: String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingPathExtension().path + ".rejects.csv"
+    }
+}
+
+/// A row that did not go in: where, which field, why.
+public struct ImportRejection: Sendable, Equatable {
+    public var line: Int
+    public var field: String
+    public var reason: String
+}
+
+/// What an import did (or, in a dry run, would do).
+public struct ImportReport: Sendable {
+    public var file: String
+    public var rows = 0
+    public var inserted = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var duplicatesInFile = 0
+    public var rejected: [ImportRejection] = []
+    /// Rows imported with something worth a look (a phone kept as typed).
+    public var warnings: [ImportRejection] = []
+    public var unknownColumns: [String] = []
+    public var mapping: [(column: String, field: String)] = []
+    public var rejectsPath: String?
+    public var dryRun = false
+    public var committed = false
+    public var seconds = 0.0
+
+    public var outputRecord: OutputRecord {
+        [
+            "file": .text(file), "rows": .integer(Int64(rows)), "inserted": .integer(Int64(inserted)),
+            "updated": .integer(Int64(updated)), "unchanged": .integer(Int64(unchanged)),
+            "duplicates_in_file": .integer(Int64(duplicatesInFile)), "rejected": .integer(Int64(rejected.count)),
+            "warnings": .integer(Int64(warnings.count)),
+            "dry_run": .bool(dryRun), "committed": .bool(committed), "rejects_file": .of(rejectsPath),
+            "unknown_columns": .of(unknownColumns),
+            "columns": .list(mapping.map { .record(["column": .text($0.column), "field": .text($0.field)]) }),
+            "rejections": .list(rejected.prefix(1000).map {
+                .record(["line": .integer(Int64($0.line)), "field": .text($0.field), "reason": .text($0.reason)])
+            }),
+            "warning_details": .list(warnings.prefix(1000).map {
+                .record(["line": .integer(Int64($0.line)), "field": .text($0.field), "reason": .text($0.reason)])
+            }),
+            "seconds": .decimal(Decimal(string: String(format: "%.2f", seconds)) ?? 0),
+        ]
+    }
+}
+
+/// The part every import shares: opening the file, finding the columns, reading records
+/// with their line numbers, collecting rejections, and writing the reject file.
+final class ImportFile {
+    let options: ImportOptions
+    let reader: CSVReader
+    let mapping: ColumnMapping
+    private var pending: CSVRecord?
+    private(set) var rejected: [ImportRejection] = []
+    private(set) var warnings: [ImportRejection] = []
+    /// Rejected records as read, for the reject file.
+    private var rejectedRecords: [Int: [String]] = [:]
+    private(set) var rows = 0
+    let progress: ProgressReporter
+
+    init(_ options: ImportOptions, aliases: [String: String], fields: [String], label: String) throws {
+        self.options = options
+        reader = try CSVReader(path: options.path, separator: options.separator, encoding: options.encoding)
+        guard let first = try reader.next() else {
+            throw SanadError.invalid("\(options.path) is empty", hint: "export the sheet again with its rows")
+        }
+        let hasHeader = options.header ?? (first.problem == nil && ColumnMapping.looksLikeHeader(first.fields, aliases: aliases))
+        if hasHeader {
+            if let problem = first.problem {
+                throw SanadError.invalid("the header row \(problem)", hint: "check the file's encoding (--encoding windows-1256 for Arabic Excel files)")
+            }
+            mapping = try ColumnMapping.fromHeader(first.fields, aliases: aliases, fields: fields, overrides: options.overrides,
+                                                   customFields: options.customFields)
+        } else {
+            if options.header == nil && options.overrides.isEmpty {
+                throw SanadError.usage("the first row of \(options.path) is not a header Sanad recognizes",
+                                       hint: "name the columns (name, email, phone, ...), or say what they hold: --no-header --map 1=name --map 2=email")
+            }
+            mapping = try ColumnMapping.positional(columns: first.fields.count, fields: fields, overrides: options.overrides)
+            pending = first
+        }
+        progress = ProgressReporter(label, enabled: options.showProgress)
+    }
+
+    /// Calls `body` with each data record (blank lines skipped) that has the right number
+    /// of fields and readable text; other records are rejected here.
+    func forEachRecord(_ body: (CSVRecord, ColumnMapping) throws -> Void) throws {
+        while let record = try pending ?? reader.next() {
+            pending = nil
+            if record.fields.allSatisfy({ $0.trimmed.isEmpty }) { continue }
+            rows += 1
+            progress.advance()
+            if let problem = record.problem {
+                reject(record, field: "row", reason: "the row \(problem)")
+            } else if record.fields.count != mapping.targets.count {
+                reject(record, field: "row", reason: "the row has \(record.fields.count) fields where the \(mapping.header == nil ? "first row" : "header") has \(mapping.targets.count)")
+            } else {
+                try body(record, mapping)
+            }
+        }
+        progress.finish()
+    }
+
+    func reject(_ record: CSVRecord, field: String, reason: String) {
+        rejected.append(ImportRejection(line: record.line, field: field, reason: reason))
+        rejectedRecords[record.line] = record.fields
+    }
+
+    func warn(_ record: CSVRecord, field: String, reason: String) {
+        warnings.append(ImportRejection(line: record.line, field: field, reason: reason))
+    }
+
+    /// Adds rejections decided by the database (it knows only line numbers).
+    func reject(lines refusals: [ContactBulkLoader.Refusal]) {
+        for refusal in refusals {
+            rejected.append(ImportRejection(line: refusal.line, field: refusal.field, reason: refusal.reason))
+        }
+    }
+
+    /// Rejections are read by people in file order.
+    func sortRejections() {
+        rejected.sort { $0.line < $1.line }
+    }
+
+    /// Writes rejected rows with their line, field and reason into a CSV that can be fixed
+    /// and imported again (the extra columns are ignored on the way back in).
+    func writeRejects(to path: String) throws {
+        var missing = Set(rejected.map(\.line)).subtracting(rejectedRecords.keys)
+        if !missing.isEmpty {
+            // Rows refused by the database: read them back from the file.
+            let again = try CSVReader(path: options.path, separator: Character(UnicodeScalar(reader.separator)), encoding: options.encoding)
+            while !missing.isEmpty, let record = try again.next() {
+                if missing.remove(record.line) != nil { rejectedRecords[record.line] = record.fields }
+            }
+        }
+        let file = try AtomicFile(path: path)
+        let header = (mapping.header ?? (1...mapping.targets.count).map { "column_\($0)" })
+            .filter { !ColumnMapping.rejectColumns.contains($0.trimmed.lowercased()) }
+        let kept = (mapping.header ?? []).enumerated().filter { !ColumnMapping.rejectColumns.contains($0.element.trimmed.lowercased()) }.map(\.offset)
+        try file.write(CSVText.row(header + ["sanad_line", "sanad_field", "sanad_reason"]).utf8)
+        for rejection in rejected {
+            let fields = rejectedRecords[rejection.line] ?? []
+            let original = mapping.header == nil ? fields : kept.map { $0 < fields.count ? fields[$0] : "" }
+            try file.write(CSVText.row(original + [String(rejection.line), rejection.field, rejection.reason]).utf8)
+        }
+        try file.commit()
+    }
+}
+
+/// Thrown inside the import transaction to roll it back while keeping the report.
+struct ImportRollback: Error {
+    var report: ImportReport
+}
+
+extension ContactInput {
+    /// A contact from an import row's values.
+    init(importValues values: [String: [String]], custom: [String: String], stripDirectionControls: Bool) throws {
+        self.init()
+        func first(_ field: String) -> String? { values[field]?.first }
+        func split(_ field: String, _ separators: Set<Character>) -> [String] {
+            (values[field] ?? []).flatMap { $0.split(whereSeparator: { separators.contains($0) }).map { String($0).trimmed } }
+                .filter { !$0.isEmpty }
+        }
+        displayName = first("name")
+        givenName = first("given_name")
+        familyName = first("family_name")
+        kind = first("kind")
+        emails = split("email", [";", ","])
+        phones = split("phone", [";", "|"])
+        roles = split("roles", [";", ",", "|", "،"])
+        tags = split("tags", [";", "|"])
+        street = first("street")
+        city = first("city")
+        region = first("region")
+        postalCode = first("postal_code")
+        country = first("country")
+        language = first("language")
+        birthDate = first("birth_date")
+        source = first("source") ?? "import"
+        isPEP = try ImportVocabulary.flag(first("pep"), field: "pep")
+        pepNote = first("pep_note")
+        externalID = first("external_id")
+        customFields = custom
+        self.stripDirectionControls = stripDirectionControls
+    }
+}

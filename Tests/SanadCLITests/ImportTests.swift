@@ -1,0 +1,272 @@
+import Foundation
+import Glibc
+import Postgres
+import SanadCore
+import SanadTestSupport
+import Testing
+
+@Suite("Importing contacts and interactions from CSV", .timeLimit(.minutes(3)))
+struct ImportTests {
+    let database: ConnectionConfiguration
+    let sanad: SanadProcess
+    let connection: Connection
+    let folder: String
+
+    init() throws {
+        database = try TestDatabase.fresh("import")
+        sanad = SanadProcess(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
+        connection = try TestDatabase.connect(database)
+        folder = "/tmp/sanad-import-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try sanad.succeed(["association", "add", "tripoli", "--name", "جمعية طرابلس", "--country", "LB", "--currency", "LBP",
+                           "--time-zone", "Asia/Beirut", "--language", "ar"])
+    }
+
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let path = "\(folder)/\(name)"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func write(_ name: String, _ text: String, bom: Bool = false) throws -> String {
+        try write(name, (bom ? [0xEF, 0xBB, 0xBF] : []) + Array(text.utf8))
+    }
+
+    func count(_ sql: SQL) throws -> Int {
+        try connection.query(sql)[0].decode(Int.self, at: 0)
+    }
+
+    func importReport(_ arguments: [String]) throws -> (status: Int32, report: [String: Any]) {
+        let result = try sanad.run(arguments + ["--format", "json"])
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+        return (result.status, report)
+    }
+
+    func rejectionLines(_ report: [String: Any]) -> [Int] {
+        ((report["rejections"] as? [[String: Any]]) ?? []).compactMap { $0["line"] as? Int }
+    }
+
+    @Test("UTF-8 with BOM, CRLF, quoted fields with embedded newlines, quotes and Arabic")
+    func bomCrlfQuotes() throws {
+        let text = "\"الاسم\",\"البريد الإلكتروني\",\"الهاتف\",\"Notes, free\"\r\n"
+            + "\"فاطمة \"\"أم علي\"\" خليل\",fatima@example.org,٠٣ ١٢٣ ٤٥٦,\"first line\r\nsecond line\"\r\n"
+            + "Mohammed Al-Ahmad,m.ahmad@example.org,+961 71 234 567,plain\r\n"
+        let path = try write("bom.csv", text, bom: true)
+        let (status, report) = try importReport(["contact", "import", path, "--custom-fields"])
+        #expect(status == 0, "\(report)")
+        #expect(report["inserted"] as? Int == 2)
+        #expect(try connection.query("SELECT display_name FROM contacts ORDER BY id")[0].decode(String.self, at: 0) == "فاطمة \"أم علي\" خليل")
+        #expect(try connection.query("SELECT e164 FROM contact_phones ORDER BY id")[0].decode(String?.self, at: 0) == "+9613123456")
+        #expect(try connection.query("SELECT custom_fields ->> 'Notes, free' FROM contacts ORDER BY id")[0].decode(String.self, at: 0)
+            == "first line\r\nsecond line")
+        #expect(try count("SELECT count(*) FROM contacts WHERE source_channel = 'import'") == 2)
+    }
+
+    @Test("semicolons, tabs and windows-1256 are read; a separator or encoding is given or detected", arguments: [
+        ("semicolon", ";", nil as String?), ("tab", "\t", nil as String?), ("cp1256", ",", "windows-1256" as String?),
+    ])
+    func delimitersAndEncodings(name: String, separator: String, encoding: String?) throws {
+        let text = ["name", "email", "city"].joined(separator: separator) + "\n"
+            + ["زينب حداد", "zainab@example.org", "طرابلس"].joined(separator: separator) + "\n"
+            + ["Omar Khatib", "omar@example.org", "Beirut"].joined(separator: separator) + "\n"
+        var path = try write("\(name).csv", text)
+        var arguments = ["contact", "import", path]
+        if let encoding {
+            let legacy = "\(folder)/\(name)-legacy.csv"
+            let converted = try ProcessRunner.run("/usr/bin/iconv", ["-f", "UTF-8", "-t", encoding, "-o", legacy, path])
+            #expect(converted.status == 0)
+            path = legacy
+            // Without the encoding, the Arabic bytes are not UTF-8: the rows are rejected, not garbled.
+            let (wrong, report) = try importReport(["contact", "import", path, "--dry-run"])
+            #expect(wrong == 1)
+            #expect(rejectionLines(report) == [2])
+            arguments = ["contact", "import", path, "--encoding", encoding]
+        }
+        _ = arguments.removeFirst(2)
+        let (status, report) = try importReport(["contact", "import"] + arguments)
+        #expect(status == 0, "\(report)")
+        #expect(report["inserted"] as? Int == 2)
+        #expect(try connection.query("SELECT city FROM contacts ORDER BY id")[0].decode(String.self, at: 0) == "طرابلس")
+    }
+
+    @Test("bad rows are rejected with their exact line, field and reason; good rows go in; the reject file re-imports")
+    func rejectsWithLines() throws {
+        let text = """
+            name,email,phone,birth_date,roles
+            Good One,good1@example.org,03 123 456,1990-01-31,supporter
+            Bad Email,not-an-email,,,
+            Bad Date,bd@example.org,,1990-02-30,
+            "Multi
+            Line Good",ml@example.org,,,volunteer
+            Too,Many,Fields,Here,x,y
+            Too Few,few@example.org
+            Unknown Role,ur@example.org,,,sponsor
+            Kept Phone,kp@example.org,call me maybe,,
+            \u{202E}Spoof,spoof@example.org,,,
+            Good Two,good2@example.org,,21/03/1985,member
+
+            """
+        let path = try write("bad.csv", text)
+        let (status, report) = try importReport(["contact", "import", path])
+        #expect(status == 1)
+        // The quoted name spanning lines 5-6 is one record (and a name may not span lines).
+        #expect(report["rows"] as? Int == 10)
+        #expect(report["inserted"] as? Int == 2)
+        #expect(rejectionLines(report) == [3, 4, 5, 7, 8, 9, 11, 12])
+        let fields = ((report["rejections"] as? [[String: Any]]) ?? []).map { $0["field"] as? String ?? "" }
+        #expect(fields == ["email", "birth_date", "display_name", "row", "row", "role", "display_name", "birth_date"])
+        let warnings = (report["warning_details"] as? [[String: Any]]) ?? []
+        #expect(warnings.map { $0["line"] as? Int } == [10])
+        #expect(try count("SELECT count(*) FROM contact_phones WHERE raw = 'call me maybe' AND e164 IS NULL") == 1)
+        let rejects = try String(contentsOfFile: report["rejects_file"] as! String, encoding: .utf8)
+        #expect(rejects.hasPrefix("name,email,phone,birth_date,roles,sanad_line,sanad_field,sanad_reason\r\n"))
+        #expect(rejects.hasSuffix("\r\n"))
+        #expect(rejects.contains("\"Multi\nLine Good\""), "fields keep their line breaks, quoted")
+        // The reject file, fixed, imports; its sanad_* columns are ignored.
+        let fixed = rejects.replacingOccurrences(of: "not-an-email", with: "fixed@example.org")
+            .replacingOccurrences(of: "1990-02-30", with: "1990-02-28").replacingOccurrences(of: "sponsor", with: "member")
+            .replacingOccurrences(of: "21/03/1985", with: "1985-03-21").replacingOccurrences(of: "\u{202E}", with: "")
+        let again = try importReport(["contact", "import", try write("fixed.csv", fixed)])
+        // The reject file lays every row out in the header's columns, so the short row can
+        // be completed; the two-line name and the over-long row (its email is "Many") stay out.
+        #expect(again.report["inserted"] as? Int == 6, "\(again.report)")
+        #expect(rejectionLines(again.report).count == 2)
+    }
+
+    @Test("duplicates inside the file become one contact; re-importing the same file changes nothing")
+    func duplicatesAndIdempotence() throws {
+        let text = """
+            external_id,name,email,phone
+            A1,Hiba Awad,hiba@example.org,03 111 222
+            A2,Rami Saade,rami@example.org,
+            A1,Hiba Awad (again),hiba@example.org,03 111 222
+            ,Nour Jaber,nour@example.org,
+            ,N. Jaber,NOUR@example.org,
+
+            """
+        let path = try write("dups.csv", text)
+        let first = try importReport(["contact", "import", path])
+        #expect(first.status == 0)
+        #expect(first.report["inserted"] as? Int == 3)
+        #expect(first.report["duplicates_in_file"] as? Int == 2)
+        let tables = ["contacts", "contact_emails", "contact_phones", "contact_roles", "contact_tags"]
+        let before = try tables.map { try count("SELECT count(*) FROM \(identifier: $0)") }
+        let second = try importReport(["contact", "import", path])
+        #expect(second.report["inserted"] as? Int == 0)
+        #expect(second.report["unchanged"] as? Int == 3)
+        #expect(try tables.map { try count("SELECT count(*) FROM \(identifier: $0)") } == before)
+        let updated = try importReport(["contact", "import", path, "--on-match", "update"])
+        #expect(updated.report["updated"] as? Int == 0, "same values: nothing to update")
+    }
+
+    @Test("--on-match update overwrites, fill only fills empty fields, skip leaves contacts alone")
+    func matchPolicies() throws {
+        _ = try importReport(["contact", "import", try write("base.csv", "external_id,name,city,email\nB1,Salma Issa,,salma@example.org\n")])
+        let change = try write("change.csv", "external_id,name,city,email,phone\nB1,Salma Issa-Haddad,Saida,salma@example.org,03 222 333\n")
+        _ = try importReport(["contact", "import", change, "--on-match", "fill"])
+        var row = try connection.query("SELECT display_name, city FROM contacts")[0]
+        #expect(try row.decode(String.self, String.self) == ("Salma Issa", "Saida"))
+        #expect(try count("SELECT count(*) FROM contact_phones") == 1, "fill adds the new phone")
+        let skip = try importReport(["contact", "import", try write("skip.csv", "external_id,name,city\nB1,Someone Else,Tyre\n")])
+        #expect(skip.report["unchanged"] as? Int == 1)
+        _ = try importReport(["contact", "import", change, "--on-match", "update"])
+        row = try connection.query("SELECT display_name, city FROM contacts")[0]
+        #expect(try row.decode(String.self, String.self) == ("Salma Issa-Haddad", "Saida"))
+        #expect(try count("SELECT count(*) FROM audit_log WHERE action = 'contact.import'") == 4)
+    }
+
+    @Test("--dry-run writes nothing; --all-or-nothing imports nothing when a row is bad")
+    func dryRunAndAllOrNothing() throws {
+        let path = try write("mixed.csv", "name,email\nGood,good@example.org\nBad,bad-email\n")
+        let dry = try importReport(["contact", "import", path, "--dry-run"])
+        #expect(dry.status == 1)
+        #expect(dry.report["inserted"] as? Int == 1)
+        #expect(dry.report["committed"] as? Bool == false)
+        #expect(try count("SELECT count(*) FROM contacts") == 0)
+        #expect(!FileManager.default.fileExists(atPath: "\(folder)/mixed.rejects.csv"))
+        let strict = try importReport(["contact", "import", path, "--all-or-nothing"])
+        #expect(strict.status == 1)
+        #expect(try count("SELECT count(*) FROM contacts") == 0)
+        #expect(try count("SELECT count(*) FROM audit_log WHERE action = 'contact.import'") == 0)
+        let clean = try importReport(["contact", "import", try write("clean.csv", "name,email\nGood,good@example.org\n"), "--dry-run"])
+        #expect(clean.status == 0)
+        #expect(try count("SELECT count(*) FROM contacts") == 0)
+    }
+
+    @Test("a file without a header needs --map; Arabic headers are understood")
+    func headersAndMapping() throws {
+        let bare = try write("bare.csv", "Karim Daher,karim@example.org,03 333 444\n")
+        let refused = try sanad.run(["contact", "import", bare])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--map"))
+        let mapped = try importReport(["contact", "import", bare, "--no-header", "--map", "1=name", "--map", "2=email", "--map", "3=phone"])
+        #expect(mapped.report["inserted"] as? Int == 1)
+        let arabic = try write("arabic.csv", "الاسم الأول,اسم العائلة,الجوال,المدينة,تاريخ الميلاد,الصفة\nهدى,الزين,03 444 555,صور,1979-05-06,متطوع\n")
+        let result = try importReport(["contact", "import", arabic])
+        #expect(rejectionLines(result.report) == [2], "an Arabic role word is not a role: rejected with its line")
+        let fixed = try importReport(["contact", "import", try write("arabic2.csv", "الاسم الأول,اسم العائلة,الجوال,المدينة\nهدى,الزين,03 444 555,صور\n")])
+        #expect(fixed.report["inserted"] as? Int == 1)
+        #expect(try connection.query("SELECT display_name FROM contacts WHERE city = 'صور'")[0].decode(String.self, at: 0) == "هدى الزين")
+        let unknownField = try sanad.run(["contact", "import", bare, "--no-header", "--map", "1=nmae"])
+        #expect(unknownField.status == 2)
+        #expect(unknownField.stderr.contains("did you mean name"))
+    }
+
+    @Test("interactions import matched by external id, email and phone; the same file twice adds nothing")
+    func interactionsImport() throws {
+        _ = try importReport(["contact", "import", try write("people.csv", """
+            external_id,name,email,phone
+            P1,Ahmad Mourad,ahmad@example.org,03 555 666
+            P2,Leila Farah,leila@example.org,71 777 888
+
+            """)])
+        try sanad.succeed(["campaign", "add", "winter", "--title", "Winter", "--start", "2026-01-01", "--end", "2026-12-31"])
+        let gifts = try write("gifts.csv", """
+            contact_external_id,contact_email,contact_phone,type,date,amount,currency,campaign,restricted,conditions
+            P1,,,donation,2026-02-01,250,USD,winter,no,
+            ,leila@example.org,,donation,2026-02-02,5000.500,JOD,,yes,يشترط تعيين مرشحنا في مجلس الإدارة
+            ,,+961 71 777 888,pledge,2026-12-01,1000,,winter,,
+            P1,,,donation,2026-02-01,250,USD,winter,no,
+            P9,,,donation,2026-02-03,10,USD,,,
+            P1,,,donation,2026-02-04,-5,USD,,,
+            P2,,,note,2026-02-05,,,,no,
+            P2,,,donation,2026-02-06,10,USD,summer,,
+
+            """)
+        let first = try importReport(["interaction", "import", gifts])
+        #expect(first.status == 1)
+        #expect(first.report["inserted"] as? Int == 5, "\(first.report)")
+        #expect(rejectionLines(first.report) == [6, 7, 9])
+        #expect(try count("SELECT count(*) FROM interactions WHERE conditions LIKE 'يشترط%' AND is_restricted AND currency = 'JOD' AND amount = 5000.5") == 1)
+        #expect(try count("SELECT count(*) FROM interactions WHERE type = 'pledge' AND currency = 'LBP'") == 1)
+        let second = try importReport(["interaction", "import", gifts])
+        #expect(second.report["inserted"] as? Int == 0)
+        #expect(second.report["unchanged"] as? Int == 5)
+        #expect(try count("SELECT count(*) FROM interactions") == 5, "two identical rows stay two gifts, and only two")
+    }
+
+    @Test("killing the import at any moment leaves all of it or none of it", .timeLimit(.minutes(3)))
+    func killedImportIsAllOrNothing() throws {
+        let generated = "\(folder)/generated"
+        try sanad.succeed(["generate", "--contacts", "20000", "--seed", "11", "--out", generated, "--contacts-only"])
+        let before = try count("SELECT count(*) FROM contacts")
+        var outcomes: [Int] = []
+        for trial in 0..<5 {
+            let running = try sanad.start(["contact", "import", "\(generated)/contacts.csv"])
+            usleep(UInt32(200_000 + trial * 350_000))
+            running.signal(SIGKILL)
+            _ = running.wait()
+            // The server notices the dead client and rolls its transaction back.
+            var after = try count("SELECT count(*) FROM contacts")
+            for _ in 0..<50 where after != before && after != before + 20000 {
+                usleep(100_000)
+                after = try count("SELECT count(*) FROM contacts")
+            }
+            outcomes.append(after - before)
+            #expect(after == before || after == before + 20000, "trial \(trial): \(after - before) contacts")
+            if after != before { break }
+        }
+        #expect(!outcomes.isEmpty)
+        #expect(try count("SELECT count(*) FROM contact_emails e WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = e.contact_id)") == 0)
+    }
+}
