@@ -25,6 +25,7 @@ public enum SchemaCatalog {
         SchemaFile("core", "0004_bulk.sql", PackageResources._004_bulk_sql),
         SchemaFile("core", "0005_search.sql", PackageResources._005_search_sql),
         SchemaFile("core", "0006_plugins_jobs.sql", PackageResources._006_plugins_jobs_sql),
+        SchemaFile("core", "0007_duplicates.sql", PackageResources._007_duplicates_sql),
     ]
 
     /// The files of one owner, in the order they apply.

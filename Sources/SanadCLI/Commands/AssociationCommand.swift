@@ -6,7 +6,7 @@ struct AssociationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "association",
         abstract: "Create and list associations (each one's data is isolated from the others).",
-        subcommands: [Add.self, List.self, Show.self]
+        subcommands: [Add.self, List.self, Show.self, Config.self]
     )
 
     struct Add: ParsableCommand {

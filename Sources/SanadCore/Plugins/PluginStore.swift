@@ -95,23 +95,29 @@ public struct PluginStore {
             """)
     }
 
-    /// Checks every key and value; returns the canonical text of each explicit setting.
     private func validated(_ plugin: any SanadPlugin, base: [String: String], set: [String: String], unset: [String]) throws -> [String: String] {
+        try Self.validated(owner: plugin.id, keys: plugin.configurationKeys, base: base, set: set, unset: unset)
+    }
+
+    /// Checks every key and value against `keys`; returns the canonical text of each
+    /// explicit setting. Shared by plugin settings and the association's own.
+    static func validated(owner: String, keys list: [ConfigurationKey], base: [String: String], set: [String: String],
+                          unset: [String]) throws -> [String: String] {
         var settings = base
-        let keys = Dictionary(uniqueKeysWithValues: plugin.configurationKeys.map { ($0.name, $0) })
+        let keys = Dictionary(uniqueKeysWithValues: list.map { ($0.name, $0) })
         func requireKey(_ name: String) throws -> ConfigurationKey {
             if let key = keys[name] { return key }
             let known = keys.keys.sorted()
-            var hint = known.isEmpty ? "\(plugin.id) has no settings" : "\(plugin.id) settings: \(known.joined(separator: ", "))"
+            var hint = known.isEmpty ? "\(owner) has no settings" : "\(owner) settings: \(known.joined(separator: ", "))"
             if let guess = Suggestion.closest(to: name, among: known) { hint = "did you mean \(guess)? " + hint }
-            throw SanadError.invalid("\(plugin.id) has no setting \"\(name)\"", hint: hint)
+            throw SanadError.invalid("\(owner) has no setting \"\(name)\"", hint: hint)
         }
         for name in unset {
             _ = try requireKey(name)
             settings[name] = nil
         }
         for (name, text) in set {
-            settings[name] = try requireKey(name).parse(text, pluginID: plugin.id).description
+            settings[name] = try requireKey(name).parse(text, pluginID: owner).description
         }
         return settings
     }
@@ -124,17 +130,21 @@ public struct PluginStore {
     /// Stored settings over the plugin's defaults. A stored value that no longer parses (a
     /// key whose rules changed) falls back to the default.
     static func configuration(_ plugin: any SanadPlugin, stored: [String: String]) throws -> PluginConfiguration {
+        configuration(owner: plugin.id, keys: plugin.configurationKeys, stored: stored)
+    }
+
+    static func configuration(owner: String, keys: [ConfigurationKey], stored: [String: String]) -> PluginConfiguration {
         var values: [String: ConfigurationValue] = [:]
         var explicit = Set<String>()
-        for key in plugin.configurationKeys {
-            if let text = stored[key.name], let value = try? key.parse(text, pluginID: plugin.id) {
+        for key in keys {
+            if let text = stored[key.name], let value = try? key.parse(text, pluginID: owner) {
                 values[key.name] = value
                 explicit.insert(key.name)
             } else {
                 values[key.name] = key.defaultValue
             }
         }
-        return PluginConfiguration(pluginID: plugin.id, values: values, explicitKeys: explicit)
+        return PluginConfiguration(pluginID: owner, values: values, explicitKeys: explicit)
     }
 }
 

@@ -27,6 +27,12 @@ public protocol SanadPlugin: Sendable {
     var jobKinds: [JobKind] { get }
     /// Its top-level commands.
     var commands: [any ParsableCommand.Type] { get }
+    /// Moves the plugin's own per-contact rows from `merged` to `kept`, inside the merge's
+    /// transaction (the core has already moved its own).
+    func contactsMerged(kept: Int64, merged: Int64, in transaction: AssociationTransaction) throws
+    /// Removes or scrubs the plugin's personal data about an erased contact, inside the
+    /// erasure's transaction.
+    func contactErased(_ id: Int64, in transaction: AssociationTransaction) throws
 }
 
 extension SanadPlugin {
@@ -34,6 +40,8 @@ extension SanadPlugin {
     public var configurationKeys: [ConfigurationKey] { [] }
     public var jobKinds: [JobKind] { [] }
     public var commands: [any ParsableCommand.Type] { [] }
+    public func contactsMerged(kept: Int64, merged: Int64, in transaction: AssociationTransaction) throws {}
+    public func contactErased(_ id: Int64, in transaction: AssociationTransaction) throws {}
 }
 
 /// The plugins compiled into this binary, installed once by the executable at start-up.

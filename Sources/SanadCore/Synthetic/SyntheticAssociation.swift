@@ -172,11 +172,12 @@ public struct SyntheticAssociation: Sendable {
             : nil
         let latinGiven = english?.0 ?? given.latin[0]
         let latinFamily = english?.1 ?? family.latin[0]
-        var local = Self.asciiLetters(latinGiven) + (random.chance(0.5) ? "." : "") + Self.asciiLetters(latinFamily)
-        if random.chance(0.6) { local += String(Int.random(in: 1...999, using: &random)) }
+        // Two people share an address only when the generator means it (households), so
+        // every identity's address carries its own number.
+        let local = Self.asciiLetters(latinGiven) + (random.chance(0.5) ? "." : "") + Self.asciiLetters(latinFamily) + String(index)
         return Identity(
             female: female, given: given, family: family, english: english, birthDate: birth, place: random.pick(places),
-            phoneDigits: random.chance(0.9) ? nationalMobile(&random) : nil, emailLocal: local,
+            phoneDigits: random.chance(0.9) ? nationalMobile(index) : nil, emailLocal: local,
             emailDomain: organization != nil ? "\(Self.asciiLetters(organization!.latin)).org" : random.pick(NamePools.emailDomains),
             hasEmail: random.chance(0.85), organization: organization)
     }
@@ -185,11 +186,16 @@ public struct SyntheticAssociation: Sendable {
         String(text.lowercased().unicodeScalars.filter { $0.isASCII && $0.properties.isAlphabetic }.map(Character.init))
     }
 
-    func nationalMobile(_ random: inout SeededRandom) -> String {
+    /// A mobile number of its own for each identity (up to four million of them): the
+    /// index is spread over the number space by multiplying with a number prime to it.
+    func nationalMobile(_ index: Int) -> String {
+        let spread = (index &* 7919 &+ Int(configuration.seed % 1_000_000)) % 1_000_000
+        let block = (index / 1_000_000) % 4
+        let six = String(format: "%06d", spread)
         switch association.phoneRegion {
-        case "GB": "7" + random.pick(["911", "824", "403", "701", "588"]) + String(Int.random(in: 100_000...999_999, using: &random))
-        case "JO": "7" + random.pick(["7", "8", "9"]) + String(Int.random(in: 1_000_000...9_999_999, using: &random))
-        default: random.pick(["3", "70", "71", "81"]) + String(Int.random(in: 100_000...999_999, using: &random))
+        case "GB": return "7" + ["911", "824", "403", "701"][block] + six
+        case "JO": return "7" + ["7", "8", "9", "7"][block] + String(block) + six
+        default: return ["3", "70", "71", "81"][block] + six
         }
     }
 
@@ -261,7 +267,16 @@ public struct SyntheticAssociation: Sendable {
         var random = SeededRandom(seed: configuration.seed, stream: 8, index: UInt64(index))
         let headPerson = identity(head)
         person.family = headPerson.family
-        if let english = headPerson.english { person.english = (person.english?.given ?? english.given, english.family) }
+        // Relatives share the family name, never the given name.
+        if person.given.latin[0] == headPerson.given.latin[0] {
+            let pool = person.female ? NamePools.femaleGiven : NamePools.maleGiven
+            person.given = pool.filter { $0.latin[0] != headPerson.given.latin[0] }[index % (pool.count - 1)]
+        }
+        if let english = headPerson.english {
+            var given = person.english?.given ?? NamePools.englishGiven[index % NamePools.englishGiven.count]
+            if given == english.given { given = NamePools.englishGiven.first { $0 != english.given }! }
+            person.english = (given, english.family)
+        }
         person.place = headPerson.place
         // Households share a landline or the head's mobile, sometimes one email.
         if random.chance(0.7) { person.phoneDigits = headPerson.phoneDigits }

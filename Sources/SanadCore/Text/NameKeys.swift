@@ -62,28 +62,38 @@ public enum NameKeys {
 
     /// Consonant classes shared by Arabic letters and their usual Latin transliterations:
     /// vowels, alef, waw, yaa and ain vanish; doubled letters count once; a final h (taa
-    /// marbuta, Fatimah) is dropped; the article (al-, el-) and the prefixes abd/abdul and
-    /// abu join the next word, so "Abd al-Rahman", "عبد الرحمن", "Abdulrahman" and
-    /// "Abdurrahman" meet. Long vowels vanish too, so عمر and عامر share a key: the key
-    /// finds candidates, the normalized key and other evidence decide.
+    /// marbuta, Fatimah) is dropped. The article is dropped (a separate "al"/"el", or
+    /// Arabic ال at the start of a word), and abd and abu join the next word, so
+    /// "Abd al-Rahman", "عبد الرحمن", "Abdulrahman" and "Abdurrahman" meet, as do
+    /// "Al-Shami", "الشامي" and "Chami". Long vowels vanish too, so عمر and عامر share a
+    /// key: the key finds candidates, the normalized key and other evidence decide.
     public static func skeleton(_ text: String) -> String {
         skeleton(normalized: normalized(text))
     }
+
+    /// Words that are the article on their own.
+    private static let articles: Set<Substring> = ["al", "el", "ul", "ال"]
+    /// Words that belong with the next one ("Abd al-Rahman", "Abu Bakr").
+    private static let joiningPrefixes: Set<Substring> = ["abd", "abdel", "abdul", "abdal", "abu", "abou", "abo", "عبد", "ابو"]
+    /// Names that start with ال without it being the article.
+    private static let notArticle: Set<Substring> = ["الياس", "اليسا", "اليسار", "الهام"]
 
     /// ``skeleton(_:)`` of text already passed through ``normalized(_:)``.
     public static func skeleton(normalized key: String) -> String {
         var words: [String] = []
         var carried = ""
-        for word in key.split(separator: " ") {
-            let key = consonants(of: word)
-            if key.isEmpty { continue }
-            let joined = carried + key
-            if key == "L" || key == "B" || key == "BD" || key == "BDL" {
-                carried = joined
+        for rawWord in key.split(separator: " ") {
+            if articles.contains(rawWord) { continue }
+            var word = rawWord
+            if word.hasPrefix("ال"), word.count > 3, !notArticle.contains(word) { word = word.dropFirst(2) }
+            let code = consonants(of: word)
+            if code.isEmpty { continue }
+            if joiningPrefixes.contains(rawWord) {
+                carried += code
                 continue
             }
+            words.append(withoutArticleAfterAbd(collapsed(carried + code)))
             carried = ""
-            words.append(withoutArticleAfterAbd(collapsed(joined)))
         }
         if !carried.isEmpty { words.append(withoutArticleAfterAbd(collapsed(carried))) }
         return words.joined(separator: " ")

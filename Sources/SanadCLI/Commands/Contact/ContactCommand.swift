@@ -12,7 +12,7 @@ struct ContactCommand: ParsableCommand {
               sanad contact search "Mohammed"
               sanad contact show 42
             """,
-        subcommands: [Add.self, Show.self, List.self, Search.self, Update.self, Delete.self, Tag.self, Relate.self, Import.self]
+        subcommands: [Add.self, Show.self, List.self, Search.self, Update.self, Delete.self, Tag.self, Relate.self, Import.self, Duplicates.self, Merge.self, Erase.self]
     )
 }
 

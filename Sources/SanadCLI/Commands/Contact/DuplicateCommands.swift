@@ -1,0 +1,154 @@
+internal import ArgumentParser
+internal import Foundation
+internal import SanadCore
+
+/// Thrown to roll a preview back after computing what it would do.
+private struct PreviewRollback: Error {
+    let summary: ContactMerger.Summary
+}
+
+extension ContactCommand {
+    struct Duplicates: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List contacts that are possibly or probably the same person, with the evidence.",
+            discussion: """
+                Candidates share an email, a phone, a cross-script name key, or sit next to each other \
+                in name order; each pair's score is explained. A shared email or phone alone is not \
+                enough (families share them). Thresholds: sanad association config --set duplicates.possible=0.6
+
+                Examples:
+                  sanad contact duplicates --level probable
+                  sanad contact duplicates --dismiss 12 40
+                  sanad contact duplicates --merge-probable --yes
+                """)
+
+        @Option(help: "possible (default) or probable.") var level: String = "possible"
+        @Option(help: "At most this many pairs.") var limit = 100
+        @Option(parsing: .upToNextOption, help: "Remember that two contacts are not the same person: --dismiss A B.") var dismiss: [Int64] = []
+        @Flag(help: "Merge every probable pair into its older contact (never happens without this flag).") var mergeProbable = false
+        @Flag(help: "Confirm --merge-probable.") var yes = false
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            guard let minimum = DuplicatePair.Level(rawValue: level) else {
+                throw SanadError.usage("--level takes possible or probable", hint: "such as --level probable")
+            }
+            let context = try CommandContext.open(global)
+            let session = try context.session()
+            let writer = context.writer(format, association: session.association)
+            if !dismiss.isEmpty {
+                guard dismiss.count == 2 else { throw SanadError.usage("--dismiss takes two contact ids", hint: "--dismiss 12 40") }
+                try session.transaction { try DuplicateFinder($0).dismiss(dismiss[0], dismiss[1]) }
+                writer.message("Contacts #\(dismiss[0]) and #\(dismiss[1]) will no longer be listed as duplicates.")
+                return
+            }
+            if mergeProbable {
+                guard yes else {
+                    throw SanadError.usage("--merge-probable merges without asking about each pair", hint: "look at the list first, then add --yes")
+                }
+                let merged = try session.transaction { transaction -> [OutputRecord] in
+                    var done: [OutputRecord] = []
+                    var gone = Set<Int64>()
+                    for pair in try DuplicateFinder(transaction).find(minimum: .probable, limit: 100_000)
+                    where !gone.contains(pair.first) && !gone.contains(pair.second) {
+                        done.append(try ContactMerger(transaction).merge(pair.second, into: pair.first).outputRecord)
+                        gone.insert(pair.second)
+                    }
+                    return done
+                }
+                writer.print(merged)
+                return
+            }
+            let pairs = try session.transaction { try DuplicateFinder($0).find(minimum: minimum, limit: limit) }
+            writer.print(pairs.map(\.outputRecord))
+        }
+    }
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Merge a contact into another: emails, phones, roles, tags, relationships, consent and interactions move over.",
+            discussion: """
+                The merged contact stays as a deleted record pointing to the kept one. One transaction; \
+                recorded in the audit log.
+
+                Examples:
+                  sanad contact merge 12 40 --preview
+                  sanad contact merge 12 40
+                """)
+
+        @Argument(help: "The contact to keep.") var keep: Int64
+        @Argument(help: "The contact to merge into it.") var other: Int64
+        @Flag(help: "Show what would move, change nothing.") var preview = false
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let context = try CommandContext.open(global)
+            let session = try context.session()
+            var summary: ContactMerger.Summary
+            do {
+                summary = try session.transaction { transaction in
+                    let result = try ContactMerger(transaction).merge(other, into: keep)
+                    if preview { throw PreviewRollback(summary: result) }
+                    return result
+                }
+            } catch let rollback as PreviewRollback {
+                summary = rollback.summary
+            }
+            let writer = context.writer(format, association: session.association)
+            writer.message(preview ? "Preview (nothing changed):" : "Merged #\(other) into #\(keep):")
+            writer.print(summary.outputRecord)
+        }
+    }
+
+    struct Erase: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase a person at their request (right to be forgotten). Cannot be undone.",
+            discussion: """
+                Personal fields are scrubbed; emails and phones are kept only as hashes on the suppression \
+                list, so a later import does not bring the person back; gifts stay (without personal text) \
+                so totals per campaign stay right.
+
+                Example:
+                  sanad contact erase 42 --yes
+                """)
+
+        @Argument(help: "The contact's id.") var id: Int64
+        @Flag(help: "Confirm: erasing cannot be undone.") var yes = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            guard yes else { throw SanadError.usage("erasing cannot be undone", hint: "run again with --yes to erase contact #\(id)") }
+            let context = try CommandContext.open(global)
+            let session = try context.session()
+            try session.transaction { try ContactEraser($0).erase(id) }
+            try session.vacuumAfterErasure()
+            print("Contact #\(id) erased.")
+        }
+    }
+}
+
+extension AssociationCommand {
+    struct Config: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or change the association's settings (duplicate thresholds).",
+            discussion: "Example:\n  sanad association config --set duplicates.probable=0.85")
+
+        @Option(name: .customLong("set"), help: "A setting, key=value.") var settings: [String] = []
+        @Option(help: "A setting to reset to its default.") var unset: [String] = []
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let values = try keyValues(settings, option: "--set")
+            let context = try CommandContext.open(global)
+            let session = try context.session()
+            let configuration = try session.transaction { transaction in
+                if !values.isEmpty || !unset.isEmpty { try AssociationSettings.configure(transaction, set: values, unset: unset) }
+                return try AssociationSettings.load(transaction)
+            }
+            context.writer(format, association: session.association).print(AssociationSettings.records(configuration))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+internal import Foundation
+internal import Postgres
+
+/// The association's own settings, typed and checked like plugin settings.
+public enum AssociationSettings {
+    public static let keys: [ConfigurationKey] = [
+        ConfigurationKey("duplicates.possible", .decimal(0...3), default: .decimal(Decimal(55) / 100),
+                         help: "Score from which two contacts are listed as possibly the same person."),
+        ConfigurationKey("duplicates.probable", .decimal(0...3), default: .decimal(Decimal(80) / 100),
+                         help: "Score from which two contacts are listed as probably the same person."),
+    ]
+
+    /// The settings in force for the transaction's association.
+    public static func load(_ transaction: AssociationTransaction) throws -> PluginConfiguration {
+        let text = try transaction.query("SELECT settings::text FROM associations WHERE id = \(transaction.association.id)")[0]
+            .decode(String.self, at: 0)
+        return PluginStore.configuration(owner: "association", keys: keys, stored: try PluginStore.settings(fromJSON: text))
+    }
+
+    /// Sets or resets settings; the change is in the audit log.
+    public static func configure(_ transaction: AssociationTransaction, set: [String: String], unset: [String]) throws {
+        let current = try load(transaction)
+        let settings = try PluginStore.validated(owner: "association", keys: keys, base: current.explicitTexts, set: set, unset: unset)
+        let json = JSONText.object(OutputRecord(settings.sorted { $0.key < $1.key }.map { ($0.key, .text($0.value)) }))
+        try transaction.execute("UPDATE associations SET settings = \(json)::jsonb WHERE id = \(transaction.association.id)")
+        try transaction.audit("association.configure", entity: "associations", id: transaction.association.id,
+                              details: ["keys_set": set.keys.sorted().joined(separator: ","), "keys_unset": unset.sorted().joined(separator: ",")])
+    }
+
+    public static func records(_ configuration: PluginConfiguration) -> [OutputRecord] {
+        keys.map { key in
+            ["key": .text(key.name), "value": .text(configuration.values[key.name]?.description ?? ""),
+             "default": .bool(!configuration.explicitKeys.contains(key.name)), "accepts": .text(key.acceptedValues), "help": .text(key.help)]
+        }
+    }
+}

@@ -1,0 +1,188 @@
+internal import Foundation
+internal import Postgres
+
+/// Merges one contact into another: everything the merged contact had moves to the kept
+/// one in one transaction, its empty fields fill the kept one's, and it stays behind as a
+/// deleted record pointing to the kept contact (so its external id still leads there).
+public struct ContactMerger {
+    public let transaction: AssociationTransaction
+
+    public init(_ transaction: AssociationTransaction) {
+        self.transaction = transaction
+    }
+
+    /// What a merge moved (or, previewed, would move).
+    public struct Summary: Sendable {
+        public var kept: Int64
+        public var merged: Int64
+        public var moved: [(what: String, rows: Int)] = []
+        public var filledFields: [String] = []
+
+        public var outputRecord: OutputRecord {
+            var record: OutputRecord = ["kept": .integer(kept), "merged": .integer(merged)]
+            for (what, rows) in moved { record.append(what, .integer(Int64(rows))) }
+            record.append("fields_filled", .of(filledFields))
+            return record
+        }
+    }
+
+    static let fillableFields = ["given_name", "family_name", "street", "city", "city_key", "region", "postal_code", "country",
+                                 "preferred_language", "birth_date", "pep_note"]
+
+    /// Merges `merged` into `kept`.
+    public func merge(_ merged: Int64, into kept: Int64) throws -> Summary {
+        guard kept != merged else {
+            throw SanadError.invalid("a contact cannot be merged with itself", hint: "give two different contact ids")
+        }
+        let store = ContactStore(transaction)
+        try store.requireContact(kept)
+        try store.requireContact(merged)
+        var summary = Summary(kept: kept, merged: merged)
+        let fill = Self.fillableFields
+        summary.filledFields = try transaction.query("""
+            SELECT key FROM jsonb_each(to_jsonb((SELECT k FROM contacts k WHERE k.id = \(kept)))) kept_field
+            JOIN jsonb_each(to_jsonb((SELECT m FROM contacts m WHERE m.id = \(merged)))) merged_field USING (key)
+            WHERE key = ANY(\(fill)) AND kept_field.value = 'null'::jsonb AND merged_field.value <> 'null'::jsonb
+            ORDER BY key
+            """).map { try $0.decode(String.self, at: 0) }.filter { $0 != "city_key" }
+        func moved(_ what: String, _ rows: Int) { summary.moved.append((what, rows)) }
+
+        moved("emails", try transaction.execute("""
+            UPDATE contact_emails SET contact_id = \(kept), is_primary = false
+            WHERE contact_id = \(merged) AND address_key NOT IN (SELECT address_key FROM contact_emails WHERE contact_id = \(kept))
+            """))
+        try transaction.execute("DELETE FROM contact_emails WHERE contact_id = \(merged)")
+        moved("phones", try transaction.execute("""
+            UPDATE contact_phones SET contact_id = \(kept), is_primary = false
+            WHERE contact_id = \(merged)
+              AND coalesce(e164, digits) NOT IN (SELECT coalesce(e164, digits) FROM contact_phones WHERE contact_id = \(kept))
+            """))
+        try transaction.execute("DELETE FROM contact_phones WHERE contact_id = \(merged)")
+        for table in ["contact_emails", "contact_phones"] {
+            try transaction.execute("""
+                UPDATE \(identifier: table) SET is_primary = true
+                WHERE id = (SELECT id FROM \(identifier: table) WHERE contact_id = \(kept) ORDER BY id LIMIT 1)
+                  AND NOT EXISTS (SELECT 1 FROM \(identifier: table) WHERE contact_id = \(kept) AND is_primary)
+                """)
+        }
+        moved("roles", try transaction.execute("""
+            INSERT INTO contact_roles (contact_id, role, since, until)
+            SELECT \(kept), role, since, until FROM contact_roles WHERE contact_id = \(merged)
+            ON CONFLICT (association_id, contact_id, role) DO UPDATE
+            SET since = least(contact_roles.since, excluded.since),
+                until = CASE WHEN contact_roles.until IS NULL OR excluded.until IS NULL THEN NULL
+                             ELSE greatest(contact_roles.until, excluded.until) END
+            """))
+        try transaction.execute("DELETE FROM contact_roles WHERE contact_id = \(merged)")
+        moved("tags", try transaction.execute("""
+            INSERT INTO contact_tags (contact_id, tag_id, tagged_at) SELECT \(kept), tag_id, tagged_at FROM contact_tags WHERE contact_id = \(merged)
+            ON CONFLICT DO NOTHING
+            """))
+        try transaction.execute("DELETE FROM contact_tags WHERE contact_id = \(merged)")
+        moved("groups", try transaction.execute("""
+            INSERT INTO group_members (group_id, contact_id, added_at) SELECT group_id, \(kept), added_at FROM group_members WHERE contact_id = \(merged)
+            ON CONFLICT DO NOTHING
+            """))
+        try transaction.execute("DELETE FROM group_members WHERE contact_id = \(merged)")
+        // Relationships: point them at the kept contact, except those that would relate it to
+        // itself or repeat one it already has.
+        var relationships = 0
+        for (column, other) in [("contact_id", "related_contact_id"), ("related_contact_id", "contact_id")] {
+            relationships += try transaction.execute("""
+                UPDATE contact_relationships r SET \(unsafeSQL: column) = \(kept)
+                WHERE r.\(unsafeSQL: column) = \(merged) AND r.\(unsafeSQL: other) <> \(kept)
+                  AND NOT EXISTS (SELECT 1 FROM contact_relationships e
+                                  WHERE e.\(unsafeSQL: column) = \(kept) AND e.\(unsafeSQL: other) = r.\(unsafeSQL: other) AND e.kind = r.kind)
+                """)
+        }
+        moved("relationships", relationships)
+        try transaction.execute("DELETE FROM contact_relationships WHERE contact_id = \(merged) OR related_contact_id = \(merged)")
+        moved("consent records", try transaction.execute("UPDATE consent_records SET contact_id = \(kept) WHERE contact_id = \(merged)"))
+        moved("suppressions", try transaction.execute("""
+            UPDATE contact_suppressions s SET contact_id = \(kept)
+            WHERE s.contact_id = \(merged)
+              AND (s.lifted_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM contact_suppressions k
+                                                          WHERE k.contact_id = \(kept) AND k.reason = s.reason AND k.lifted_at IS NULL))
+            """))
+        try transaction.execute("DELETE FROM contact_suppressions WHERE contact_id = \(merged)")
+        moved("interactions", try transaction.execute("UPDATE interactions SET contact_id = \(kept) WHERE contact_id = \(merged)"))
+        try transaction.execute("DELETE FROM duplicate_dismissals WHERE contact_a IN (\(kept), \(merged)) AND contact_b IN (\(kept), \(merged))")
+        for plugin in PluginRegistry.installed {
+            try plugin.contactsMerged(kept: kept, merged: merged, in: transaction)
+        }
+        // The kept contact takes what it lacked; an external id moves over when it had none.
+        let assignments = SQL.joined(fill.map { "\(unsafeSQL: $0) = coalesce(k.\(unsafeSQL: $0), m.\(unsafeSQL: $0))" }, separator: ", ")
+        let externalID = try transaction.query("SELECT external_id FROM contacts WHERE id = \(merged)")[0].decode(String?.self, at: 0)
+        try transaction.execute("""
+            UPDATE contacts SET merged_into_id = \(kept), deleted_at = now(), external_id = NULL WHERE id = \(merged)
+            """)
+        try transaction.execute("""
+            UPDATE contacts k SET \(assignments), is_pep = k.is_pep OR m.is_pep, external_id = coalesce(k.external_id, \(externalID))
+            FROM contacts m WHERE k.id = \(kept) AND m.id = \(merged)
+            """)
+        // The kept contact's search keys cover the names it now has.
+        let names = try transaction.query("SELECT display_name, given_name, family_name FROM contacts WHERE id = \(kept)")[0]
+        let keys = ContactDraft.nameKeys(display: try names.decode(String.self, at: 0), given: try names.decode(String?.self, at: 1),
+                                         family: try names.decode(String?.self, at: 2))
+        try transaction.execute("""
+            UPDATE contacts SET name_key = \(keys.key), name_skeleton = \(keys.skeleton), keys_version = \(NameKeys.version)
+            WHERE id = \(kept) AND (name_key, name_skeleton) IS DISTINCT FROM (\(keys.key), \(keys.skeleton))
+            """)
+        try transaction.audit("contact.merge", entity: "contacts", id: kept, details: ["merged": String(merged)])
+        return summary
+    }
+}
+
+/// Erases a person at their request: personal fields scrubbed for good, their email and
+/// phone kept only as hashes on the suppression list (so no later import brings them back),
+/// and their gifts kept without personal text so totals per campaign stay right.
+public struct ContactEraser {
+    public let transaction: AssociationTransaction
+
+    public init(_ transaction: AssociationTransaction) {
+        self.transaction = transaction
+    }
+
+    /// Tables whose old row versions hold the personal data until vacuumed.
+    public static let touchedTables = ["contacts", "contact_emails", "contact_phones", "interactions", "consent_records",
+                                       "contact_relationships", "contact_tags"]
+
+    public func erase(_ id: Int64) throws {
+        try ContactStore(transaction).requireContact(id, allowDeleted: true)
+        try transaction.execute("""
+            INSERT INTO suppressed_identifiers (kind, identifier_hash, reason)
+            SELECT 'email', sanad_identifier_hash(address_key), 'erased' FROM contact_emails WHERE contact_id = \(id)
+            UNION
+            SELECT 'phone', sanad_identifier_hash(e164), 'erased' FROM contact_phones WHERE contact_id = \(id) AND e164 IS NOT NULL
+            ON CONFLICT (association_id, kind, identifier_hash) DO UPDATE SET reason = 'erased'
+            """)
+        for table in ["contact_emails", "contact_phones", "contact_roles", "contact_tags", "group_members", "consent_records",
+                      "contact_suppressions"] {
+            try transaction.execute("DELETE FROM \(identifier: table) WHERE contact_id = \(id)")
+        }
+        try transaction.execute("DELETE FROM contact_relationships WHERE contact_id = \(id) OR related_contact_id = \(id)")
+        try transaction.execute("DELETE FROM duplicate_dismissals WHERE contact_a = \(id) OR contact_b = \(id)")
+        try transaction.execute("UPDATE interactions SET notes = NULL, conditions = NULL, channel = NULL WHERE contact_id = \(id)")
+        for plugin in PluginRegistry.installed {
+            try plugin.contactErased(id, in: transaction)
+        }
+        try transaction.execute("""
+            UPDATE contacts SET display_name = 'erased', given_name = NULL, family_name = NULL, name_key = '', name_skeleton = '',
+                   street = NULL, city = NULL, city_key = NULL, region = NULL, postal_code = NULL, country = NULL,
+                   preferred_language = NULL, birth_date = NULL, is_pep = false, pep_note = NULL, external_id = NULL,
+                   custom_fields = '{}', erased_at = now(), deleted_at = coalesce(deleted_at, now())
+            WHERE id = \(id)
+            """)
+        try transaction.audit("contact.erase", entity: "contacts", id: id)
+    }
+}
+
+extension AssociationSession {
+    /// Vacuums the tables an erasure touched, so the old row versions that still held the
+    /// person's data are removed from the data files (outside any transaction, as owner).
+    public func vacuumAfterErasure() throws {
+        for table in ContactEraser.touchedTables {
+            try connection.execute("VACUUM \(identifier: table)")
+        }
+    }
+}

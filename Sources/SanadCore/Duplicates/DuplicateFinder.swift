@@ -1,0 +1,180 @@
+internal import Foundation
+internal import Postgres
+
+/// Two contacts that may be one person, with the evidence.
+public struct DuplicatePair: Sendable {
+    public enum Level: String, Sendable, CaseIterable {
+        case possible, probable
+    }
+
+    public var first: Int64
+    public var firstName: String
+    public var second: Int64
+    public var secondName: String
+    public var score: Double
+    public var level: Level
+    /// Each part of the score, such as `phone same +0.30`.
+    public var reasons: [String]
+
+    public var outputRecord: OutputRecord {
+        ["contact_a": .integer(first), "name_a": .text(firstName), "contact_b": .integer(second), "name_b": .text(secondName),
+         "score": .decimal(Decimal(string: String(format: "%.2f", score)) ?? 0), "level": .text(level.rawValue),
+         "reasons": .of(reasons)]
+    }
+}
+
+/// Finds contacts that are probably the same person, without comparing all pairs.
+///
+/// Candidates come from blocking keys backed by indexes or one sort: the same email, the
+/// same E.164 phone, the same cross-script name key, and neighbours in the order of the
+/// normalized name (sorted-neighbourhood blocking, scored by trigram similarity). Blocks
+/// larger than 50 (a shared office number, "info@") say little about identity and are
+/// skipped. Each pair is then scored with explained parts:
+///
+/// | evidence | score |
+/// | --- | --- |
+/// | same email | +0.35 |
+/// | same phone | +0.30 |
+/// | similar name (best trigram similarity of the normalized names, of the consonant keys, and of the keys without spaces) | +0.45 × similarity, from 0.5 |
+/// | clearly different names (similarity under 0.3) | −0.30 |
+/// | different first names (two persons; different consonant keys, or in one script an edit distance over half the name) | −0.40 |
+/// | same birth date | +0.25 |
+/// | different birth dates | −0.50 |
+///
+/// A shared email or phone alone never reaches "possible": family members share them, and
+/// the different first names of relatives push the score down.
+public struct DuplicateFinder {
+    public let transaction: AssociationTransaction
+    static let blockLimit = 50
+    static let neighbourhood = 4
+
+    public init(_ transaction: AssociationTransaction) {
+        self.transaction = transaction
+    }
+
+    /// Pairs at `level` or above (best first), at most `limit`, ignoring dismissed pairs.
+    public func find(minimum level: DuplicatePair.Level = .possible, limit: Int = 100) throws -> [DuplicatePair] {
+        let settings = try AssociationSettings.load(transaction)
+        let possible = NSDecimalNumber(decimal: settings.decimal("duplicates.possible")).doubleValue
+        let probable = NSDecimalNumber(decimal: settings.decimal("duplicates.probable")).doubleValue
+        try scorePairs()
+        let floor = level == .probable ? probable : possible
+        return try transaction.query("""
+            SELECT s.a, ca.display_name, s.b, cb.display_name, s.score, s.same_email, s.same_phone, s.name_similarity,
+                   s.first_names_differ, s.birth_dates
+            FROM duplicate_scores s JOIN contacts ca ON ca.id = s.a JOIN contacts cb ON cb.id = s.b
+            WHERE s.score >= \(floor)
+            ORDER BY s.score DESC, s.a, s.b
+            LIMIT \(limit)
+            """).map { row in
+            let score = try row.decode(Double.self, at: 4)
+            var reasons: [String] = []
+            if try row.decode(Bool.self, at: 5) { reasons.append("email same +0.35") }
+            if try row.decode(Bool.self, at: 6) { reasons.append("phone same +0.30") }
+            let similarity = try row.decode(Double.self, at: 7)
+            if similarity >= 0.5 {
+                reasons.append(String(format: "name %.2f similar +%.2f", similarity, 0.45 * similarity))
+            } else if similarity < 0.3 {
+                reasons.append(String(format: "names differ (%.2f) -0.30", similarity))
+            }
+            if try row.decode(Bool.self, at: 8) { reasons.append("first names differ -0.40") }
+            switch try row.decode(String.self, at: 9) {
+            case "same": reasons.append("birth date same +0.25")
+            case "different": reasons.append("birth dates differ -0.50")
+            default: break
+            }
+            return DuplicatePair(first: try row.decode(Int64.self, at: 0), firstName: try row.decode(String.self, at: 1),
+                                 second: try row.decode(Int64.self, at: 2), secondName: try row.decode(String.self, at: 3),
+                                 score: score, level: score >= probable ? .probable : .possible, reasons: reasons)
+        }
+    }
+
+    /// Every candidate pair, scored, in the temporary table `duplicate_scores`.
+    func scorePairs() throws {
+        try transaction.execute("""
+            CREATE TEMP TABLE duplicate_candidates (a bigint NOT NULL, b bigint NOT NULL) ON COMMIT DROP
+            """)
+        // Same email or phone, in blocks small enough to mean something.
+        for (table, key) in [("contact_emails", "address_key"), ("contact_phones", "e164")] {
+            try transaction.execute("""
+                INSERT INTO duplicate_candidates (a, b)
+                SELECT x.contact_id, y.contact_id
+                FROM \(identifier: table) x JOIN \(identifier: table) y ON y.\(unsafeSQL: key) = x.\(unsafeSQL: key) AND y.contact_id > x.contact_id
+                WHERE x.\(unsafeSQL: key) IN (SELECT \(unsafeSQL: key) FROM \(identifier: table) WHERE \(unsafeSQL: key) IS NOT NULL
+                                             GROUP BY 1 HAVING count(*) BETWEEN 2 AND \(Self.blockLimit))
+                """)
+        }
+        // Same cross-script name key.
+        try transaction.execute("""
+            INSERT INTO duplicate_candidates (a, b)
+            SELECT x.id, y.id
+            FROM contacts x JOIN contacts y ON y.name_skeleton = x.name_skeleton AND y.id > x.id
+            WHERE x.name_skeleton IN (SELECT name_skeleton FROM contacts
+                                      WHERE length(name_skeleton) >= 3 AND deleted_at IS NULL AND erased_at IS NULL
+                                      GROUP BY 1 HAVING count(*) BETWEEN 2 AND \(Self.blockLimit))
+              AND x.deleted_at IS NULL AND y.deleted_at IS NULL
+            """)
+        // Neighbours in normalized-name order: catches typos that keep the start of a name.
+        let offsets = (1...Self.neighbourhood).map { "lead(id, \($0)) OVER ordered" }.joined(separator: ", ")
+        try transaction.execute("""
+            INSERT INTO duplicate_candidates (a, b)
+            SELECT least(id, neighbour), greatest(id, neighbour)
+            FROM (SELECT id, unnest(ARRAY[\(unsafeSQL: offsets)]) AS neighbour
+                  FROM contacts WHERE deleted_at IS NULL AND erased_at IS NULL AND name_key <> ''
+                  WINDOW ordered AS (ORDER BY name_key, id)) n
+            WHERE neighbour IS NOT NULL
+            """)
+        try transaction.execute("""
+            CREATE TEMP TABLE duplicate_scores ON COMMIT DROP AS
+            WITH pairs AS (SELECT DISTINCT a, b FROM duplicate_candidates),
+            evidence AS (
+                SELECT p.a, p.b,
+                       EXISTS (SELECT 1 FROM contact_emails x JOIN contact_emails y ON y.address_key = x.address_key
+                               WHERE x.contact_id = p.a AND y.contact_id = p.b) AS same_email,
+                       EXISTS (SELECT 1 FROM contact_phones x JOIN contact_phones y ON y.e164 = x.e164
+                               WHERE x.contact_id = p.a AND y.contact_id = p.b) AS same_phone,
+                       greatest(similarity(ca.name_key, cb.name_key),
+                                CASE WHEN length(ca.name_skeleton) >= 3
+                                     THEN greatest(similarity(ca.name_skeleton, cb.name_skeleton),
+                                                   -- "Nasr Allah" and "Nasrallah": the same letters, spaced differently
+                                                   similarity(replace(ca.name_skeleton, ' ', ''), replace(cb.name_skeleton, ' ', '')))
+                                     ELSE 0 END)
+                           AS name_similarity,
+                       (ca.kind = 'person' AND split_part(ca.name_skeleton, ' ', 2) <> '' AND split_part(cb.name_skeleton, ' ', 2) <> ''
+                        AND (split_part(ca.name_skeleton, ' ', 1) <> split_part(cb.name_skeleton, ' ', 1)
+                             -- consonant keys cannot tell آمنة from منى: within one script, spelling decides
+                             OR ((split_part(ca.name_key, ' ', 1) ~ '[\\u0600-\\u06FF]') = (split_part(cb.name_key, ' ', 1) ~ '[\\u0600-\\u06FF]')
+                                 AND levenshtein(split_part(ca.name_key, ' ', 1), split_part(cb.name_key, ' ', 1))::float8
+                                     / greatest(length(split_part(ca.name_key, ' ', 1)), length(split_part(cb.name_key, ' ', 1)), 1) > 0.5)))
+                           AS first_names_differ,
+                       CASE WHEN ca.birth_date IS NULL OR cb.birth_date IS NULL THEN 'unknown'
+                            WHEN ca.birth_date = cb.birth_date THEN 'same' ELSE 'different' END AS birth_dates
+                FROM pairs p
+                JOIN contacts ca ON ca.id = p.a
+                JOIN contacts cb ON cb.id = p.b
+                WHERE ca.kind = cb.kind
+                  AND ca.deleted_at IS NULL AND cb.deleted_at IS NULL AND ca.erased_at IS NULL AND cb.erased_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM duplicate_dismissals d WHERE d.contact_a = p.a AND d.contact_b = p.b)
+            )
+            SELECT e.*,
+                   (CASE WHEN same_email THEN 0.35 ELSE 0 END
+                    + CASE WHEN same_phone THEN 0.30 ELSE 0 END
+                    + CASE WHEN name_similarity >= 0.5 THEN 0.45 * name_similarity WHEN name_similarity < 0.3 THEN -0.30 ELSE 0 END
+                    + CASE WHEN first_names_differ THEN -0.40 ELSE 0 END
+                    + CASE birth_dates WHEN 'same' THEN 0.25 WHEN 'different' THEN -0.50 ELSE 0 END)::float8 AS score
+            FROM evidence e
+            """)
+    }
+
+    /// Remembers that two contacts are not the same person.
+    public func dismiss(_ first: Int64, _ second: Int64) throws {
+        guard first != second else { throw SanadError.invalid("give two different contacts", hint: "sanad contact duplicates --dismiss A B") }
+        let store = ContactStore(transaction)
+        try store.requireContact(first, allowDeleted: true)
+        try store.requireContact(second, allowDeleted: true)
+        try transaction.execute("""
+            INSERT INTO duplicate_dismissals (contact_a, contact_b) VALUES (\(min(first, second)), \(max(first, second)))
+            ON CONFLICT DO NOTHING
+            """)
+    }
+}
