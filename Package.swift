@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "SanadSchema",
             path: "Schema",
-            resources: [.embedInCode("core")],
+            resources: [.embedInCode("core"), .embedInCode("segmentation")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -53,6 +53,7 @@ let package = Package(
             name: "Segmentation",
             dependencies: ["SanadCore", argumentParser, logging],
             path: "Plugins/Segmentation",
+            exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -100,6 +101,11 @@ let package = Package(
         .testTarget(
             name: "SanadCoreTests",
             dependencies: ["SanadCore", "SanadTestSupport", "Postgres", logging],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SegmentationTests",
+            dependencies: ["Segmentation", "SanadCore", "SanadTestSupport", "Postgres"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -26,6 +26,7 @@ public enum SchemaCatalog {
         SchemaFile("core", "0005_search.sql", PackageResources._005_search_sql),
         SchemaFile("core", "0006_plugins_jobs.sql", PackageResources._006_plugins_jobs_sql),
         SchemaFile("core", "0007_duplicates.sql", PackageResources._007_duplicates_sql),
+        SchemaFile("segmentation", "0001_segments.sql", PackageResources._001_segments_sql),
     ]
 
     /// The files of one owner, in the order they apply.

@@ -27,6 +27,8 @@ public protocol SanadPlugin: Sendable {
     var jobKinds: [JobKind] { get }
     /// Its top-level commands.
     var commands: [any ParsableCommand.Type] { get }
+    /// Named contact sets it offers other plugins (through ``ContactSets``).
+    var contactSetSources: [any ContactSetSource] { get }
     /// Moves the plugin's own per-contact rows from `merged` to `kept`, inside the merge's
     /// transaction (the core has already moved its own).
     func contactsMerged(kept: Int64, merged: Int64, in transaction: AssociationTransaction) throws
@@ -40,6 +42,7 @@ extension SanadPlugin {
     public var configurationKeys: [ConfigurationKey] { [] }
     public var jobKinds: [JobKind] { [] }
     public var commands: [any ParsableCommand.Type] { [] }
+    public var contactSetSources: [any ContactSetSource] { [] }
     public func contactsMerged(kept: Int64, merged: Int64, in transaction: AssociationTransaction) throws {}
     public func contactErased(_ id: Int64, in transaction: AssociationTransaction) throws {}
 }

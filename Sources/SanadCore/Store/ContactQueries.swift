@@ -1,5 +1,5 @@
 public import Foundation
-internal import Postgres
+public import Postgres
 internal import ArgumentParser
 
 /// One line about a contact, for lists and search results.
@@ -72,6 +72,15 @@ extension ContactStore {
     }
 
     static let liveContact: SQL = "c.deleted_at IS NULL AND c.erased_at IS NULL AND c.merged_into_id IS NULL"
+
+    /// Summaries of the live contacts among `members` (a query returning contact ids), by id.
+    public func summaries(of members: SQL, limit: Int) throws -> [ContactSummary] {
+        try transaction.query("""
+            SELECT \(Self.summaryColumns) FROM contacts c
+            WHERE c.id IN (\(members)) AND \(ContactEligibility.live)
+            ORDER BY c.id LIMIT \(limit)
+            """).map { try Self.summary(from: $0) }
+    }
 
     /// Contacts matching `filter`, newest first.
     public func list(_ filter: ContactFilter, limit: Int = 50, offset: Int = 0) throws -> [ContactSummary] {

@@ -1,0 +1,242 @@
+internal import ArgumentParser
+internal import Foundation
+internal import Postgres
+internal import SanadCore
+
+/// Runs `body` in a transaction of the chosen association, if segmentation is enabled there.
+func inSegmentation<T>(_ global: GlobalOptions, _ body: (CommandContext, AssociationTransaction, PluginConfiguration) throws -> T) throws -> T {
+    let context = try CommandContext.open(global)
+    let (session, configuration) = try context.pluginSession("segmentation")
+    return try session.transaction { try body(context, $0, configuration) }
+}
+
+struct SegmentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segment",
+        abstract: "Segments: contacts chosen by a rule (refreshed on a schedule), or picked by hand.",
+        discussion: """
+            A rule is written in a small language (see Plugins/Segmentation/README.md), for example:
+              role is volunteer and city is Tripoli and attended 1+ events this year
+              gave at least 100 USD in the last 365 days and can email
+              lybunt or (source is facebook and never acted)
+              tag is "حملة الشتاء" and not suppressed
+
+            Examples:
+              sanad segment preview --rule 'role is volunteer and city is طرابلس'
+              sanad segment create lybunt --rule 'lybunt' --schedule '0 3 * * *'
+              sanad segment members lybunt --format csv
+            """,
+        subcommands: [Create.self, Preview.self, List.self, Show.self, Members.self, Refresh.self, History.self, Edit.self,
+                      Delete.self, Include.self, Exclude.self]
+    )
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Save a segment and fill it: dynamic with --rule (or --rule-json), static with --static.",
+            discussion: """
+                Examples:
+                  sanad segment create lybunt --rule 'lybunt' --description "Gave last year, not this year" --schedule '0 3 * * *'
+                  sanad segment create board-picks --static
+                """)
+
+        @Argument(help: "Short name: lowercase letters, digits and hyphens.") var slug: String
+        @Option(help: "The rule, in the rule language or as JSON.") var rule: String?
+        @Flag(name: .customLong("static"), help: "Members are picked by hand (sanad segment include).") var isStatic = false
+        @Option(help: "What the segment is for.") var description: String?
+        @Option(help: "Refresh it on this cron schedule, in the association's time zone.") var schedule: String?
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func validate() throws {
+            guard (rule != nil) != isStatic else { throw ValidationError("give --rule for a dynamic segment, or --static") }
+            if isStatic && schedule != nil { throw ValidationError("a static segment has nothing to refresh on a schedule") }
+        }
+
+        func run() throws {
+            let summary = try inSegmentation(global) { _, transaction, _ in
+                let store = SegmentStore(transaction)
+                try store.create(slug, rule: rule.map(RuleSource.init), description: description, cron: schedule)
+                return try store.summary(slug)
+            }
+            OutputWriter(format: format.format).print(summary.outputRecord)
+        }
+    }
+
+    struct Preview: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Count and sample the contacts a rule selects now; nothing is saved.",
+            discussion: "Example:\n  sanad segment preview --rule 'gave at least 100 USD this year and not can email'")
+
+        @Option(help: "The rule, in the rule language or as JSON.") var rule: String
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let (count, sample, association) = try inSegmentation(global) { _, transaction, configuration in
+                let (count, sample) = try SegmentStore(transaction).preview(RuleSource(rule), sample: configuration.integer("preview_sample"))
+                return (count, sample, transaction.association)
+            }
+            let writer = OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt)
+            if format.format == .table {
+                writer.message("\(count) contact(s) match. A sample:")
+                writer.print(sample.map(\.outputRecord))
+            } else {
+                writer.print(["count": .integer(Int64(count)), "sample": .list(sample.map { .record($0.outputRecord) })])
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List segments with their sizes and last refresh.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let segments = try inSegmentation(global) { _, transaction, _ in try SegmentStore(transaction).list() }
+            OutputWriter(format: format.format).print(segments.map(\.outputRecord))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a segment: its rule, size, schedule and last refresh.")
+        @Argument(help: "The segment's slug.") var slug: String
+        @Flag(help: "Also show the SQL the rule compiles to (values appear as $n).") var sql = false
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let record = try inSegmentation(global) { _, transaction, _ -> OutputRecord in
+                let store = SegmentStore(transaction)
+                var record = try store.summary(slug).outputRecord
+                if sql, let text = try store.summary(slug).rule {
+                    record.append("sql", .text(try store.memberQuery(try RuleParser.parse(text)).textWithPlaceholders))
+                }
+                return record
+            }
+            OutputWriter(format: format.format).print(record)
+        }
+    }
+
+    struct Members: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List a segment's members as of its last refresh.",
+            discussion: "Example:\n  sanad segment members lybunt --format csv > lybunt.csv")
+        @Argument(help: "The segment's slug.") var slug: String
+        @Option(help: "At most this many.") var limit = 1000
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let (members, association) = try inSegmentation(global) { _, transaction, _ in
+                (try SegmentStore(transaction).members(slug, limit: limit), transaction.association)
+            }
+            OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt)
+                .print(members.map(\.outputRecord))
+        }
+    }
+
+    struct Refresh: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute a segment's members now (atomically), or all dynamic segments with --all.",
+            discussion: "Examples:\n  sanad segment refresh lybunt\n  sanad segment refresh --all")
+        @Argument(help: "The segment's slug.") var slug: String?
+        @Flag(help: "Refresh every dynamic segment, each after the segments it uses.") var all = false
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func validate() throws {
+            guard (slug != nil) != all else { throw ValidationError("give a segment's slug, or --all") }
+        }
+
+        func run() throws {
+            let results = try inSegmentation(global) { _, transaction, _ in
+                let store = SegmentStore(transaction)
+                let progress = ProgressReporter("segments")
+                defer { progress.finish() }
+                return try (slug.map { [$0] } ?? store.refreshOrder()).map { slug in
+                    defer { progress.advance() }
+                    return try store.refresh(slug, trigger: "manual")
+                }
+            }
+            OutputWriter(format: format.format).print(results.map {
+                ["segment": .text($0.slug), "members": .integer(Int64($0.members)), "joined": .integer(Int64($0.joined)),
+                 "left": .integer(Int64($0.left)), "duration_ms": .integer(Int64($0.milliseconds))]
+            })
+        }
+    }
+
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A segment's refreshes (size, joined, left, duration), or with --changes who joined and left.")
+        @Argument(help: "The segment's slug.") var slug: String
+        @Flag(help: "List the contacts who joined and left.") var changes = false
+        @Option(help: "At most this many lines.") var limit = 50
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let (records, association) = try inSegmentation(global) { _, transaction, _ in
+                (try SegmentStore(transaction).history(slug, limit: limit, changes: changes), transaction.association)
+            }
+            OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(records)
+        }
+    }
+
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a segment's rule (it is then refreshed), description or schedule.",
+            discussion: "Example:\n  sanad segment edit lybunt --rule 'lybunt and can email' --schedule '30 2 * * *'")
+        @Argument(help: "The segment's slug.") var slug: String
+        @Option(help: "The new rule.") var rule: String?
+        @Option(help: "The new description.") var description: String?
+        @Option(help: "A new refresh schedule (cron).") var schedule: String?
+        @Flag(help: "Stop refreshing it on a schedule.") var noSchedule = false
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let summary = try inSegmentation(global) { _, transaction, _ in
+                let store = SegmentStore(transaction)
+                try store.edit(slug, rule: rule.map(RuleSource.init), description: description, cron: schedule, removeSchedule: noSchedule)
+                return try store.summary(slug)
+            }
+            OutputWriter(format: format.format).print(summary.outputRecord)
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a segment, its members, history and schedule.")
+        @Argument(help: "The segment's slug.") var slug: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try inSegmentation(global) { _, transaction, _ in try SegmentStore(transaction).delete(slug) }
+            print("Segment \(slug) deleted.")
+        }
+    }
+
+    struct Include: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add contacts to a static segment.",
+                                                        discussion: "Example:\n  sanad segment include board-picks 12 40")
+        @Argument(help: "The segment's slug.") var slug: String
+        @Argument(help: "Contact ids.") var contacts: [Int64]
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try inSegmentation(global) { _, transaction, _ in try SegmentStore(transaction).include(contacts, in: slug) }
+            print("Added \(contacts.count) contact(s) to \(slug).")
+        }
+    }
+
+    struct Exclude: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove contacts from a static segment.")
+        @Argument(help: "The segment's slug.") var slug: String
+        @Argument(help: "Contact ids.") var contacts: [Int64]
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try inSegmentation(global) { _, transaction, _ in try SegmentStore(transaction).exclude(contacts, from: slug) }
+            print("Removed \(contacts.count) contact(s) from \(slug).")
+        }
+    }
+}
