@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "SanadSchema",
             path: "Schema",
-            resources: [.embedInCode("core"), .embedInCode("segmentation")],
+            resources: [.embedInCode("core"), .embedInCode("segmentation"), .embedInCode("email-export")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -51,20 +51,20 @@ let package = Package(
         ),
         .target(
             name: "Segmentation",
-            dependencies: ["SanadCore", argumentParser, logging],
+            dependencies: ["SanadCore", "Postgres", argumentParser, logging],
             path: "Plugins/Segmentation",
             exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "InfluenceAudit",
-            dependencies: ["SanadCore", argumentParser, logging],
+            dependencies: ["SanadCore", "Postgres", argumentParser, logging],
             path: "Plugins/InfluenceAudit",
             swiftSettings: strictSettings
         ),
         .target(
             name: "EmailExport",
-            dependencies: ["SanadCore", argumentParser, logging],
+            dependencies: ["SanadCore", "Postgres", argumentParser, logging],
             path: "Plugins/EmailExport",
             swiftSettings: strictSettings
         ),
@@ -106,6 +106,12 @@ let package = Package(
         .testTarget(
             name: "SegmentationTests",
             dependencies: ["Segmentation", "SanadCore", "SanadTestSupport", "Postgres"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EmailExportTests",
+            dependencies: ["EmailExport", "SanadCore", "SanadTestSupport", "Postgres"],
+            exclude: ["read_export.py"],
             swiftSettings: strictSettings
         ),
         .testTarget(

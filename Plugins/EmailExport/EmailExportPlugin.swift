@@ -1,3 +1,4 @@
+public import ArgumentParser
 public import SanadCore
 
 /// Produces the list a mailing service imports: exactly the people the association may email.
@@ -6,4 +7,11 @@ public struct EmailExportPlugin: SanadPlugin {
     public let summary = "Consent-checked email lists for Mailchimp, listmonk and Brevo"
 
     public init() {}
+
+    public var configurationKeys: [ConfigurationKey] {
+        [ConfigurationKey("default_format", .choice(ExportFormat.allCases.map(\.rawValue)), default: .text("mailchimp"),
+                          help: "The format `sanad export emails` writes when --format is not given.")]
+    }
+
+    public var commands: [any ParsableCommand.Type] { [ExportCommand.self] }
 }

@@ -103,7 +103,7 @@ public struct ColumnMapping: Sendable {
     }
 
     /// How header names compare: Arabic-aware, case- and punctuation-blind.
-    static func normalizedHeader(_ name: String) -> String {
+    public static func normalizedHeader(_ name: String) -> String {
         NameKeys.normalized(name.replacingOccurrences(of: "_", with: " "))
     }
 

@@ -46,6 +46,12 @@ public struct ImportRejection: Sendable, Equatable {
     public var line: Int
     public var field: String
     public var reason: String
+
+    public init(line: Int, field: String, reason: String) {
+        self.line = line
+        self.field = field
+        self.reason = reason
+    }
 }
 
 /// What an import did (or, in a dry run, would do).

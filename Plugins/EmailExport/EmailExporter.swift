@@ -1,0 +1,230 @@
+internal import Foundation
+internal import Glibc
+internal import Postgres
+public import SanadCore
+
+/// Which contacts an export starts from; eligibility rules then narrow them.
+public enum ExportSource: Sendable, CustomStringConvertible {
+    case everyone
+    case segment(String)
+    case tag(String)
+    case role(ContactRole)
+    /// Everyone with an interaction in the campaign.
+    case campaign(String)
+
+    public var description: String {
+        switch self {
+        case .everyone: "everyone"
+        case .segment(let slug): "segment:\(slug)"
+        case .tag(let tag): "tag:\(tag)"
+        case .role(let role): "role:\(role.label)"
+        case .campaign(let slug): "campaign:\(slug)"
+        }
+    }
+
+    /// A query returning the source's contact ids.
+    func members(_ transaction: AssociationTransaction) throws -> SQL {
+        switch self {
+        case .everyone: return "SELECT id FROM contacts"
+        case .segment(let slug): return try ContactSets.members(kind: "segment", name: slug, in: transaction)
+        case .tag(let tag):
+            return "SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name_key = \(NameKeys.normalized(tag))"
+        case .role(let role): return "SELECT contact_id FROM contact_roles WHERE role = \(role.rawValue)"
+        case .campaign(let slug):
+            let id = try CampaignStore(transaction).id(of: slug)
+            return "SELECT DISTINCT contact_id FROM interactions WHERE campaign_id = \(id)"
+        }
+    }
+}
+
+/// What an export did.
+public struct ExportSummary: Sendable {
+    public var list: String
+    public var source: String
+    public var format: String
+    public var rows = 0
+    /// Contacts or addresses left out, by reason.
+    public var excluded: [String: Int] = [:]
+    public var destination: String
+    public var sha256: String?
+    public var recipientIsFunder = false
+
+    public var outputRecord: OutputRecord {
+        ["list": .text(list), "source": .text(source), "format": .text(format), "rows": .integer(Int64(rows)),
+         "excluded": .record(OutputRecord(excluded.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) })),
+         "destination": .text(destination), "sha256": .of(sha256), "recipient_is_funder": .bool(recipientIsFunder)]
+    }
+}
+
+/// Produces the list a mailing service imports: exactly the people the association may
+/// email, one row per address, streamed in constant memory.
+public struct EmailExporter {
+    public var list: String
+    public var source: ExportSource
+    public var format: ExportFormat
+    public var columns: [String]
+    public var spreadsheet: Bool
+    /// A file (written atomically) or nil for standard output.
+    public var output: String?
+    /// The contact the list is handed to, if any (flagged when a funder).
+    public var recipient: Int64?
+
+    public init(list: String, source: ExportSource, format: ExportFormat, columns: [String] = ["email", "name"],
+                spreadsheet: Bool = false, output: String? = nil, recipient: Int64? = nil) {
+        self.list = list
+        self.source = source
+        self.format = format
+        self.columns = columns
+        self.spreadsheet = spreadsheet
+        self.output = output
+        self.recipient = recipient
+    }
+
+    /// Exclusion reasons, in the order they are checked: the first that applies is counted.
+    static let reasons: [(SQL, String)] = [
+        ("c.erased_at IS NOT NULL", "erased"),
+        ("c.deleted_at IS NOT NULL OR c.merged_into_id IS NOT NULL", "deleted"),
+    ] + ["deceased", "complained", "bounced", "unsubscribed", "do_not_email", "bulk_email_opt_out"].map { reason in
+        ("EXISTS (SELECT 1 FROM contact_suppressions s WHERE s.contact_id = c.id AND s.lifted_at IS NULL AND s.reason = \(reason))",
+         reason.replacingOccurrences(of: "_", with: " "))
+    } + [
+        ("NOT EXISTS (SELECT 1 FROM contact_emails e WHERE e.contact_id = c.id)", "no email address"),
+        ("NOT EXISTS (SELECT 1 FROM current_consents cc WHERE cc.contact_id = c.id AND cc.channel = 'email')", "no email consent"),
+        ("EXISTS (SELECT 1 FROM current_consents cc WHERE cc.contact_id = c.id AND cc.channel = 'email' AND cc.status = 'withdrawn')",
+         "consent withdrawn"),
+        ("EXISTS (SELECT 1 FROM current_consents cc WHERE cc.contact_id = c.id AND cc.channel = 'email' AND cc.status = 'refused')",
+         "consent refused"),
+        ("EXISTS (SELECT 1 FROM current_consents cc WHERE cc.contact_id = c.id AND cc.channel = 'email' AND NOT cc.is_valid)",
+         "consent expired"),
+    ]
+
+    public func run(in transaction: AssociationTransaction, showProgress: Bool? = nil) throws -> ExportSummary {
+        let list = try TextRules.cleanedName(self.list, field: "list", maxLength: 100)
+        var summary = ExportSummary(list: list, source: source.description, format: format.rawValue, destination: output ?? "standard output")
+        if let recipient {
+            try ContactStore(transaction).requireContact(recipient)
+            summary.recipientIsFunder = try transaction.query("""
+                SELECT EXISTS (SELECT 1 FROM contact_roles WHERE contact_id = \(recipient) AND role = 'funder')
+                """)[0].decode(Bool.self, at: 0)
+        }
+        let members = try source.members(transaction)
+        let cases = SQL.joined(Self.reasons.map { "WHEN \($0.0) THEN \($0.1)" }, separator: " ")
+        for row in try transaction.query("""
+            SELECT reason, count(*) FROM (SELECT CASE \(cases) END AS reason FROM contacts c WHERE c.id IN (\(members))) r
+            WHERE reason IS NOT NULL GROUP BY reason
+            """) {
+            summary.excluded[try row.decode(String.self, at: 0)] = try row.decode(Int.self, at: 1)
+        }
+        let eligible: SQL = """
+            WITH eligible AS (
+                SELECT c.id, c.display_name, c.given_name, c.family_name, c.preferred_language, c.city,
+                       (SELECT max(cc.recorded_at) FROM current_consents cc WHERE cc.contact_id = c.id AND cc.channel = 'email') AS consent_at
+                FROM contacts c
+                WHERE c.id IN (\(members)) AND \(ContactEligibility.live) AND \(ContactEligibility.mayBeReached("c.id", on: .email))
+            ),
+            addresses AS (
+                SELECT DISTINCT ON (e.contact_id) e.contact_id, e.address, e.address_key
+                FROM contact_emails e WHERE e.contact_id IN (SELECT id FROM eligible)
+                ORDER BY e.contact_id, e.is_primary DESC, e.id
+            )
+            """
+        let shared = try transaction.query("""
+            \(eligible)
+            SELECT count(*) - count(DISTINCT a.address_key),
+                   count(*) FILTER (WHERE sanad_identifier_hash(a.address_key) IN (SELECT identifier_hash FROM suppressed_identifiers WHERE kind = 'email'))
+            FROM addresses a
+            """)[0]
+        let sharedAddresses = try shared.decode(Int.self, at: 0)
+        if sharedAddresses > 0 { summary.excluded["address shared with another contact (the latest consent wins)"] = sharedAddresses }
+        let listed = try shared.decode(Int.self, at: 1)
+        if listed > 0 { summary.excluded["address on the suppression list"] = listed }
+
+        let writer = ExportWriter(format: format, columns: columns, spreadsheet: spreadsheet)
+        let sink = try ExportSink(path: output)
+        var digest = SHA256Digest()
+        func emit(_ text: String) throws {
+            let bytes = Array(text.utf8)
+            digest.update(bytes)
+            try sink.write(bytes)
+        }
+        try emit(writer.header())
+        let progress = ProgressReporter("addresses", enabled: showProgress ?? (output != nil && isatty(STDERR_FILENO) == 1))
+        try transaction.stream("""
+            \(eligible)
+            SELECT DISTINCT ON (a.address_key) a.contact_id, a.address, el.display_name, el.given_name, el.family_name,
+                   el.preferred_language, el.city, to_char(el.consent_at AT TIME ZONE \(transaction.association.timeZone), 'YYYY-MM-DD'),
+                   (SELECT p.e164 FROM contact_phones p WHERE p.contact_id = a.contact_id AND p.e164 IS NOT NULL
+                    ORDER BY p.is_primary DESC, p.id LIMIT 1),
+                   ARRAY(SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = a.contact_id ORDER BY t.name),
+                   ARRAY(SELECT r.role FROM contact_roles r WHERE r.contact_id = a.contact_id ORDER BY r.role)
+            FROM addresses a JOIN eligible el ON el.id = a.contact_id
+            WHERE sanad_identifier_hash(a.address_key) NOT IN (SELECT identifier_hash FROM suppressed_identifiers WHERE kind = 'email')
+            ORDER BY a.address_key, el.consent_at DESC, a.contact_id
+            """) { row in
+            let stored = try row.decode(String.self, at: 1)
+            // Addresses entered before today's checks (or by hand in SQL) are checked again.
+            guard case .success(let address) = EmailAddress.parse(stored) else {
+                summary.excluded["invalid address", default: 0] += 1
+                return
+            }
+            if format == .mailchimp, !address.isASCIILocalPart {
+                summary.excluded["non-ASCII before @ (Mailchimp refuses it)", default: 0] += 1
+                return
+            }
+            let person = ExportRow(
+                contactID: try row.decode(Int64.self, at: 0), address: address.address, displayName: try row.decode(String.self, at: 2),
+                givenName: try row.decode(String?.self, at: 3), familyName: try row.decode(String?.self, at: 4),
+                language: try row.decode(String?.self, at: 5), phone: try row.decode(String?.self, at: 8),
+                city: try row.decode(String?.self, at: 6), tags: try row.decode([String].self, at: 9),
+                roles: try row.decode([String].self, at: 10), consentDate: try row.decode(String?.self, at: 7) ?? "")
+            try emit(writer.line(for: person))
+            summary.rows += 1
+            progress.advance()
+        }
+        progress.finish()
+        try sink.finish()
+        summary.sha256 = digest.hex
+        let excluded = JSONText.object(OutputRecord(summary.excluded.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) }))
+        try transaction.execute("""
+            INSERT INTO email_exports (list, source, format, spreadsheet, rows, excluded, destination, sha256, recipient_contact_id,
+                                       recipient_is_funder)
+            VALUES (\(list), \(summary.source), \(format.rawValue), \(spreadsheet), \(summary.rows), \(excluded)::jsonb,
+                    \(summary.destination), \(summary.sha256), \(recipient), \(summary.recipientIsFunder))
+            """)
+        try transaction.audit("export.emails", entity: "email_exports", id: recipient, details: [
+            "list": list, "rows": String(summary.rows), "format": format.rawValue,
+            "recipient_is_funder": summary.recipientIsFunder ? "true" : "false",
+        ])
+        return summary
+    }
+}
+
+/// Where export bytes go: a file that appears complete or not at all, or standard output.
+final class ExportSink {
+    private let file: AtomicFile?
+    private var buffer: [UInt8] = []
+
+    init(path: String?) throws {
+        file = try path.map { try AtomicFile(path: $0) }
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        if let file {
+            try file.write(buffer)
+        } else {
+            FileHandle.standardOutput.write(Data(buffer))
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func finish() throws {
+        try flush()
+        try file?.commit()
+    }
+}

@@ -1,0 +1,151 @@
+internal import ArgumentParser
+internal import Foundation
+internal import Postgres
+internal import SanadCore
+
+/// Runs `body` in a transaction of the chosen association, if email export is enabled there.
+func inEmailExport<T>(_ global: GlobalOptions, _ body: (CommandContext, AssociationTransaction, PluginConfiguration) throws -> T) throws -> T {
+    let context = try CommandContext.open(global)
+    let (session, configuration) = try context.pluginSession("email-export")
+    return try session.transaction { try body(context, $0, configuration) }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Email lists for mailing services, their blocklist, and their unsubscribes read back.",
+        subcommands: [Emails.self, Suppression.self, SyncUnsubscribes.self, Log.self]
+    )
+
+    struct Emails: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export the people the association may email, one row per address.",
+            discussion: """
+                Only contacts with a valid email consent (or legal basis) are exported; unsubscribed, \
+                opted-out, do-not-email, bounced, complained, deceased, erased and deleted contacts never \
+                are, whatever the source. The summary says how many were left out and why. Every export \
+                is logged with a SHA-256 of the file (sanad export log).
+
+                Examples:
+                  sanad export emails --list newsletter --format mailchimp --out newsletter.csv
+                  sanad export emails --list winter --segment lybunt --format listmonk --out winter.csv
+                  sanad export emails --list board --role board --format csv --columns email,name,phone --spreadsheet --out board.csv
+                """)
+
+        @Option(help: "What the list is for (newsletter, campaign, ...); recorded in the log.") var list: String
+        @Option(help: "Only this segment's members (needs the segmentation plugin).") var segment: String?
+        @Option(help: "Only contacts with this tag.") var tag: String?
+        @Option(help: "Only contacts with this role.") var role: String?
+        @Option(help: "Only contacts with an interaction in this campaign.") var campaign: String?
+        @Option(help: "mailchimp, listmonk, brevo, csv or jsonl (default: the plugin's default_format).") var format: ExportFormat?
+        @Option(help: "For --format csv: columns among \(ExportWriter.csvColumns.joined(separator: ", ")).") var columns: String = "email,name"
+        @Flag(help: "For Excel: UTF-8 with BOM, and cells that would start a formula made text.") var spreadsheet = false
+        @Option(help: "Write to this file (atomically) instead of standard output.") var out: String?
+        @Option(help: "The contact the list is handed to (flagged in the log when a funder).") var recipient: Int64?
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("summary-format"), help: "How to print the summary: table, json or csv.") var summaryFormat: OutputFormat = .table
+
+        func validate() throws {
+            guard [segment, tag, role, campaign].compactMap({ $0 }).count <= 1 else {
+                throw ValidationError("choose one source: --segment, --tag, --role or --campaign (or none for everyone)")
+            }
+        }
+
+        func run() throws {
+            let source: ExportSource = if let segment { .segment(segment) } else if let tag { .tag(tag) }
+                else if let role { .role(try ContactRole.parse(role)) } else if let campaign { .campaign(campaign) } else { .everyone }
+            let chosen = columns.split(separator: ",").map { String($0).trimmed }
+            for column in chosen where !ExportWriter.csvColumns.contains(column) {
+                throw SanadError.usage("unknown column \"\(column)\"", hint: "columns: \(ExportWriter.csvColumns.joined(separator: ", "))")
+            }
+            let summary = try inEmailExport(global) { _, transaction, configuration in
+                let chosenFormat = format ?? ExportFormat(rawValue: configuration.text("default_format")) ?? .mailchimp
+                return try EmailExporter(list: list, source: source, format: chosenFormat, columns: chosen, spreadsheet: spreadsheet,
+                                         output: out, recipient: recipient).run(in: transaction)
+            }
+            if out == nil {
+                // The list went to standard output: the summary goes to standard error.
+                let parts = summary.excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                FileHandle.standardError.write(Data("exported \(summary.rows) address(es); left out: \(parts.isEmpty ? "none" : parts)\n".utf8))
+            } else {
+                OutputWriter(format: summaryFormat).print(summary.outputRecord)
+            }
+            if summary.recipientIsFunder {
+                FileHandle.standardError.write(Data("warning: the recipient holds the funder role; this export is flagged in the log\n".utf8))
+            }
+        }
+    }
+
+    struct Suppression: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export everyone who must not be emailed, for the mailing service's blocklist.",
+            discussion: "Example:\n  sanad export suppression --format mailchimp --out blocklist.csv")
+
+        @Option(help: "mailchimp, listmonk or csv.") var format: String = "csv"
+        @Option(help: "Write to this file (atomically) instead of standard output.") var out: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            guard let chosen = SuppressionExporter.Format(rawValue: format) else {
+                throw SanadError.usage("--format takes mailchimp, listmonk or csv", hint: "such as --format mailchimp")
+            }
+            let count = try inEmailExport(global) { _, transaction, _ in
+                try SuppressionExporter(format: chosen, output: out).run(in: transaction)
+            }
+            FileHandle.standardError.write(Data("\(count) address(es) must not be emailed.\n".utf8))
+        }
+    }
+
+    struct SyncUnsubscribes: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sync-unsubscribes",
+            abstract: "Read a mailing service's unsubscribe, bounce or complaint export and apply it as suppression.",
+            discussion: """
+                Reads Mailchimp (Email Address, and UNSUB or CLEAN columns), listmonk (email, status) and Brevo \
+                (EMAIL) exports. A row's status column says unsubscribed, bounced or complained; without one, \
+                --reason does.
+
+                Example:
+                  sanad export sync-unsubscribes mailchimp-unsubscribed.csv
+                  sanad export sync-unsubscribes brevo-hard-bounces.csv --reason bounced
+                """)
+
+        @Argument(help: "The service's CSV export.") var file: String
+        @Option(help: "unsubscribed, bounced or complained, for rows that do not say.") var reason: String = "unsubscribed"
+        @Option(help: "Where the file came from, recorded with each suppression.") var source: String = "mailing service"
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let defaultReason = try SuppressionReason.parse(reason)
+            let report = try inEmailExport(global) { _, transaction, _ in
+                try UnsubscribeSync(path: file, defaultReason: defaultReason, source: source).run(in: transaction)
+            }
+            OutputWriter(format: format.format).print(report.outputRecord)
+        }
+    }
+
+    struct Log: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List past email exports: who, when, what, how many, and the file's SHA-256.")
+        @Option(help: "At most this many.") var limit = 50
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let (records, association) = try inEmailExport(global) { _, transaction, _ in
+                (try transaction.query("""
+                    SELECT at, actor, list, source, format, rows, excluded::text, destination, sha256, recipient_contact_id, recipient_is_funder
+                    FROM email_exports ORDER BY id DESC LIMIT \(limit)
+                    """).map { row -> OutputRecord in
+                    ["at": .timestamp(try row.decode(Date.self, at: 0)), "actor": .text(try row.decode(String.self, at: 1)),
+                     "list": .text(try row.decode(String.self, at: 2)), "source": .text(try row.decode(String.self, at: 3)),
+                     "format": .text(try row.decode(String.self, at: 4)), "rows": .integer(try row.decode(Int64.self, at: 5)),
+                     "excluded": .text(try row.decode(String.self, at: 6)), "destination": .text(try row.decode(String.self, at: 7)),
+                     "sha256": .of(try row.decode(String?.self, at: 8)), "recipient": .of(try row.decode(Int64?.self, at: 9)),
+                     "flagged_funder_recipient": .bool(try row.decode(Bool.self, at: 10))]
+                }, transaction.association)
+            }
+            OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(records)
+        }
+    }
+}
