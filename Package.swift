@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "SanadSchema",
             path: "Schema",
-            resources: [.embedInCode("core"), .embedInCode("segmentation"), .embedInCode("email-export")],
+            resources: [.embedInCode("core"), .embedInCode("segmentation"), .embedInCode("email-export"), .embedInCode("influence-audit")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -60,6 +60,8 @@ let package = Package(
             name: "InfluenceAudit",
             dependencies: ["SanadCore", "Postgres", argumentParser, logging],
             path: "Plugins/InfluenceAudit",
+            exclude: ["README.md"],
+            resources: [.embedInCode("Lexicon")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -112,6 +114,11 @@ let package = Package(
             name: "EmailExportTests",
             dependencies: ["EmailExport", "SanadCore", "SanadTestSupport", "Postgres"],
             exclude: ["read_export.py"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "InfluenceAuditTests",
+            dependencies: ["InfluenceAudit", "SanadCore", "SanadTestSupport", "Postgres"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -5,9 +5,7 @@ internal import SanadCore
 
 /// Runs `body` in a transaction of the chosen association, if email export is enabled there.
 func inEmailExport<T>(_ global: GlobalOptions, _ body: (CommandContext, AssociationTransaction, PluginConfiguration) throws -> T) throws -> T {
-    let context = try CommandContext.open(global)
-    let (session, configuration) = try context.pluginSession("email-export")
-    return try session.transaction { try body(context, $0, configuration) }
+    try CommandContext.inPlugin("email-export", global, body)
 }
 
 struct ExportCommand: ParsableCommand {

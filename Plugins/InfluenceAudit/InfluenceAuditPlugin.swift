@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Postgres
 public import ArgumentParser
 public import SanadCore
 
@@ -10,8 +11,37 @@ public struct InfluenceAuditPlugin: SanadPlugin {
     public init() {}
 
     public var configurationKeys: [ConfigurationKey] { AuditSettings.keys }
-    public var jobKinds: [JobKind] { [] }
-    public var commands: [any ParsableCommand.Type] { [] }
+    public var jobKinds: [JobKind] {
+        [JobKind(name: "influence-audit.run", summary: "Run every rule of the influence-risk audit and store the findings") { context in
+            let summary = try AuditEngine(context.transaction, configuration: context.configuration).run()
+            return JobResult(counts: ["findings": Int64(summary.findings), "new_findings": Int64(summary.newFindings),
+                                      "funder_groups": Int64(summary.funderGroups)])
+        }]
+    }
+
+    public var commands: [any ParsableCommand.Type] { [AuditCommand.self] }
+
+    /// Findings name the people in a funder group; the next run finds them again under the
+    /// contact that was kept.
+    public func contactsMerged(kept: Int64, merged: Int64, in transaction: AssociationTransaction) throws {
+        try transaction.execute("DELETE FROM audit_findings WHERE \(merged) = ANY(group_contacts)")
+        try transaction.execute("UPDATE audit_approvals SET contact_id = \(kept) WHERE contact_id = \(merged)")
+        try transaction.execute("UPDATE audit_decisions SET beneficiary_contact_id = \(kept) WHERE beneficiary_contact_id = \(merged)")
+        try transaction.execute("""
+            INSERT INTO audit_decision_trustees (decision_id, trustee_contact_id, stance)
+            SELECT decision_id, \(kept), stance FROM audit_decision_trustees WHERE trustee_contact_id = \(merged)
+            ON CONFLICT DO NOTHING
+            """)
+        try transaction.execute("DELETE FROM audit_decision_trustees WHERE trustee_contact_id = \(merged)")
+    }
+
+    /// Findings and approval notes hold the person's name and circumstances; decisions keep
+    /// their (now anonymous) contact so the board's record stays whole.
+    public func contactErased(_ id: Int64, in transaction: AssociationTransaction) throws {
+        // Everyone a finding names (giver, trustee, beneficiary, exposed person) is in its group.
+        try transaction.execute("DELETE FROM audit_findings WHERE \(id) = ANY(group_contacts)")
+        try transaction.execute("DELETE FROM audit_approvals WHERE contact_id = \(id)")
+    }
 }
 
 /// The audit's thresholds, configurable per association. Shares are written as whole
@@ -26,6 +56,10 @@ enum AuditSettings {
                          help: "Share of donated income from one funder group that is a warning."),
         ConfigurationKey("concentration_high", .decimal(0...1), default: .decimal(Decimal(50) / 100),
                          help: "Share of donated income from one funder group that is a high risk."),
+        ConfigurationKey("hhi_notice", .decimal(0...10000), default: .decimal(1500),
+                         help: "Herfindahl-Hirschman index of funder groups worth a notice (1,500: moderately concentrated)."),
+        ConfigurationKey("hhi_warn", .decimal(0...10000), default: .decimal(2500),
+                         help: "Herfindahl-Hirschman index that is a warning (2,500: highly concentrated)."),
         ConfigurationKey("substantial_minimum", .decimal(0...1_000_000_000), default: .decimal(5000),
                          help: "Smallest total (in the association's currency) that makes a substantial contributor."),
         ConfigurationKey("substantial_share", .decimal(0...1), default: .decimal(Decimal(2) / 100),

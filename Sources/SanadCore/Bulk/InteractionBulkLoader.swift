@@ -39,12 +39,13 @@ public struct InteractionBulkLoader {
                 line bigint PRIMARY KEY, import_key text, fingerprint text, contact_external_id text, contact_email_key text,
                 contact_e164 text, type text, occurred_at timestamptz, channel text, campaign_slug text, event_id bigint,
                 notes text, amount numeric, currency text, is_restricted boolean, conditions text, is_anonymous boolean,
-                hours numeric, contact_id bigint, campaign_id bigint, refused_field text, refused text
+                hours numeric, conditions_key text, notes_key text, contact_id bigint, campaign_id bigint, refused_field text, refused text
             ) ON COMMIT DROP
             """)
         try transaction.copyIn("""
             COPY interaction_staging (line, import_key, fingerprint, contact_external_id, contact_email_key, contact_e164, type, occurred_at,
-                channel, campaign_slug, event_id, notes, amount, currency, is_restricted, conditions, is_anonymous, hours) FROM STDIN
+                channel, campaign_slug, event_id, notes, amount, currency, is_restricted, conditions, is_anonymous, hours,
+                conditions_key, notes_key) FROM STDIN
             """) { writer in
             try produce(InteractionStagingWriter(writer: writer))
         }
@@ -101,9 +102,9 @@ public struct InteractionBulkLoader {
         }
         summary.inserted = try transaction.execute("""
             INSERT INTO interactions (contact_id, type, occurred_at, channel, campaign_id, event_id, notes, amount, currency,
-                                      is_restricted, conditions, is_anonymous, hours, import_key)
+                                      is_restricted, conditions, is_anonymous, hours, import_key, conditions_key, notes_key, keys_version)
             SELECT contact_id, type, occurred_at, channel, campaign_id, event_id, notes, amount, currency, is_restricted,
-                   conditions, is_anonymous, hours, import_key
+                   conditions, is_anonymous, hours, import_key, conditions_key, notes_key, \(NameKeys.version)
             FROM interaction_staging WHERE refused IS NULL ORDER BY line
             ON CONFLICT (association_id, import_key) WHERE import_key IS NOT NULL DO NOTHING
             """)
@@ -125,7 +126,7 @@ public struct InteractionStagingWriter {
             String(line), importKey, fingerprint ?? importKey, contact.externalID, contact.emailKey, contact.e164, draft.type.rawValue,
             JSONText.isoTimestamp(draft.occurredAt), draft.channel, draft.campaignSlug, draft.eventID.map(String.init),
             draft.notes, draft.amount?.description, draft.currency, flag(draft.isRestricted), draft.conditions,
-            flag(draft.isAnonymous), draft.hours?.description,
+            flag(draft.isAnonymous), draft.hours?.description, draft.conditionsKey, draft.notesKey,
         ])
     }
 }

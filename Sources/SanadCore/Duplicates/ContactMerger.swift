@@ -162,7 +162,10 @@ public struct ContactEraser {
         }
         try transaction.execute("DELETE FROM contact_relationships WHERE contact_id = \(id) OR related_contact_id = \(id)")
         try transaction.execute("DELETE FROM duplicate_dismissals WHERE contact_a = \(id) OR contact_b = \(id)")
-        try transaction.execute("UPDATE interactions SET notes = NULL, conditions = NULL, channel = NULL WHERE contact_id = \(id)")
+        try transaction.execute("""
+            UPDATE interactions SET notes = NULL, conditions = NULL, channel = NULL, notes_key = NULL, conditions_key = NULL
+            WHERE contact_id = \(id)
+            """)
         for plugin in PluginRegistry.installed {
             try plugin.contactErased(id, in: transaction)
         }

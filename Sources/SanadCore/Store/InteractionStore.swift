@@ -36,6 +36,10 @@ public struct InteractionDraft: Sendable {
     public var conditions: String?
     public var isAnonymous: Bool?
     public var hours: Decimal?
+
+    /// The conditions and notes in Sanad's normalized form, for matching words in them.
+    public var conditionsKey: String? { conditions.map(NameKeys.normalized) }
+    public var notesKey: String? { notes.map(NameKeys.normalized) }
 }
 
 extension InteractionInput {
@@ -106,10 +110,10 @@ public struct InteractionStore {
         }
         return try transaction.query("""
             INSERT INTO interactions (contact_id, type, occurred_at, channel, campaign_id, event_id, notes, amount, currency,
-                                      is_restricted, conditions, is_anonymous, hours)
+                                      is_restricted, conditions, is_anonymous, hours, conditions_key, notes_key, keys_version)
             VALUES (\(contact), \(draft.type.rawValue), \(draft.occurredAt), \(draft.channel), \(campaignID), \(draft.eventID),
                     \(draft.notes), \(draft.amount), \(draft.currency), \(draft.isRestricted), \(draft.conditions),
-                    \(draft.isAnonymous), \(draft.hours))
+                    \(draft.isAnonymous), \(draft.hours), \(draft.conditionsKey), \(draft.notesKey), \(NameKeys.version))
             RETURNING id
             """)[0].decode(Int64.self, at: 0)
     }

@@ -1,0 +1,174 @@
+internal import ArgumentParser
+internal import Foundation
+internal import Postgres
+internal import SanadCore
+
+/// Runs `body` in a transaction of the chosen association, if the influence audit is enabled there.
+func inAudit<T>(_ global: GlobalOptions, _ body: (CommandContext, AssociationTransaction, PluginConfiguration) throws -> T) throws -> T {
+    try CommandContext.inPlugin("influence-audit", global, body)
+}
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "The influence-risk audit: funders who may be trying to steer the association, each flag explained.",
+        discussion: """
+            The audit groups funders with their relatives, associates and the organizations they control, and \
+            checks funding concentration, gift conditions and funders' notes (Arabic and English), conflicts of \
+            interest, politically exposed people, anonymous gifts, and the timing of gifts around elections and \
+            decisions. Every finding prompts a human review; nothing is blocked automatically. \
+            See Plugins/InfluenceAudit/README.md for each rule and its settings.
+
+            Examples:
+              sanad plugin enable influence-audit
+              sanad audit decision add 2026-03-02 "Grant to the youth centre" --beneficiary 41 --declared 7
+              sanad audit election add "Municipal elections 2026" --announced 2026-02-01 --polling 2026-05-10
+              sanad audit influence run
+              sanad audit findings --severity high
+              sanad audit review 12 --dismiss --reason "Family ties checked: the two donors are unrelated"
+              sanad audit report --format html --out audit.html
+            """,
+        subcommands: [Influence.self, Findings.self, Show.self, Review.self, Report.self, Decision.self, Election.self,
+                      Approve.self, Approvals.self, Lexicon.self]
+    )
+
+    struct Influence: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the influence-risk audit.", subcommands: [Run.self])
+
+        struct Run: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Compute every rule now and store the findings (a finding seen again is updated, not repeated).",
+                discussion: "Example:\n  sanad audit influence run --format json")
+            @OptionGroup var global: GlobalOptions
+            @OptionGroup var format: FormatOptions
+
+            func run() throws {
+                let summary = try inAudit(global) { _, transaction, configuration in
+                    try AuditEngine(transaction, configuration: configuration).run()
+                }
+                OutputWriter(format: format.format).print(summary.outputRecord)
+            }
+        }
+    }
+
+    struct Findings: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the findings the last run saw, most severe first.",
+            discussion: "Examples:\n  sanad audit findings --status open --severity high\n  sanad audit findings --all --format json")
+        @Option(help: "Only these statuses: open, acknowledged, dismissed, resolved (repeat for more).") var status: [String] = []
+        @Option(help: "Only these severities: notice, warn, high (repeat for more).") var severity: [String] = []
+        @Flag(help: "Also list findings the last run no longer saw.") var all = false
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let findings = try inAudit(global) { _, transaction, _ in
+                try AuditStore(transaction).findings(status: status, severity: severity, includeGone: all)
+            }
+            let columns = format.format == .table ? ["id", "severity", "rule", "status", "group", "summary"] : nil
+            OutputWriter(format: format.format).print(findings.map(\.outputRecord), columns: columns)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one finding with its evidence.",
+                                                        discussion: "Example:\n  sanad audit show 12 --format json")
+        @Argument(help: "The finding's id.") var id: Int64
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let finding = try inAudit(global) { _, transaction, _ in try AuditStore(transaction).finding(id) }
+            var record = finding.outputRecord
+            record.append("evidence", finding.evidenceValue)
+            OutputWriter(format: format.format).print(record)
+        }
+    }
+
+    struct Review: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a review of a finding; the reason is kept in the audit log.",
+            discussion: """
+                Examples:
+                  sanad audit review 12 --acknowledge --reason "Board informed on 3 March; gift accepted with conditions removed"
+                  sanad audit review 14 --dismiss --reason "Not related: same family name only"
+                """)
+        @Argument(help: "The finding's id.") var id: Int64
+        @Flag(help: "What the reviewer decided.") var decision: ReviewFlag
+        @Option(help: "What was checked and why (required).") var reason: String
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        enum ReviewFlag: String, EnumerableFlag {
+            case acknowledge, dismiss, resolve, reopen
+            var decision: ReviewDecision {
+                switch self {
+                case .acknowledge: .acknowledged
+                case .dismiss: .dismissed
+                case .resolve: .resolved
+                case .reopen: .open
+                }
+            }
+        }
+
+        func run() throws {
+            let finding = try inAudit(global) { _, transaction, _ in
+                try AuditStore(transaction).review(id, decision: decision.decision, reason: reason)
+            }
+            OutputWriter(format: format.format).print(finding.outputRecord)
+        }
+    }
+
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The last run as a report: text, JSON, or one self-contained HTML file with charts.",
+            discussion: "Examples:\n  sanad audit report\n  sanad audit report --format html --out audit.html")
+        @Option(help: "text, json or html.") var format: ReportFormat = .text
+        @Option(help: "Write to this file (atomically) instead of standard output.") var out: String?
+        @OptionGroup var global: GlobalOptions
+
+        enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+            case text, json, html
+        }
+
+        func run() throws {
+            let report = try inAudit(global) { _, transaction, _ in try AuditReport.load(transaction) }
+            let body: String = switch format {
+            case .text: report.text()
+            case .json: JSONText.object(report.outputRecord) + "\n"
+            case .html: report.html()
+            }
+            if let out {
+                try AtomicFile.write(Data(body.utf8), to: out)
+                FileHandle.standardError.write(Data("wrote the \(format.rawValue) report with \(report.findings.count) finding(s) to \(out)\n".utf8))
+            } else {
+                FileHandle.standardOutput.write(Data(body.utf8))
+            }
+        }
+    }
+
+    struct Approve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record the approval of gifts from a politically exposed person or their relative or associate.",
+            discussion: "Example:\n  sanad audit approve 57 --note \"Approved by the board on 2026-04-02 after source-of-funds check\"")
+        @Argument(help: "The contact's id.") var contact: Int64
+        @Option(help: "Who approved, and on what checks (required).") var note: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let id = try inAudit(global) { _, transaction, _ in try AuditStore(transaction).approve(contact: contact, note: note) }
+            print("approval \(id) recorded; the next run no longer flags gifts from contact \(contact) for want of one")
+        }
+    }
+
+    struct Approvals: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List recorded approvals.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let approvals = try inAudit(global) { _, transaction, _ in try AuditStore(transaction).approvals() }
+            OutputWriter(format: format.format).print(approvals)
+        }
+    }
+}

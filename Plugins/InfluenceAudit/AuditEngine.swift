@@ -1,0 +1,409 @@
+public import Foundation
+public import Postgres
+public import SanadCore
+
+/// What one audit run found.
+public struct AuditRunSummary: Sendable {
+    public var income: Decimal
+    public var currency: String
+    public var funderGroups: Int
+    public var hhi: Decimal?
+    public var findings: Int
+    public var newFindings: Int
+    public var milliseconds: Int
+
+    public var outputRecord: OutputRecord {
+        ["income": .decimal(income), "currency": .text(currency), "funder_groups": .integer(Int64(funderGroups)),
+         "hhi": .of(hhi), "findings": .integer(Int64(findings)), "new_findings": .integer(Int64(newFindings)),
+         "duration_ms": .integer(Int64(milliseconds))]
+    }
+}
+
+/// Computes every rule of the influence-risk audit with set-based statements over one
+/// association, and stores the findings: the same finding seen again is updated in place
+/// (last seen, figures, evidence), a finding no longer seen stays with `present = false`.
+///
+/// Funder groups are connected through every kind of relationship Sanad records (spouse,
+/// family, close associate, controls, employer, board member), so a funder's relatives,
+/// the companies they control and the people they employ count together.
+/// Amounts are the association's base currency; gifts in other currencies are not
+/// converted and do not enter the shares.
+public struct AuditEngine {
+    public let transaction: AssociationTransaction
+    public let configuration: PluginConfiguration
+
+    public init(_ transaction: AssociationTransaction, configuration: PluginConfiguration) {
+        self.transaction = transaction
+        self.configuration = configuration
+    }
+
+    var currency: String { transaction.association.baseCurrency }
+    var months: Int { configuration.integer("window_months") }
+    var windowStart: SQL { "(now() - \(String(months) + " months")::interval)" }
+    var previousStart: SQL { "(now() - \(String(2 * months) + " months")::interval)" }
+    /// Every kind of tie the audit counts funders together through: relatives, associates,
+    /// the organizations a person controls, employs them or has them on its board.
+    static let groupingKinds = ["spouse", "family", "close_associate", "controls", "employer", "board_member"]
+
+    @discardableResult
+    public func run() throws -> AuditRunSummary {
+        let started = DispatchTime.now()
+        try transaction.lock("influence-audit")
+        try prepareGroups()
+        try prepareLexicon()
+        try transaction.execute("""
+            CREATE TEMP TABLE audit_new (fingerprint text PRIMARY KEY, rule text NOT NULL, severity text NOT NULL, group_key bigint,
+                                         score numeric NOT NULL, evidence jsonb NOT NULL) ON COMMIT DROP
+            """)
+        let hhi = try concentrationRules()
+        try conditionRules()
+        try governanceRules()
+        try timingRules()
+        let (total, new) = try storeFindings()
+        let figures = try transaction.query("SELECT coalesce(sum(total), 0), count(*) FROM audit_shares")[0]
+        let summary = AuditRunSummary(
+            income: try figures.decode(Decimal.self, at: 0), currency: currency, funderGroups: try figures.decode(Int.self, at: 1),
+            hhi: hhi, findings: total, newFindings: new,
+            milliseconds: Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000))
+        try transaction.execute("""
+            INSERT INTO audit_runs (duration_ms, income, currency, window_months, funder_groups, hhi, gini, top_groups, lorenz,
+                                    findings, new_findings)
+            WITH ordered AS (
+                SELECT total, row_number() OVER (ORDER BY total, group_key) AS n, count(*) OVER () AS groups,
+                       sum(total) OVER (ORDER BY total, group_key ROWS UNBOUNDED PRECEDING) AS cumulative, sum(total) OVER () AS income
+                FROM audit_shares
+            )
+            SELECT \(summary.milliseconds), \(summary.income), \(currency), \(months), \(summary.funderGroups), \(hhi),
+                   (SELECT round(2 * sum(n * total) / (max(groups) * sum(total)) - (max(groups) + 1)::numeric / max(groups), 4) FROM ordered),
+                   (SELECT coalesce(jsonb_agg(jsonb_build_object('group', t.group_key, 'name', gn.name,
+                                                                  'members', cardinality(gn.members), 'total', t.total,
+                                                                  'share', round(t.share, 4)) ORDER BY t.share DESC, t.group_key), '[]')
+                    FROM (SELECT * FROM audit_shares ORDER BY share DESC, group_key LIMIT 12) t
+                    JOIN audit_group_names gn USING (group_key)),
+                   (SELECT coalesce(jsonb_agg(jsonb_build_array(round(n::numeric / groups, 4), round(cumulative / income, 4)) ORDER BY n), '[]')
+                    FROM ordered WHERE n = groups OR n % greatest(groups / 100, 1) = 0),
+                   \(total), \(new)
+            """)
+        return summary
+    }
+
+    // MARK: Funder groups
+
+    private func prepareGroups() throws {
+        // A relationship that ended before the window no longer ties the funders together.
+        try transaction.execute("""
+            CREATE TEMP TABLE audit_edges ON COMMIT DROP AS
+            SELECT contact_id AS a, related_contact_id AS b FROM contact_relationships
+            WHERE kind = ANY(\(Self.groupingKinds)) AND (until IS NULL OR until >= \(windowStart)::date)
+            UNION SELECT related_contact_id, contact_id FROM contact_relationships
+            WHERE kind = ANY(\(Self.groupingKinds)) AND (until IS NULL OR until >= \(windowStart)::date)
+            """)
+        try transaction.execute("CREATE INDEX ON audit_edges (a)")
+        try transaction.execute("ANALYZE audit_edges")
+        // Connected components by label propagation: every contact starts as its own group
+        // and repeatedly takes the smallest group key among its neighbours. Each pass is one
+        // set-based statement; the passes needed are the widest group's diameter (two or
+        // three in practice), where a recursive walk would list every path in a big group.
+        try transaction.execute("""
+            CREATE TEMP TABLE audit_groups ON COMMIT DROP AS
+            SELECT contact_id, contact_id AS group_key FROM interactions WHERE type IN ('donation', 'pledge')
+            UNION SELECT a, a FROM audit_edges
+            """)
+        try transaction.execute("ALTER TABLE audit_groups ADD PRIMARY KEY (contact_id)")
+        try transaction.execute("CREATE INDEX ON audit_groups (group_key)")
+        try transaction.execute("ANALYZE audit_groups")
+        while try transaction.execute("""
+            UPDATE audit_groups g SET group_key = n.smallest
+            FROM (SELECT e.a, min(o.group_key) AS smallest FROM audit_edges e JOIN audit_groups o ON o.contact_id = e.b GROUP BY e.a) n
+            WHERE n.a = g.contact_id AND n.smallest < g.group_key
+            """) > 0 {}
+        try transaction.execute("""
+            CREATE TEMP TABLE audit_gifts ON COMMIT DROP AS
+            SELECT i.id, i.contact_id, g.group_key, i.type, i.occurred_at, i.amount, i.currency, i.is_restricted, i.is_anonymous,
+                   i.conditions, i.conditions_key
+            FROM interactions i JOIN audit_groups g ON g.contact_id = i.contact_id
+            WHERE i.type IN ('donation', 'pledge')
+            """)
+        try transaction.execute("CREATE INDEX ON audit_gifts (group_key)")
+        try transaction.execute("ANALYZE audit_gifts")
+        try transaction.execute("""
+            CREATE TEMP TABLE audit_shares ON COMMIT DROP AS
+            WITH current AS (
+                SELECT group_key, sum(amount) AS total, coalesce(sum(amount) FILTER (WHERE is_restricted), 0) AS restricted, count(*) AS gifts
+                FROM audit_gifts WHERE type = 'donation' AND currency = \(currency) AND occurred_at >= \(windowStart)
+                GROUP BY group_key
+            ), previous AS (
+                SELECT group_key, sum(amount) AS total
+                FROM audit_gifts WHERE type = 'donation' AND currency = \(currency)
+                  AND occurred_at >= \(previousStart) AND occurred_at < \(windowStart)
+                GROUP BY group_key
+            ), incomes AS (
+                SELECT (SELECT sum(total) FROM current) AS income, (SELECT sum(total) FROM previous) AS previous_income
+            )
+            SELECT c.group_key, c.total, c.restricted, c.gifts, incomes.income, c.total / incomes.income AS share,
+                   coalesce(p.total, 0) / nullif(incomes.previous_income, 0) AS previous_share,
+                   NOT EXISTS (SELECT 1 FROM audit_gifts o WHERE o.group_key = c.group_key AND o.occurred_at < \(windowStart)) AS is_new
+            FROM current c CROSS JOIN incomes LEFT JOIN previous p USING (group_key)
+            """)
+        // Names and members of each group, for summaries and evidence.
+        try transaction.execute("""
+            CREATE TEMP TABLE audit_group_names ON COMMIT DROP AS
+            SELECT g.group_key,
+                   (SELECT c.display_name FROM audit_groups m JOIN contacts c ON c.id = m.contact_id
+                    LEFT JOIN (SELECT contact_id, sum(amount) AS given FROM audit_gifts GROUP BY contact_id) t ON t.contact_id = m.contact_id
+                    WHERE m.group_key = g.group_key ORDER BY t.given DESC NULLS LAST, m.contact_id LIMIT 1) AS name,
+                   array_agg(g.contact_id ORDER BY g.contact_id) AS members,
+                   jsonb_agg(jsonb_build_object('id', g.contact_id, 'name', c.display_name, 'pep', c.is_pep,
+                                                'trustee', EXISTS (SELECT 1 FROM contact_roles r WHERE r.contact_id = g.contact_id AND r.role = 'board'))
+                             ORDER BY g.contact_id) AS member_details
+            FROM audit_groups g JOIN contacts c ON c.id = g.contact_id
+            GROUP BY g.group_key
+            """)
+        try transaction.execute("ALTER TABLE audit_group_names ADD PRIMARY KEY (group_key)")
+    }
+
+    /// The built-in lexicon and the association's additions, normalized like the texts.
+    private func prepareLexicon() throws {
+        let additions = try transaction.query("SELECT category, phrase FROM audit_lexicon").map { try $0.decode(String.self, String.self) }
+        try transaction.execute("""
+            CREATE TEMP TABLE audit_phrases (category text, phrase text, phrase_key text, whole_words boolean) ON COMMIT DROP
+            """)
+        try transaction.copyIn("COPY audit_phrases FROM STDIN") { writer in
+            for (category, phrase) in ConditionLexicon.builtIn + additions {
+                let key = NameKeys.normalized(phrase)
+                guard !key.isEmpty else { continue }
+                try writer.writeRow([category, phrase, key, TextRules.containsRightToLeft(phrase) ? "f" : "t"])
+            }
+        }
+    }
+
+    // MARK: Rules
+
+    private var thresholds: (notice: Decimal, warn: Decimal, high: Decimal) {
+        (configuration.decimal("concentration_notice"), configuration.decimal("concentration_warn"), configuration.decimal("concentration_high"))
+    }
+
+    /// The largest gifts of a group in the window, as evidence.
+    private func largestGifts(_ group: SQL) -> SQL {
+        """
+        (SELECT coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'date', x.occurred_at::date, 'amount', x.amount, 'currency', x.currency,
+                                                       'restricted', x.is_restricted) ORDER BY x.amount DESC), '[]')
+         FROM (SELECT * FROM audit_gifts WHERE group_key = \(group) AND occurred_at >= \(windowStart) AND currency = \(currency)
+               ORDER BY amount DESC LIMIT 5) x)
+        """
+    }
+
+    /// Concentration, HHI, substantial contributors, rising shares, new funders, restricted share.
+    private func concentrationRules() throws -> Decimal? {
+        let (notice, warn, high) = thresholds
+        try transaction.execute("""
+            INSERT INTO audit_new
+            SELECT 'concentration:' || s.group_key, 'concentration',
+                   CASE WHEN s.share >= \(high) THEN 'high' WHEN s.share >= \(warn) THEN 'warn' ELSE 'notice' END,
+                   s.group_key, s.share,
+                   jsonb_build_object('share', round(s.share, 4), 'total', s.total, 'income', s.income, 'currency', \(currency)::text,
+                                      'gifts', s.gifts, 'window_months', \(months), 'largest_gifts', \(largestGifts("s.group_key")))
+            FROM audit_shares s WHERE s.share >= \(notice)
+            """)
+        let hhi = try transaction.query("SELECT round(sum((share * 100) ^ 2), 1), count(*) FROM audit_shares")[0]
+        let index = try hhi.decode(Decimal?.self, at: 0)
+        if let index {
+            // Antitrust practice calls above 1,500 moderately and above 2,500 highly concentrated.
+            try transaction.execute("""
+                INSERT INTO audit_new
+                SELECT 'hhi', 'hhi', CASE WHEN \(index) >= \(configuration.decimal("hhi_warn")) THEN 'warn' ELSE 'notice' END, NULL, \(index),
+                       jsonb_build_object('hhi', \(index), 'effective_funders', round(10000 / \(index), 2),
+                                          'funder_groups', \(try hhi.decode(Int.self, at: 1)), 'window_months', \(months))
+                WHERE \(index) >= \(configuration.decimal("hhi_notice"))
+                """)
+        }
+        try transaction.execute("""
+            INSERT INTO audit_new
+            SELECT 'substantial:' || s.group_key, 'substantial_contributor', 'notice', s.group_key, s.share,
+                   jsonb_build_object('share', round(s.share, 4), 'total', s.total, 'currency', \(currency)::text, 'minimum',
+                                      \(configuration.decimal("substantial_minimum")), 'window_months', \(months))
+            FROM audit_shares s
+            WHERE s.total >= \(configuration.decimal("substantial_minimum")) AND s.share >= \(configuration.decimal("substantial_share"))
+            """)
+        try transaction.execute("""
+            INSERT INTO audit_new
+            SELECT 'share_rise:' || s.group_key, 'share_rise', 'warn', s.group_key, s.share - s.previous_share,
+                   jsonb_build_object('share', round(s.share, 4), 'previous_share', round(s.previous_share, 4),
+                                      'rise_points', round((s.share - s.previous_share) * 100, 1), 'window_months', \(months))
+            FROM audit_shares s
+            WHERE NOT s.is_new AND s.previous_share IS NOT NULL AND s.share - s.previous_share >= \(configuration.decimal("share_rise_points"))
+            """)
+        try transaction.execute("""
+            INSERT INTO audit_new
+            SELECT 'new_funder:' || s.group_key, 'new_funder', 'warn', s.group_key, s.share,
+                   jsonb_build_object('share', round(s.share, 4), 'total', s.total, 'currency', \(currency)::text,
+                                      'largest_gifts', \(largestGifts("s.group_key")))
+            FROM audit_shares s
+            WHERE s.is_new AND s.share >= \(configuration.decimal("new_funder_share"))
+              -- In an association younger than the window every funder is new; the rule then says nothing.
+              AND EXISTS (SELECT 1 FROM audit_gifts o WHERE o.occurred_at < \(windowStart))
+            """)
+        try transaction.execute("""
+            INSERT INTO audit_new
+            SELECT 'restricted:' || s.group_key, 'restricted_share', 'warn', s.group_key, s.restricted / s.income,
+                   jsonb_build_object('restricted', s.restricted, 'income', s.income, 'share', round(s.restricted / s.income, 4),
+                                      'currency', \(currency)::text, 'largest_gifts', \(largestGifts("s.group_key")))
+            FROM audit_shares s WHERE s.restricted / s.income > \(configuration.decimal("restricted_share"))
+            """)
+        return index
+    }
+
+    /// A phrase of the lexicon found in a normalized text (`key`): English phrases as whole
+    /// words, Arabic ones anywhere (prepositions and the article attach to words).
+    private func phraseFound(in key: SQL) -> SQL {
+        "(l.whole_words AND ' ' || \(key) || ' ' LIKE '% ' || l.phrase_key || ' %') OR (NOT l.whole_words AND \(key) LIKE '%' || l.phrase_key || '%')"
+    }
+
+    /// Gift conditions and funders' notes classified by the lexicon; each category beyond a
+    /// plain purpose restriction is a finding quoting the words that matched.
+    private func conditionRules() throws {
+        let severity: SQL = "CASE WHEN m.category IN ('governance', 'political', 'mobilization') THEN 'high' ELSE 'warn' END"
+        try transaction.execute("""
+            INSERT INTO audit_new
+            SELECT 'conditions:' || m.category || ':' || g.group_key, 'conditions', \(severity), g.group_key, count(*),
+                   jsonb_build_object('category', m.category, 'gifts', jsonb_agg(jsonb_build_object(
+                       'id', g.id, 'date', g.occurred_at::date, 'amount', g.amount, 'currency', g.currency, 'type', g.type,
+                       'conditions', g.conditions, 'matched', m.phrases) ORDER BY g.occurred_at, g.id))
+            FROM audit_gifts g
+            CROSS JOIN LATERAL (SELECT l.category, array_agg(DISTINCT l.phrase ORDER BY l.phrase) AS phrases FROM audit_phrases l
+                                WHERE \(phraseFound(in: "g.conditions_key")) GROUP BY l.category) m
+            WHERE g.conditions_key IS NOT NULL AND m.category <> 'purpose' AND g.occurred_at >= \(previousStart)
+            GROUP BY m.category, g.group_key
+            """)
+        try transaction.execute("""
+            INSERT INTO audit_new
+            SELECT 'notes:' || m.category || ':' || g.group_key, 'notes', \(severity), g.group_key, count(*),
+                   jsonb_build_object('category', m.category, 'notes', jsonb_agg(jsonb_build_object(
+                       'id', i.id, 'date', i.occurred_at::date, 'type', i.type, 'notes', i.notes, 'matched', m.phrases)
+                       ORDER BY i.occurred_at, i.id))
+            FROM interactions i
+            JOIN audit_groups g ON g.contact_id = i.contact_id
+            CROSS JOIN LATERAL (SELECT l.category, array_agg(DISTINCT l.phrase ORDER BY l.phrase) AS phrases FROM audit_phrases l
+                                WHERE \(phraseFound(in: "i.notes_key")) GROUP BY l.category) m
+            WHERE i.notes_key IS NOT NULL AND m.category <> 'purpose' AND i.occurred_at >= \(previousStart)
+              AND EXISTS (SELECT 1 FROM audit_gifts f WHERE f.group_key = g.group_key)
+            GROUP BY m.category, g.group_key
+            """)
+    }
+
+    /// Conflicts of interest, politically exposed people, anonymous gifts.
+    private func governanceRules() throws {
+        try transaction.execute("""
+            INSERT INTO audit_new
+            SELECT 'conflict:' || d.id || ':' || t.contact_id, 'conflict_of_interest', 'high', b.group_key, 1,
+                   jsonb_build_object('decision', jsonb_build_object('id', d.id, 'date', d.decided_on, 'subject', d.subject,
+                                                                     'amount', d.amount, 'beneficiary', bc.display_name),
+                                      'trustee', jsonb_build_object('id', t.contact_id, 'name', tc.display_name))
+            FROM audit_decisions d
+            JOIN audit_groups b ON b.contact_id = d.beneficiary_contact_id
+            JOIN contacts bc ON bc.id = d.beneficiary_contact_id
+            JOIN audit_groups t ON t.group_key = b.group_key
+            JOIN contacts tc ON tc.id = t.contact_id
+            WHERE EXISTS (SELECT 1 FROM contact_roles r WHERE r.contact_id = t.contact_id AND r.role = 'board'
+                          AND (r.until IS NULL OR r.until >= d.decided_on))
+              AND EXISTS (SELECT 1 FROM audit_gifts f WHERE f.group_key = b.group_key)
+              AND NOT EXISTS (SELECT 1 FROM audit_decision_trustees x WHERE x.decision_id = d.id AND x.trustee_contact_id = t.contact_id)
+            """)
+        try transaction.execute("""
+            INSERT INTO audit_new
+            SELECT 'pep:' || giver.contact_id, 'pep', 'warn', giver.group_key, sum(giver.amount),
+                   jsonb_build_object('giver', jsonb_build_object('id', giver.contact_id, 'name', gc.display_name, 'pep', gc.is_pep),
+                                      'exposed', (SELECT jsonb_agg(jsonb_build_object('id', p.id, 'name', p.display_name, 'note', p.pep_note))
+                                                  FROM audit_groups pg JOIN contacts p ON p.id = pg.contact_id
+                                                  WHERE pg.group_key = giver.group_key AND p.is_pep),
+                                      'total', sum(giver.amount), 'gifts', count(*))
+            FROM audit_gifts giver JOIN contacts gc ON gc.id = giver.contact_id
+            WHERE EXISTS (SELECT 1 FROM audit_groups pg JOIN contacts p ON p.id = pg.contact_id WHERE pg.group_key = giver.group_key AND p.is_pep)
+              AND NOT EXISTS (SELECT 1 FROM audit_approvals a WHERE a.contact_id = giver.contact_id)
+              AND giver.occurred_at >= \(previousStart)
+            GROUP BY giver.contact_id, giver.group_key, gc.display_name, gc.is_pep
+            """)
+        let limit = configuration.decimal("anonymous_gift_limit")
+        try transaction.execute("""
+            INSERT INTO audit_new
+            SELECT 'anonymous:' || g.id, 'anonymous_gift', CASE WHEN g.amount >= \(limit) * 10 THEN 'warn' ELSE 'notice' END, g.group_key, g.amount,
+                   jsonb_build_object('gift', jsonb_build_object('id', g.id, 'date', g.occurred_at::date, 'amount', g.amount, 'currency', g.currency),
+                                      'limit', \(limit))
+            FROM audit_gifts g WHERE g.is_anonymous AND g.amount > \(limit) AND g.occurred_at >= \(windowStart)
+            """)
+    }
+
+    /// Gifts of exposed or political funders during election periods; decisions benefiting a
+    /// group soon after a large gift from it.
+    private func timingRules() throws {
+        try transaction.execute("""
+            INSERT INTO audit_new
+            SELECT 'election:' || e.id || ':' || g.group_key, 'election_period_gift', 'high', g.group_key, sum(g.amount),
+                   jsonb_build_object('election', jsonb_build_object('id', e.id, 'name', e.name, 'announced_on', e.announced_on,
+                                                                     'polling_day', e.polling_day, 'region', e.region),
+                                      'reasons', (SELECT jsonb_agg(DISTINCT reason) FROM (
+                                          SELECT 'politically exposed' AS reason WHERE EXISTS (
+                                              SELECT 1 FROM audit_groups pg JOIN contacts p ON p.id = pg.contact_id WHERE pg.group_key = g.group_key AND p.is_pep)
+                                          UNION ALL SELECT 'political conditions or notes' WHERE EXISTS (
+                                              SELECT 1 FROM audit_new n WHERE n.group_key = g.group_key AND n.evidence ->> 'category' = 'political')) r),
+                                      'gifts', jsonb_agg(jsonb_build_object('id', g.id, 'date', g.occurred_at::date, 'amount', g.amount,
+                                                                            'currency', g.currency) ORDER BY g.occurred_at))
+            FROM audit_election_periods e
+            JOIN audit_gifts g ON g.occurred_at >= (e.announced_on::timestamp AT TIME ZONE \(transaction.association.timeZone))
+                              AND g.occurred_at < ((e.polling_day + 1)::timestamp AT TIME ZONE \(transaction.association.timeZone))
+            WHERE EXISTS (SELECT 1 FROM audit_groups pg JOIN contacts p ON p.id = pg.contact_id WHERE pg.group_key = g.group_key AND p.is_pep)
+               OR EXISTS (SELECT 1 FROM audit_new n WHERE n.group_key = g.group_key AND n.evidence ->> 'category' = 'political')
+            GROUP BY e.id, e.name, e.announced_on, e.polling_day, e.region, g.group_key
+            """)
+        let days = configuration.integer("decision_window_days")
+        try transaction.execute("""
+            INSERT INTO audit_new
+            SELECT 'decision_gift:' || d.id, 'decision_after_gift', 'warn', b.group_key, max(g.amount),
+                   jsonb_build_object('decision', jsonb_build_object('id', d.id, 'date', d.decided_on, 'subject', d.subject, 'amount', d.amount),
+                                      'days', \(days),
+                                      'gifts', jsonb_agg(jsonb_build_object('id', g.id, 'date', g.occurred_at::date, 'amount', g.amount,
+                                                                            'currency', g.currency) ORDER BY g.occurred_at))
+            FROM audit_decisions d
+            JOIN audit_groups b ON b.contact_id = d.beneficiary_contact_id
+            JOIN audit_gifts g ON g.group_key = b.group_key AND g.type = 'donation' AND g.amount >= \(configuration.decimal("large_gift"))
+                              AND g.occurred_at::date <= d.decided_on AND g.occurred_at::date > d.decided_on - \(days)::integer
+            GROUP BY d.id, d.decided_on, d.subject, d.amount, b.group_key
+            """)
+    }
+
+    // MARK: Storing
+
+    /// Upserts this run's findings by fingerprint; returns (findings now present, of which new).
+    private func storeFindings() throws -> (Int, Int) {
+        let rows = try transaction.query("""
+            SELECT n.fingerprint, n.rule, n.evidence::text, gn.name, coalesce(array_length(gn.members, 1), 0)
+            FROM audit_new n LEFT JOIN audit_group_names gn ON gn.group_key = n.group_key
+            """)
+        try transaction.execute("CREATE TEMP TABLE audit_summaries (fingerprint text PRIMARY KEY, summary text) ON COMMIT DROP")
+        try transaction.copyIn("COPY audit_summaries FROM STDIN") { writer in
+            for row in rows {
+                let evidence = (try? JSONSerialization.jsonObject(with: Data(try row.decode(String.self, at: 2).utf8))) as? [String: Any] ?? [:]
+                let text = FindingText.summary(rule: try row.decode(String.self, at: 1), group: try row.decode(String?.self, at: 3),
+                                               members: try row.decode(Int.self, at: 4), evidence: evidence,
+                                               language: transaction.association.language)
+                try writer.writeRow([try row.decode(String.self, at: 0), text])
+            }
+        }
+        let new = try transaction.query("""
+            SELECT count(*) FROM audit_new n WHERE NOT EXISTS (SELECT 1 FROM audit_findings f WHERE f.fingerprint = n.fingerprint)
+            """)[0].decode(Int.self, at: 0)
+        try transaction.execute("""
+            INSERT INTO audit_findings (fingerprint, rule, severity, group_key, group_name, group_contacts, score, summary, evidence)
+            SELECT n.fingerprint, n.rule, n.severity, n.group_key, gn.name, coalesce(gn.members, '{}'), n.score, s.summary,
+                   n.evidence || jsonb_build_object('members', coalesce(gn.member_details, '[]'))
+            FROM audit_new n JOIN audit_summaries s USING (fingerprint) LEFT JOIN audit_group_names gn ON gn.group_key = n.group_key
+            ON CONFLICT (association_id, fingerprint) DO UPDATE
+            SET severity = excluded.severity, group_name = excluded.group_name, group_contacts = excluded.group_contacts,
+                score = excluded.score, summary = excluded.summary, evidence = excluded.evidence, last_seen = now(), present = true
+            """)
+        try transaction.execute("""
+            UPDATE audit_findings SET present = false WHERE present AND fingerprint NOT IN (SELECT fingerprint FROM audit_new)
+            """)
+        return (rows.count, new)
+    }
+}

@@ -1,0 +1,308 @@
+public import Foundation
+public import Postgres
+public import SanadCore
+
+/// One stored finding of the influence audit.
+public struct AuditFinding: Sendable {
+    public var id: Int64
+    public var rule: String
+    public var severity: String
+    public var groupName: String?
+    public var groupContacts: [Int64]
+    public var score: Decimal
+    public var summary: String
+    /// The evidence as stored (JSON text): the gifts, notes, decisions and figures behind it.
+    public var evidence: String
+    public var firstSeen: Date
+    public var lastSeen: Date
+    public var present: Bool
+    public var status: String
+    public var statusReason: String?
+
+    public var outputRecord: OutputRecord {
+        ["id": .integer(id), "rule": .text(rule), "severity": .text(severity), "status": .text(status),
+         "group": .of(groupName), "group_contacts": .list(groupContacts.map { .integer($0) }), "score": .decimal(score),
+         "summary": .text(summary), "present": .bool(present), "first_seen": .timestamp(firstSeen),
+         "last_seen": .timestamp(lastSeen), "status_reason": .of(statusReason)]
+    }
+
+    /// The evidence parsed into printable values (for JSON output and the report).
+    public var evidenceValue: OutputValue { JSONEvidence.value(evidence) }
+    var evidenceObject: [String: Any] { JSONEvidence.object(evidence) }
+}
+
+/// What a reviewer decided about a finding.
+public enum ReviewDecision: String, Sendable, CaseIterable {
+    case acknowledged, dismissed, resolved, open
+}
+
+/// Reads and records what the audit works from (decisions, election periods, approvals,
+/// lexicon additions) and what it found (findings and their review).
+public struct AuditStore {
+    public let transaction: AssociationTransaction
+
+    public init(_ transaction: AssociationTransaction) {
+        self.transaction = transaction
+    }
+
+    static let severityOrder: SQL = "CASE severity WHEN 'high' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END"
+
+    // MARK: Findings
+
+    /// Findings, most severe first; by default those the last run still saw.
+    public func findings(status: [String] = [], severity: [String] = [], includeGone: Bool = false) throws -> [AuditFinding] {
+        for value in status where ReviewDecision(rawValue: value) == nil {
+            throw SanadError.invalid("--status cannot be \"\(value)\"", hint: "use open, acknowledged, dismissed or resolved")
+        }
+        for value in severity where !["notice", "warn", "high"].contains(value) {
+            throw SanadError.invalid("--severity cannot be \"\(value)\"", hint: "use notice, warn or high")
+        }
+        return try transaction.query("""
+            SELECT id, rule, severity, group_name, group_contacts, score, summary, evidence::text, first_seen, last_seen, present,
+                   status, status_reason
+            FROM audit_findings
+            WHERE (cardinality(\(status)::text[]) = 0 OR status = ANY(\(status)))
+              AND (cardinality(\(severity)::text[]) = 0 OR severity = ANY(\(severity)))
+              AND (present OR \(includeGone))
+            ORDER BY \(Self.severityOrder), score DESC, id
+            """).map(Self.finding)
+    }
+
+    public func finding(_ id: Int64) throws -> AuditFinding {
+        let rows = try transaction.query("""
+            SELECT id, rule, severity, group_name, group_contacts, score, summary, evidence::text, first_seen, last_seen, present,
+                   status, status_reason
+            FROM audit_findings WHERE id = \(id)
+            """)
+        guard let row = rows.first else {
+            throw SanadError.notFound("there is no finding \(id) in this association", hint: "list them with: sanad audit findings")
+        }
+        return try Self.finding(row)
+    }
+
+    static func finding(_ row: Row) throws -> AuditFinding {
+        AuditFinding(id: try row.decode(Int64.self, at: 0), rule: try row.decode(String.self, at: 1),
+                     severity: try row.decode(String.self, at: 2), groupName: try row.decode(String?.self, at: 3),
+                     groupContacts: try row.decode([Int64].self, at: 4), score: try row.decode(Decimal.self, at: 5),
+                     summary: try row.decode(String.self, at: 6), evidence: try row.decode(String.self, at: 7),
+                     firstSeen: try row.decode(Date.self, at: 8), lastSeen: try row.decode(Date.self, at: 9),
+                     present: try row.decode(Bool.self, at: 10), status: try row.decode(String.self, at: 11),
+                     statusReason: try row.decode(String?.self, at: 12))
+    }
+
+    /// Records a reviewer's decision; the reason is required and kept in the audit log.
+    public func review(_ id: Int64, decision: ReviewDecision, reason: String) throws -> AuditFinding {
+        let reason = reason.trimmed
+        guard !reason.isEmpty else {
+            throw SanadError.invalid("a review needs a reason", hint: "add --reason \"what was checked and why\"")
+        }
+        let previous = try finding(id)
+        try transaction.execute("""
+            UPDATE audit_findings SET status = \(decision.rawValue), status_reason = \(reason), status_at = now(),
+                   status_by = \(transaction.actor)
+            WHERE id = \(id)
+            """)
+        try transaction.audit("audit.review", entity: "audit_findings", id: id,
+                              details: ["from": previous.status, "to": decision.rawValue, "reason": reason])
+        return try finding(id)
+    }
+
+    // MARK: Decisions
+
+    public func addDecision(on day: CalendarDate, subject: String, beneficiary: Int64?, amount: Decimal?,
+                            declared: [Int64], recused: [Int64]) throws -> Int64 {
+        let subject = subject.trimmed
+        guard !subject.isEmpty else { throw SanadError.invalid("a decision needs a subject", hint: "give it as the second argument") }
+        let store = ContactStore(transaction)
+        for contact in [beneficiary].compactMap({ $0 }) + declared + recused { try store.requireContact(contact) }
+        if let overlap = Set(declared).intersection(recused).first {
+            throw SanadError.invalid("trustee \(overlap) is given both as --declared and --recused", hint: "a trustee who recused also declared; give --recused only")
+        }
+        let id = try transaction.query("""
+            INSERT INTO audit_decisions (decided_on, subject, beneficiary_contact_id, amount)
+            VALUES (\(day), \(subject), \(beneficiary), \(amount)) RETURNING id
+            """)[0].decode(Int64.self, at: 0)
+        try transaction.execute("""
+            INSERT INTO audit_decision_trustees (decision_id, trustee_contact_id, stance)
+            SELECT \(id), t, 'declared' FROM unnest(\(declared)::bigint[]) t
+            UNION ALL SELECT \(id), t, 'recused' FROM unnest(\(recused)::bigint[]) t
+            """)
+        return id
+    }
+
+    public func decisions() throws -> [OutputRecord] {
+        try transaction.query("""
+            SELECT d.id, d.decided_on, d.subject, d.beneficiary_contact_id, c.display_name, d.amount,
+                   array(SELECT t.trustee_contact_id FROM audit_decision_trustees t WHERE t.decision_id = d.id AND t.stance = 'declared' ORDER BY 1),
+                   array(SELECT t.trustee_contact_id FROM audit_decision_trustees t WHERE t.decision_id = d.id AND t.stance = 'recused' ORDER BY 1)
+            FROM audit_decisions d LEFT JOIN contacts c ON c.id = d.beneficiary_contact_id
+            ORDER BY d.decided_on DESC, d.id DESC
+            """).map { row in
+            ["id": .integer(try row.decode(Int64.self, at: 0)), "date": .date(try row.decode(CalendarDate.self, at: 1)),
+             "subject": .text(try row.decode(String.self, at: 2)), "beneficiary": .of(try row.decode(Int64?.self, at: 3)),
+             "beneficiary_name": .of(try row.decode(String?.self, at: 4)), "amount": .of(try row.decode(Decimal?.self, at: 5)),
+             "declared": .list(try row.decode([Int64].self, at: 6).map { .integer($0) }),
+             "recused": .list(try row.decode([Int64].self, at: 7).map { .integer($0) })]
+        }
+    }
+
+    /// Adds a trustee's declaration or recusal to a decision already recorded.
+    public func recordStance(decision: Int64, trustee: Int64, stance: String) throws {
+        try requireRow("audit_decisions", decision, noun: "decision", list: "sanad audit decision list")
+        try ContactStore(transaction).requireContact(trustee)
+        try transaction.execute("""
+            INSERT INTO audit_decision_trustees (decision_id, trustee_contact_id, stance) VALUES (\(decision), \(trustee), \(stance))
+            ON CONFLICT (association_id, decision_id, trustee_contact_id) DO UPDATE SET stance = excluded.stance
+            """)
+    }
+
+    public func deleteDecision(_ id: Int64) throws {
+        try requireRow("audit_decisions", id, noun: "decision", list: "sanad audit decision list")
+        try transaction.execute("DELETE FROM audit_decisions WHERE id = \(id)")
+    }
+
+    // MARK: Election periods
+
+    public func addElection(name: String, announced: CalendarDate, polling: CalendarDate, region: String?) throws -> Int64 {
+        let name = name.trimmed
+        guard !name.isEmpty else { throw SanadError.invalid("an election period needs a name", hint: "give it as the first argument") }
+        guard polling >= announced else {
+            throw SanadError.invalid("polling day \(polling) is before the announcement \(announced)", hint: "check the two dates")
+        }
+        return try transaction.query("""
+            INSERT INTO audit_election_periods (name, announced_on, polling_day, region)
+            VALUES (\(name), \(announced), \(polling), \(region?.trimmed)) RETURNING id
+            """)[0].decode(Int64.self, at: 0)
+    }
+
+    public func elections() throws -> [OutputRecord] {
+        try transaction.query("SELECT id, name, announced_on, polling_day, region FROM audit_election_periods ORDER BY announced_on DESC, id")
+            .map { row in
+                ["id": .integer(try row.decode(Int64.self, at: 0)), "name": .text(try row.decode(String.self, at: 1)),
+                 "announced_on": .date(try row.decode(CalendarDate.self, at: 2)), "polling_day": .date(try row.decode(CalendarDate.self, at: 3)),
+                 "region": .of(try row.decode(String?.self, at: 4))]
+            }
+    }
+
+    public func deleteElection(_ id: Int64) throws {
+        try requireRow("audit_election_periods", id, noun: "election period", list: "sanad audit election list")
+        try transaction.execute("DELETE FROM audit_election_periods WHERE id = \(id)")
+    }
+
+    // MARK: Approvals
+
+    /// Records that gifts from a politically exposed person (or their relative or associate)
+    /// were approved, as the FATF recommendation asks; the `pep` finding then closes.
+    public func approve(contact: Int64, note: String) throws -> Int64 {
+        try ContactStore(transaction).requireContact(contact)
+        guard !note.trimmed.isEmpty else {
+            throw SanadError.invalid("an approval needs a note", hint: "add --note \"who approved, on what checks\"")
+        }
+        return try transaction.query("INSERT INTO audit_approvals (contact_id, note) VALUES (\(contact), \(note.trimmed)) RETURNING id")[0]
+            .decode(Int64.self, at: 0)
+    }
+
+    public func approvals() throws -> [OutputRecord] {
+        try transaction.query("""
+            SELECT a.id, a.contact_id, c.display_name, a.approved_on, a.approved_by, a.note
+            FROM audit_approvals a JOIN contacts c ON c.id = a.contact_id ORDER BY a.approved_on DESC, a.id DESC
+            """).map { row in
+            ["id": .integer(try row.decode(Int64.self, at: 0)), "contact": .integer(try row.decode(Int64.self, at: 1)),
+             "name": .text(try row.decode(String.self, at: 2)), "approved_on": .date(try row.decode(CalendarDate.self, at: 3)),
+             "approved_by": .text(try row.decode(String.self, at: 4)), "note": .text(try row.decode(String.self, at: 5))]
+        }
+    }
+
+    // MARK: Lexicon
+
+    public func lexicon() throws -> [OutputRecord] {
+        let builtIn: [OutputRecord] = ConditionLexicon.builtIn.map {
+            ["category": .text($0.category), "phrase": .text($0.phrase), "source": .text("built-in")]
+        }
+        let added = try transaction.query("SELECT category, phrase FROM audit_lexicon ORDER BY category, phrase").map { row -> OutputRecord in
+            ["category": .text(try row.decode(String.self, at: 0)), "phrase": .text(try row.decode(String.self, at: 1)),
+             "source": .text("association")]
+        }
+        return builtIn + added
+    }
+
+    public func addPhrase(category: String, phrase: String) throws {
+        guard ConditionLexicon.categories.contains(category) else {
+            throw SanadError.invalid("there is no lexicon category \"\(category)\"",
+                                     hint: "use one of: \(ConditionLexicon.categories.joined(separator: ", "))")
+        }
+        let key = NameKeys.normalized(phrase)
+        guard !key.isEmpty else { throw SanadError.invalid("the phrase has no letters or digits", hint: "give the words to look for") }
+        try transaction.execute("""
+            INSERT INTO audit_lexicon (category, phrase, phrase_key) VALUES (\(category), \(phrase.trimmed), \(key))
+            ON CONFLICT (association_id, category, phrase_key) DO NOTHING
+            """)
+    }
+
+    public func removePhrase(category: String, phrase: String) throws {
+        let removed = try transaction.execute("""
+            DELETE FROM audit_lexicon WHERE category = \(category) AND phrase_key = \(NameKeys.normalized(phrase))
+            """)
+        guard removed > 0 else {
+            throw SanadError.notFound("the association added no phrase \"\(phrase)\" to \(category)",
+                                      hint: "built-in phrases cannot be removed; list them with: sanad audit lexicon list")
+        }
+    }
+
+    private func requireRow(_ table: String, _ id: Int64, noun: String, list: String) throws {
+        guard try !transaction.query("SELECT 1 FROM \(identifier: table) WHERE id = \(id)").isEmpty else {
+            throw SanadError.notFound("there is no \(noun) \(id) in this association", hint: "list them with: \(list)")
+        }
+    }
+}
+
+/// Evidence is stored as JSON; these read it for summaries, printing and the report.
+enum JSONEvidence {
+    static func object(_ text: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+
+    /// Keys people read first come first; the rest alphabetically (JSON objects keep no order).
+    static let leadingKeys = ["id", "name", "date", "type", "amount", "currency", "share", "total", "income", "subject",
+                              "category", "conditions", "notes", "matched"]
+
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        let (rankA, rankB) = (leadingKeys.firstIndex(of: a) ?? leadingKeys.count, leadingKeys.firstIndex(of: b) ?? leadingKeys.count)
+        return rankA != rankB ? rankA < rankB : a < b
+    }
+
+    static func value(_ text: String) -> OutputValue {
+        (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))?.output ?? .null
+    }
+}
+
+/// Any JSON value, decoded with booleans and whole numbers kept apart from decimals.
+private struct JSONValue: Decodable {
+    let output: OutputValue
+
+    private struct Key: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        if let object = try? decoder.container(keyedBy: Key.self) {
+            output = .record(OutputRecord(try object.allKeys.sorted { JSONEvidence.precedes($0.stringValue, $1.stringValue) }.map {
+                ($0.stringValue, try object.decode(JSONValue.self, forKey: $0).output)
+            }))
+        } else if var list = try? decoder.unkeyedContainer() {
+            var values: [OutputValue] = []
+            while !list.isAtEnd { values.append(try list.decode(JSONValue.self).output) }
+            output = .list(values)
+        } else {
+            let single = try decoder.singleValueContainer()
+            if single.decodeNil() { output = .null }
+            else if let flag = try? single.decode(Bool.self) { output = .bool(flag) }
+            else if let whole = try? single.decode(Int64.self) { output = .integer(whole) }
+            else if let number = try? single.decode(Decimal.self) { output = .decimal(number) }
+            else { output = .text(try single.decode(String.self)) }
+        }
+    }
+}

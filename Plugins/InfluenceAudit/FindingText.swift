@@ -1,0 +1,172 @@
+internal import Foundation
+
+/// The words of findings and of the report, in English and Arabic: one sentence per finding
+/// that says what was seen and why it matters, with the figures behind it.
+enum FindingText {
+    enum Language {
+        case english, arabic
+
+        init(code: String) { self = code.lowercased().hasPrefix("ar") ? .arabic : .english }
+    }
+
+    static let rules = ["concentration", "hhi", "substantial_contributor", "share_rise", "new_funder", "restricted_share",
+                        "conditions", "notes", "conflict_of_interest", "pep", "anonymous_gift", "election_period_gift",
+                        "decision_after_gift"]
+
+    static func ruleTitle(_ rule: String, _ language: Language) -> String {
+        let titles: [String: (String, String)] = [
+            "concentration": ("Funding concentration", "تركّز التمويل"),
+            "hhi": ("Concentration index (HHI)", "مؤشر التركّز (هيرفندال-هيرشمان)"),
+            "substantial_contributor": ("Substantial contributor", "مساهم كبير"),
+            "share_rise": ("Rising share", "حصة متصاعدة"),
+            "new_funder": ("New large funder", "ممول جديد كبير"),
+            "restricted_share": ("Restricted gifts", "تبرعات مقيّدة"),
+            "conditions": ("Gift conditions", "شروط التبرع"),
+            "notes": ("Funder's notes", "ملاحظات عن الممول"),
+            "conflict_of_interest": ("Conflict of interest", "تضارب المصالح"),
+            "pep": ("Politically exposed person", "شخص معرّض سياسياً"),
+            "anonymous_gift": ("Large anonymous gift", "تبرع كبير مجهول المصدر"),
+            "election_period_gift": ("Gift in an election period", "تبرع خلال فترة انتخابية"),
+            "decision_after_gift": ("Decision after a large gift", "قرار بعد تبرع كبير"),
+        ]
+        let pair = titles[rule] ?? (rule, rule)
+        return language == .arabic ? pair.1 : pair.0
+    }
+
+    static func categoryName(_ category: String, _ language: Language) -> String {
+        let names: [String: (String, String)] = [
+            "purpose": ("purpose restriction", "تخصيص الغرض"),
+            "governance": ("governance", "التدخل في الحوكمة"),
+            "messaging": ("messaging", "التحكم في الخطاب"),
+            "mobilization": ("supporter mobilization", "تعبئة المؤيدين"),
+            "private_benefit": ("private benefit", "منفعة خاصة"),
+            "pass_through": ("pass-through", "تمرير الأموال لطرف ثالث"),
+            "political": ("political", "سياسي"),
+        ]
+        let pair = names[category] ?? (category, category)
+        return language == .arabic ? pair.1 : pair.0
+    }
+
+    static func severityName(_ severity: String, _ language: Language) -> String {
+        switch (severity, language) {
+        case ("high", .english): "High"
+        case ("warn", .english): "Warning"
+        case ("notice", .english): "Notice"
+        case ("high", .arabic): "خطر مرتفع"
+        case ("warn", .arabic): "تحذير"
+        case ("notice", .arabic): "تنبيه"
+        default: severity
+        }
+    }
+
+    /// One sentence for a finding.
+    static func summary(rule: String, group: String?, members: Int, evidence: [String: Any], language code: String) -> String {
+        let language = Language(code: code)
+        let arabic = language == .arabic
+        let who: String = {
+            guard let group else { return arabic ? "الجمعية" : "The association" }
+            guard members > 1 else { return group }
+            return arabic ? "\(group) ومن يرتبط به (\(members) جهات)" : "\(group) and related contacts (\(members) in the group)"
+        }()
+        let currency = evidence["currency"] as? String ?? ""
+        let months = integer(evidence["window_months"])
+        switch rule {
+        case "concentration":
+            return arabic
+                ? "\(who) قدّم \(percent(evidence["share"])) من التبرعات في آخر \(months) شهراً (\(amount(evidence["total"])) \(currency) من \(amount(evidence["income"])))."
+                : "\(who) gave \(percent(evidence["share"])) of donated income in the last \(months) months (\(amount(evidence["total"])) of \(amount(evidence["income"])) \(currency))."
+        case "hhi":
+            return arabic
+                ? "مؤشر التركّز \(amount(evidence["hhi"])): التمويل يعادل \(amount(evidence["effective_funders"])) ممولين متساوين فقط."
+                : "Funding concentration index \(amount(evidence["hhi"])): income is as concentrated as \(amount(evidence["effective_funders"])) equal funders."
+        case "substantial_contributor":
+            return arabic
+                ? "\(who) مساهم كبير: \(amount(evidence["total"])) \(currency) أي \(percent(evidence["share"])) من التبرعات."
+                : "\(who) is a substantial contributor: \(amount(evidence["total"])) \(currency), \(percent(evidence["share"])) of contributions."
+        case "share_rise":
+            return arabic
+                ? "حصة \(who) ارتفعت \(amount(evidence["rise_points"])) نقطة خلال سنة (من \(percent(evidence["previous_share"])) إلى \(percent(evidence["share"])))."
+                : "\(who)'s share rose \(amount(evidence["rise_points"])) points in a year (from \(percent(evidence["previous_share"])) to \(percent(evidence["share"])))."
+        case "new_funder":
+            return arabic
+                ? "\(who) ممول جديد بلغت حصته \(percent(evidence["share"])) من التبرعات."
+                : "\(who) is a new funder who reached \(percent(evidence["share"])) of donated income."
+        case "restricted_share":
+            return arabic
+                ? "تبرعات \(who) المقيّدة تبلغ \(percent(evidence["share"])) من الدخل السنوي (\(amount(evidence["restricted"])) \(currency))."
+                : "\(who)'s restricted gifts are \(percent(evidence["share"])) of annual income (\(amount(evidence["restricted"])) \(currency))."
+        case "conditions", "notes":
+            let category = categoryName(evidence["category"] as? String ?? "", language)
+            let items = (evidence[rule == "conditions" ? "gifts" : "notes"] as? [[String: Any]]) ?? []
+            let matched = Set(items.flatMap { $0["matched"] as? [String] ?? [] }).sorted().map { "«\($0)»" }.joined(separator: ", ")
+            if rule == "conditions" {
+                return arabic
+                    ? "شروط \(items.count) تبرع من \(who) تدخل في باب \(category): \(matched)."
+                    : "Conditions on \(items.count) gift(s) from \(who) read as \(category): \(matched)."
+            }
+            return arabic
+                ? "\(items.count) ملاحظة عن \(who) تدخل في باب \(category): \(matched)."
+                : "\(items.count) note(s) about \(who) read as \(category): \(matched)."
+        case "conflict_of_interest":
+            let decision = evidence["decision"] as? [String: Any] ?? [:]
+            let trustee = (evidence["trustee"] as? [String: Any])?["name"] as? String ?? "?"
+            return arabic
+                ? "العضو \(trustee) في مجلس الإدارة ينتمي إلى مجموعة الممول \(who)، ولم يُسجَّل إفصاح أو تنحٍّ في قرار «\(decision["subject"] as? String ?? "")» (\(decision["date"] as? String ?? ""))."
+                : "Trustee \(trustee) belongs to funder group \(who), and no declaration or recusal is recorded for the decision \"\(decision["subject"] as? String ?? "")\" (\(decision["date"] as? String ?? ""))."
+        case "pep":
+            let giver = (evidence["giver"] as? [String: Any])?["name"] as? String ?? "?"
+            let exposed = ((evidence["exposed"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }.joined(separator: ", ")
+            return arabic
+                ? "\(giver) (\(exposed) شخص معرّض سياسياً أو مرتبط به) تبرع بـ \(amount(evidence["total"])) دون موافقة مسجلة."
+                : "\(giver) gave \(amount(evidence["total"])) without a recorded approval; the group includes a politically exposed person (\(exposed))."
+        case "anonymous_gift":
+            let gift = evidence["gift"] as? [String: Any] ?? [:]
+            return arabic
+                ? "تبرع مجهول المصدر بقيمة \(amount(gift["amount"])) \(gift["currency"] as? String ?? "") في \(gift["date"] as? String ?? "") يتجاوز الحد \(amount(evidence["limit"]))."
+                : "Anonymous gift of \(amount(gift["amount"])) \(gift["currency"] as? String ?? "") on \(gift["date"] as? String ?? "") is above the limit of \(amount(evidence["limit"]))."
+        case "election_period_gift":
+            let election = evidence["election"] as? [String: Any] ?? [:]
+            let gifts = (evidence["gifts"] as? [[String: Any]]) ?? []
+            return arabic
+                ? "\(who) قدّم \(gifts.count) تبرعاً خلال فترة «\(election["name"] as? String ?? "")» (\(election["announced_on"] as? String ?? "") – \(election["polling_day"] as? String ?? ""))."
+                : "\(who) made \(gifts.count) gift(s) during the election period \"\(election["name"] as? String ?? "")\" (\(election["announced_on"] as? String ?? "") to \(election["polling_day"] as? String ?? ""))."
+        case "decision_after_gift":
+            let decision = evidence["decision"] as? [String: Any] ?? [:]
+            let days = integer(evidence["days"])
+            return arabic
+                ? "قرار «\(decision["subject"] as? String ?? "")» (\(decision["date"] as? String ?? "")) يفيد \(who) خلال \(days) يوماً من تبرع كبير منه."
+                : "The decision \"\(decision["subject"] as? String ?? "")\" (\(decision["date"] as? String ?? "")) benefits \(who) within \(days) days of a large gift from it."
+        default:
+            return "\(rule): \(who)"
+        }
+    }
+
+    static func percent(_ value: Any?) -> String {
+        guard let number = double(value) else { return "?" }
+        return String(format: "%.1f%%", number * 100)
+    }
+
+    static func amount(_ value: Any?) -> String {
+        guard let number = double(value) else { return "?" }
+        let rounded = (number * 100).rounded() / 100
+        let whole = Int64(rounded.rounded(.towardZero))
+        let digits = String(abs(whole))
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        let cents = Int((abs(rounded) * 100).rounded()) % 100
+        return (rounded < 0 ? "-" : "") + grouped + (cents == 0 ? "" : String(format: ".%02d", cents))
+    }
+
+    static func double(_ value: Any?) -> Double? {
+        switch value {
+        case let number as NSNumber: number.doubleValue
+        case let text as String: Double(text)
+        default: nil
+        }
+    }
+
+    static func integer(_ value: Any?) -> Int { Int(double(value) ?? 0) }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Postgres
+import SanadTestSupport
+
+/// An association built through the CLI for one audit test, with helpers to add people,
+/// gifts and ties, run the audit and read what it found.
+struct AuditScenario {
+    let database: ConnectionConfiguration
+    let sanad: SanadProcess
+    let connection: Connection
+
+    init(_ label: String, language: String = "en") throws {
+        database = try TestDatabase.fresh(label)
+        sanad = SanadProcess(database: database, extra: ["SANAD_ASSOCIATION": "assoc"])
+        connection = try TestDatabase.connect(database)
+        try sanad.succeed(["association", "add", "assoc", "--name", language == "ar" ? "جمعية الأمل" : "Hope Association",
+                           "--country", "LB", "--currency", "USD", "--time-zone", "Asia/Beirut", "--language", language])
+        try sanad.succeed(["plugin", "enable", "influence-audit"])
+    }
+
+    /// A day `days` ago, in the association's time zone, as the CLI takes it.
+    static func daysAgo(_ days: Int) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Beirut")!
+        let day = calendar.date(byAdding: .day, value: -days, to: Date())!
+        let parts = calendar.dateComponents([.year, .month, .day], from: day)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+
+    @discardableResult
+    func contact(_ name: String, _ arguments: [String] = []) throws -> Int {
+        (try sanad.json(["contact", "add", name] + arguments) as! [String: Any])["id"] as! Int
+    }
+
+    func give(_ contact: Int, _ amount: Int, daysAgo days: Int, _ arguments: [String] = []) throws {
+        try sanad.succeed(["interaction", "log", String(contact), "donation", "--amount", String(amount),
+                           "--at", Self.daysAgo(days) + " 12:00"] + arguments)
+    }
+
+    func relate(_ a: Int, _ kind: String, _ b: Int) throws {
+        try sanad.succeed(["contact", "relate", String(a), kind, String(b)])
+    }
+
+    /// Independent donors giving the same amount, so no one of them stands out.
+    @discardableResult
+    func background(_ count: Int, amount: Int) throws -> [Int] {
+        try (1...count).map { index in
+            let id = try contact("Background donor \(index)", ["--role", "supporter"])
+            try give(id, amount, daysAgo: 20 + index)
+            return id
+        }
+    }
+
+    @discardableResult
+    func run() throws -> [String: Any] {
+        try sanad.json(["audit", "influence", "run"]) as! [String: Any]
+    }
+
+    /// The findings the last run saw, as returned by `sanad audit findings --format json`.
+    func findings(_ extra: [String] = []) throws -> [[String: Any]] {
+        try sanad.json(["audit", "findings"] + extra) as! [[String: Any]]
+    }
+
+    func evidence(_ finding: [String: Any]) throws -> [String: Any] {
+        let shown = try sanad.json(["audit", "show", String(finding["id"] as! Int)]) as! [String: Any]
+        return shown["evidence"] as! [String: Any]
+    }
+
+    /// Findings as "rule" or "rule:category" with the sorted contacts of their group.
+    func ruleSummary() throws -> [String] {
+        try findings().map { finding in
+            var label = finding["rule"] as! String
+            if ["conditions", "notes"].contains(label) { label += ":" + (try evidence(finding)["category"] as! String) }
+            let members = (finding["group_contacts"] as? [Int] ?? []).sorted().map(String.init).joined(separator: ",")
+            return members.isEmpty ? label : "\(label)@\(members)"
+        }.sorted()
+    }
+}
