@@ -59,6 +59,7 @@ public struct AuditEngine {
         try conditionRules()
         try governanceRules()
         try timingRules()
+        try nameGroups()
         let (total, new) = try storeFindings()
         let figures = try transaction.query("SELECT coalesce(sum(total), 0), count(*) FROM audit_shares")[0]
         let summary = AuditRunSummary(
@@ -126,38 +127,54 @@ public struct AuditEngine {
             """)
         try transaction.execute("CREATE INDEX ON audit_gifts (group_key)")
         try transaction.execute("ANALYZE audit_gifts")
+        // One pass over the gifts gives every group's current and previous totals and its first gift.
         try transaction.execute("""
             CREATE TEMP TABLE audit_shares ON COMMIT DROP AS
-            WITH current AS (
-                SELECT group_key, sum(amount) AS total, coalesce(sum(amount) FILTER (WHERE is_restricted), 0) AS restricted, count(*) AS gifts
-                FROM audit_gifts WHERE type = 'donation' AND currency = \(currency) AND occurred_at >= \(windowStart)
-                GROUP BY group_key
-            ), previous AS (
-                SELECT group_key, sum(amount) AS total
-                FROM audit_gifts WHERE type = 'donation' AND currency = \(currency)
-                  AND occurred_at >= \(previousStart) AND occurred_at < \(windowStart)
+            WITH per_group AS (
+                SELECT group_key,
+                       sum(amount) FILTER (WHERE counted AND occurred_at >= \(windowStart)) AS total,
+                       coalesce(sum(amount) FILTER (WHERE counted AND occurred_at >= \(windowStart) AND is_restricted), 0) AS restricted,
+                       count(*) FILTER (WHERE counted AND occurred_at >= \(windowStart)) AS gifts,
+                       sum(amount) FILTER (WHERE counted AND occurred_at >= \(previousStart) AND occurred_at < \(windowStart)) AS previous,
+                       min(occurred_at) AS first_gift
+                FROM (SELECT *, type = 'donation' AND currency = \(currency) AS counted FROM audit_gifts) g
                 GROUP BY group_key
             ), incomes AS (
-                SELECT (SELECT sum(total) FROM current) AS income, (SELECT sum(total) FROM previous) AS previous_income
+                SELECT sum(total) AS income, sum(previous) AS previous_income FROM per_group
             )
-            SELECT c.group_key, c.total, c.restricted, c.gifts, incomes.income, c.total / incomes.income AS share,
-                   coalesce(p.total, 0) / nullif(incomes.previous_income, 0) AS previous_share,
-                   NOT EXISTS (SELECT 1 FROM audit_gifts o WHERE o.group_key = c.group_key AND o.occurred_at < \(windowStart)) AS is_new
-            FROM current c CROSS JOIN incomes LEFT JOIN previous p USING (group_key)
+            SELECT p.group_key, p.total, p.restricted, p.gifts, incomes.income, p.total / incomes.income AS share,
+                   coalesce(p.previous, 0) / nullif(incomes.previous_income, 0) AS previous_share,
+                   p.first_gift >= \(windowStart) AS is_new
+            FROM per_group p CROSS JOIN incomes WHERE p.total IS NOT NULL
             """)
-        // Names and members of each group, for summaries and evidence.
+        try transaction.execute("""
+            CREATE TEMP TABLE audit_pep_groups ON COMMIT DROP AS
+            SELECT DISTINCT g.group_key FROM audit_groups g JOIN contacts c ON c.id = g.contact_id WHERE c.is_pep
+            """)
+    }
+
+    /// Names and members of the groups that have findings or lead the chart: the member who
+    /// gave most names the group.
+    private func nameGroups() throws {
         try transaction.execute("""
             CREATE TEMP TABLE audit_group_names ON COMMIT DROP AS
-            SELECT g.group_key,
-                   (SELECT c.display_name FROM audit_groups m JOIN contacts c ON c.id = m.contact_id
-                    LEFT JOIN (SELECT contact_id, sum(amount) AS given FROM audit_gifts GROUP BY contact_id) t ON t.contact_id = m.contact_id
-                    WHERE m.group_key = g.group_key ORDER BY t.given DESC NULLS LAST, m.contact_id LIMIT 1) AS name,
-                   array_agg(g.contact_id ORDER BY g.contact_id) AS members,
-                   jsonb_agg(jsonb_build_object('id', g.contact_id, 'name', c.display_name, 'pep', c.is_pep,
-                                                'trustee', EXISTS (SELECT 1 FROM contact_roles r WHERE r.contact_id = g.contact_id AND r.role = 'board'))
-                             ORDER BY g.contact_id) AS member_details
-            FROM audit_groups g JOIN contacts c ON c.id = g.contact_id
-            GROUP BY g.group_key
+            WITH wanted AS (
+                SELECT group_key FROM audit_new WHERE group_key IS NOT NULL
+                UNION SELECT group_key FROM (SELECT group_key FROM audit_shares ORDER BY share DESC, group_key LIMIT 12) t
+            ), given AS (
+                SELECT contact_id, sum(amount) AS given FROM audit_gifts GROUP BY contact_id
+            ), members AS (
+                SELECT g.group_key, g.contact_id, c.display_name, c.is_pep,
+                       EXISTS (SELECT 1 FROM contact_roles r WHERE r.contact_id = g.contact_id AND r.role = 'board') AS trustee,
+                       row_number() OVER (PARTITION BY g.group_key ORDER BY t.given DESC NULLS LAST, g.contact_id) AS rank
+                FROM wanted w JOIN audit_groups g USING (group_key) JOIN contacts c ON c.id = g.contact_id
+                LEFT JOIN given t ON t.contact_id = g.contact_id
+            )
+            SELECT group_key, max(display_name) FILTER (WHERE rank = 1) AS name,
+                   array_agg(contact_id ORDER BY contact_id) AS members,
+                   jsonb_agg(jsonb_build_object('id', contact_id, 'name', display_name, 'pep', is_pep, 'trustee', trustee)
+                             ORDER BY contact_id) AS member_details
+            FROM members GROUP BY group_key
             """)
         try transaction.execute("ALTER TABLE audit_group_names ADD PRIMARY KEY (group_key)")
     }
@@ -311,17 +328,17 @@ public struct AuditEngine {
             """)
         try transaction.execute("""
             INSERT INTO audit_new
-            SELECT 'pep:' || giver.contact_id, 'pep', 'warn', giver.group_key, sum(giver.amount),
+            SELECT 'pep:' || giver.contact_id, 'pep', 'warn', giver.group_key, giver.total,
                    jsonb_build_object('giver', jsonb_build_object('id', giver.contact_id, 'name', gc.display_name, 'pep', gc.is_pep),
                                       'exposed', (SELECT jsonb_agg(jsonb_build_object('id', p.id, 'name', p.display_name, 'note', p.pep_note))
-                                                  FROM audit_groups pg JOIN contacts p ON p.id = pg.contact_id
-                                                  WHERE pg.group_key = giver.group_key AND p.is_pep),
-                                      'total', sum(giver.amount), 'gifts', count(*))
-            FROM audit_gifts giver JOIN contacts gc ON gc.id = giver.contact_id
-            WHERE EXISTS (SELECT 1 FROM audit_groups pg JOIN contacts p ON p.id = pg.contact_id WHERE pg.group_key = giver.group_key AND p.is_pep)
-              AND NOT EXISTS (SELECT 1 FROM audit_approvals a WHERE a.contact_id = giver.contact_id)
-              AND giver.occurred_at >= \(previousStart)
-            GROUP BY giver.contact_id, giver.group_key, gc.display_name, gc.is_pep
+                                                  FROM audit_groups eg JOIN contacts p ON p.id = eg.contact_id
+                                                  WHERE eg.group_key = giver.group_key AND p.is_pep),
+                                      'total', giver.total, 'currency', \(currency)::text, 'gifts', giver.gifts)
+            FROM (SELECT g.contact_id, g.group_key, coalesce(sum(g.amount) FILTER (WHERE g.currency = \(currency)), 0) AS total, count(*) AS gifts
+                  FROM audit_gifts g JOIN audit_pep_groups USING (group_key)
+                  WHERE g.occurred_at >= \(previousStart) GROUP BY g.contact_id, g.group_key) giver
+            JOIN contacts gc ON gc.id = giver.contact_id
+            WHERE NOT EXISTS (SELECT 1 FROM audit_approvals a WHERE a.contact_id = giver.contact_id)
             """)
         let limit = configuration.decimal("anonymous_gift_limit")
         try transaction.execute("""
@@ -338,22 +355,24 @@ public struct AuditEngine {
     private func timingRules() throws {
         try transaction.execute("""
             INSERT INTO audit_new
+            WITH exposed AS (
+                SELECT group_key, jsonb_agg(reason ORDER BY reason) AS reasons FROM (
+                    SELECT group_key, 'politically exposed' AS reason FROM audit_pep_groups
+                    UNION SELECT group_key, 'political conditions or notes' FROM audit_new
+                    WHERE group_key IS NOT NULL AND evidence ->> 'category' = 'political'
+                ) r GROUP BY group_key
+            )
             SELECT 'election:' || e.id || ':' || g.group_key, 'election_period_gift', 'high', g.group_key, sum(g.amount),
                    jsonb_build_object('election', jsonb_build_object('id', e.id, 'name', e.name, 'announced_on', e.announced_on,
                                                                      'polling_day', e.polling_day, 'region', e.region),
-                                      'reasons', (SELECT jsonb_agg(DISTINCT reason) FROM (
-                                          SELECT 'politically exposed' AS reason WHERE EXISTS (
-                                              SELECT 1 FROM audit_groups pg JOIN contacts p ON p.id = pg.contact_id WHERE pg.group_key = g.group_key AND p.is_pep)
-                                          UNION ALL SELECT 'political conditions or notes' WHERE EXISTS (
-                                              SELECT 1 FROM audit_new n WHERE n.group_key = g.group_key AND n.evidence ->> 'category' = 'political')) r),
+                                      'reasons', x.reasons,
                                       'gifts', jsonb_agg(jsonb_build_object('id', g.id, 'date', g.occurred_at::date, 'amount', g.amount,
                                                                             'currency', g.currency) ORDER BY g.occurred_at))
             FROM audit_election_periods e
-            JOIN audit_gifts g ON g.occurred_at >= (e.announced_on::timestamp AT TIME ZONE \(transaction.association.timeZone))
-                              AND g.occurred_at < ((e.polling_day + 1)::timestamp AT TIME ZONE \(transaction.association.timeZone))
-            WHERE EXISTS (SELECT 1 FROM audit_groups pg JOIN contacts p ON p.id = pg.contact_id WHERE pg.group_key = g.group_key AND p.is_pep)
-               OR EXISTS (SELECT 1 FROM audit_new n WHERE n.group_key = g.group_key AND n.evidence ->> 'category' = 'political')
-            GROUP BY e.id, e.name, e.announced_on, e.polling_day, e.region, g.group_key
+            JOIN audit_gifts g ON g.occurred_at >= (e.announced_on::timestamp AT TIME ZONE \(transaction.association.timeZone)::text)
+                              AND g.occurred_at < ((e.polling_day + 1)::timestamp AT TIME ZONE \(transaction.association.timeZone)::text)
+            JOIN exposed x ON x.group_key = g.group_key
+            GROUP BY e.id, e.name, e.announced_on, e.polling_day, e.region, g.group_key, x.reasons
             """)
         let days = configuration.integer("decision_window_days")
         try transaction.execute("""

@@ -154,7 +154,8 @@ extension AuditReport {
             let length = max(1, bar.share * plot)
             let name = bar.name.count > 30 ? String(bar.name.prefix(29)) + "…" : bar.name
             let label = bar.members > 1 ? "\(name) (+\(bar.members - 1))" : name
-            let css = bar.share >= 0.5 ? "bar high" : bar.share >= 0.25 ? "bar warn" : bar.share >= 0.10 ? "bar notice" : "bar"
+            let isOthers = index == run.topGroups.count
+            let css = isOthers ? "bar others" : bar.share >= 0.5 ? "bar high" : bar.share >= 0.25 ? "bar warn" : bar.share >= 0.10 ? "bar notice" : "bar"
             if rtl {
                 svg += "<text x=\"\(width - labelWidth + 8)\" y=\"\(y + 14)\" text-anchor=\"start\">\(escape(label))</text>"
                 svg += "<rect class=\"\(css)\" x=\"\(width - labelWidth - length)\" y=\"\(y)\" width=\"\(length)\" height=\"\(row - 8)\"/>"
@@ -203,7 +204,7 @@ extension AuditReport {
         .figure .value{font-size:1.3rem;font-weight:600}.figure .label{font-size:.8rem;color:#5a6470}
         figure{margin:0 0 1rem 0}figure.lorenz-figure{max-width:26rem}figcaption{font-size:.85rem;color:#5a6470}
         svg{width:100%;height:auto;font-size:12px;direction:ltr}svg text{fill:#1d232b}
-        .bar{fill:#7d8fa3}.bar.notice{fill:#d9a400}.bar.warn{fill:#e07000}.bar.high{fill:#c62828}.threshold{stroke:#b0b8c2;stroke-dasharray:3 3}
+        .bar{fill:#7d8fa3}.bar.others{fill:#c9d1db}.bar.notice{fill:#d9a400}.bar.warn{fill:#e07000}.bar.high{fill:#c62828}.threshold{stroke:#b0b8c2;stroke-dasharray:3 3}
         .frame{fill:none;stroke:#b0b8c2}.equality{stroke:#7d8fa3;stroke-dasharray:4 3;fill:none}.lorenz{stroke:#c62828;stroke-width:2;fill:none}.gap{fill:#c6282822;stroke:none}
         .finding{border:1px solid #d8dee6;border-inline-start:6px solid #7d8fa3;border-radius:6px;padding:.6rem 1rem;margin:.8rem 0}
         .finding.severity-high{border-inline-start-color:#c62828}.finding.severity-warn{border-inline-start-color:#e07000}.finding.severity-notice{border-inline-start-color:#d9a400}

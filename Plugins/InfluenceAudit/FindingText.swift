@@ -117,8 +117,8 @@ enum FindingText {
             let giver = (evidence["giver"] as? [String: Any])?["name"] as? String ?? "?"
             let exposed = ((evidence["exposed"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }.joined(separator: ", ")
             return arabic
-                ? "\(giver) (\(exposed) شخص معرّض سياسياً أو مرتبط به) تبرع بـ \(amount(evidence["total"])) دون موافقة مسجلة."
-                : "\(giver) gave \(amount(evidence["total"])) without a recorded approval; the group includes a politically exposed person (\(exposed))."
+                ? "\(giver) (\(exposed) شخص معرّض سياسياً أو مرتبط به) تبرع بـ \(amount(evidence["total"])) \(currency) دون موافقة مسجلة."
+                : "\(giver) gave \(amount(evidence["total"])) \(currency) without a recorded approval; the group includes a politically exposed person (\(exposed))."
         case "anonymous_gift":
             let gift = evidence["gift"] as? [String: Any] ?? [:]
             return arabic

@@ -20,6 +20,7 @@ public struct SanadCommand: AsyncParsableCommand {
     )
 
     static let coreCommands: [any ParsableCommand.Type] = [
+        DemoCommand.self,
         DatabaseCommand.self,
         AssociationCommand.self,
         ContactCommand.self,

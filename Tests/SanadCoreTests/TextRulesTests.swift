@@ -110,6 +110,9 @@ struct TextRulesTests {
         #expect(JSONText.isoTimestamp(summer) == "2026-07-05T14:00:00Z")
         // Lebanon moves clocks from 00:00 to 01:00 on the last Sunday of March.
         #expect(throws: SanadError.self) { try InputValues.moment("2026-03-29 00:30", field: "start", timeZone: beirut) }
+        // That day alone is its first moment, 01:00 local (22:00 UTC the day before).
+        #expect(JSONText.isoTimestamp(try InputValues.moment("2026-03-29", field: "date", timeZone: beirut)) == "2026-03-28T22:00:00Z")
+        #expect(JSONText.isoTimestamp(try InputValues.moment("2026-03-30", field: "date", timeZone: beirut)) == "2026-03-29T21:00:00Z")
         #expect(JSONText.isoTimestamp(try InputValues.moment("2026-03-01T10:00:00+02:00", field: "x", timeZone: .gmt))
             == "2026-03-01T08:00:00Z")
     }

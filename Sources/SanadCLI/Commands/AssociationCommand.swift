@@ -1,12 +1,13 @@
 internal import ArgumentParser
 internal import Foundation
 internal import SanadCore
+internal import Logging
 
 struct AssociationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "association",
         abstract: "Create and list associations (each one's data is isolated from the others).",
-        subcommands: [Add.self, List.self, Show.self, Config.self]
+        subcommands: [Add.self, List.self, Show.self, Config.self, Remove.self]
     )
 
     struct Add: ParsableCommand {
@@ -41,6 +42,30 @@ struct AssociationCommand: ParsableCommand {
                                baseCurrency: currency, timeZone: timeZone, language: language),
                 actor: context.actor)
             context.writer(format, association: association).print(association.outputRecord)
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove an association and everything in it (contacts, history, plugins' data, audit log).",
+            discussion: """
+                This cannot be undone: take a backup first (pg_dump, see the README).
+                Example:
+                  sanad association remove old-test --yes
+                """)
+        @Argument(help: "The association's slug.") var slug: String
+        @Flag(help: "Confirm: removing cannot be undone.") var yes = false
+
+        func run() throws {
+            let context = try CommandContext.open(GlobalOptions())
+            let association = try context.directory.resolve(slug: slug)
+            guard yes else {
+                throw SanadError.usage("removing \(association.slug) deletes all its data for good",
+                                       hint: "take a backup, then run again with --yes")
+            }
+            let rows = try context.directory.remove(association)
+            context.logger.notice("association removed", metadata: ["association": "\(association.id)", "rows": "\(rows)"])
+            print("Association \(association.slug) removed (\(rows) rows).")
         }
     }
 

@@ -71,4 +71,61 @@ public struct AssociationDirectory {
         throw SanadError.usage("choose an association with --association SLUG (or SANAD_ASSOCIATION)",
                                hint: "known associations: \(all.map(\.slug).joined(separator: ", "))")
     }
+
+    /// Marks an association as made by `sanad demo`, which may later remove it.
+    public func markDemo(_ association: Association) throws {
+        try connection.execute("UPDATE associations SET is_demo = true WHERE id = \(association.id)")
+    }
+
+    /// The associations `sanad demo` made.
+    public func demoAssociations() throws -> [Association] {
+        try connection.query("SELECT \(Association.columns) FROM associations WHERE is_demo ORDER BY slug").map(Association.init(row:))
+    }
+
+    /// Removes an association and every row that belongs to it, in one transaction; returns
+    /// how many rows went. Tables are emptied of its rows so that each comes before the
+    /// tables it references; the audit triggers stay quiet and the append-only audit log
+    /// lets go of this association's entries only (the owner's decision, logged by the caller).
+    @discardableResult
+    public func remove(_ association: Association) throws -> Int {
+        try connection.withTransaction { transaction in
+            try transaction.query("SELECT set_config('sanad.removing_association', \(String(association.id)), true)")
+            try transaction.query("SELECT set_config('sanad.bulk', 'on', true)")
+            var removed = 0
+            for table in try Self.tablesInDeletionOrder(transaction) {
+                removed += try transaction.execute("DELETE FROM \(identifier: table) WHERE association_id = \(association.id)")
+            }
+            removed += try transaction.execute("DELETE FROM associations WHERE id = \(association.id)")
+            return removed
+        }
+    }
+
+    /// Every table with an `association_id`, those that reference others first.
+    static func tablesInDeletionOrder(_ connection: Connection) throws -> [String] {
+        let tables = try connection.query("""
+            SELECT c.relname FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'association_id' AND NOT a.attisdropped
+            WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> 'associations'
+            """).map { try $0.decode(String.self, at: 0) }
+        let references = try connection.query("""
+            SELECT DISTINCT child.relname, parent.relname FROM pg_constraint k
+            JOIN pg_class child ON child.oid = k.conrelid JOIN pg_class parent ON parent.oid = k.confrelid
+            JOIN pg_namespace n ON n.oid = child.relnamespace AND n.nspname = current_schema()
+            WHERE k.contype = 'f' AND k.conrelid <> k.confrelid
+            """).map { try $0.decode(String.self, String.self) }
+        var remaining = Set(tables)
+        var order: [String] = []
+        while !remaining.isEmpty {
+            // A table can go once no table still to be emptied references it.
+            let ready = remaining.filter { table in !references.contains { $0.1 == table && remaining.contains($0.0) } }.sorted()
+            guard !ready.isEmpty else {
+                throw SanadError.failure("the tables reference each other in a cycle: \(remaining.sorted().joined(separator: ", "))",
+                                         hint: "this is a schema bug; please report it")
+            }
+            order += ready
+            remaining.subtract(ready)
+        }
+        return order
+    }
 }

@@ -23,7 +23,7 @@ public enum InputValues {
 
     /// A moment: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` in `timeZone`, or ISO 8601 with `Z`
     /// or an offset. A local time that does not exist (the hour skipped when clocks go
-    /// forward) is refused.
+    /// forward) is refused; a day alone is the first moment of that day.
     public static func moment(_ text: String, field: String, timeZone: TimeZone) throws -> Date {
         let ascii = asciiDigits(text.trimmed)
         let refusal = SanadError.invalid("\(field) \"\(text)\" is not a date and time",
@@ -47,6 +47,12 @@ public enum InputValues {
         }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
+        if pieces.count == 1 {
+            // A day alone means its first moment, which is 01:00 where clocks skip midnight
+            // (Beirut and Cairo move them at 00:00).
+            guard let noon = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)) else { throw refusal }
+            return calendar.startOfDay(for: noon)
+        }
         let components = DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute, second: second)
         guard let date = calendar.date(from: components) else { throw refusal }
         let back = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)

@@ -464,7 +464,10 @@ public struct SyntheticAssociation: Sendable {
                 draft.isAnonymous = random.chance(0.03)
                 let conditional = random.chance(contact.isFunder ? 0.3 : 0.02)
                 if conditional {
-                    let condition = contact.isFunder ? random.pick(NamePools.conditions) : NamePools.conditions[random.pick([0, 1, 2, 3])]
+                    // Most funders only restrict the purpose; one conditional gift in ten tries to steer.
+                    let steering = contact.isFunder && random.chance(0.1)
+                    let condition = steering ? random.pick(NamePools.conditions.filter { $0.category != "purpose" })
+                                             : NamePools.conditions[random.pick([0, 1, 2, 3])]
                     draft.conditions = condition.text
                     draft.isRestricted = true
                 } else {
@@ -481,7 +484,7 @@ public struct SyntheticAssociation: Sendable {
                 draft.channel = random.pick(["facebook", "instagram", "twitter"])
             case .message, .call, .meeting:
                 draft.channel = random.pick(["whatsapp", "phone", "email", "in person"])
-                if contact.isFunder, random.chance(0.2) {
+                if contact.isFunder, random.chance(0.05) {
                     draft.notes = random.pick(["Asked for the list of our supporters", "طلب الاطلاع على قائمة المتطوعين",
                                                "Wants a say in the choice of the new director", "Discussed next year's grant"])
                 }
