@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 /// Settings every Sanad target shares: Swift 6 mode plus the upcoming features that keep
@@ -129,3 +130,15 @@ let package = Package(
     ],
     cxxLanguageStandard: .cxx17
 )
+
+// The fuzzing entry point exists only for scripts/fuzz, which builds it with libFuzzer
+// (`-sanitize=fuzzer`); libFuzzer provides `main`, so no ordinary build may link it.
+if ProcessInfo.processInfo.environment["SANAD_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "sanad-fuzz",
+        dependencies: ["SanadCore", "Segmentation"],
+        path: "Fuzz/SanadFuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])],
+        linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
+    ))
+}

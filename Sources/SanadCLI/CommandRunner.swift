@@ -59,9 +59,18 @@ public enum CommandRunner {
     }
 
     static func report(_ message: String, hint: String?) {
-        var text = "error: " + message + "\n"
-        if let hint { text += "hint: " + hint + "\n" }
+        var text = "error: " + shortened(message) + "\n"
+        if let hint { text += "hint: " + shortened(hint) + "\n" }
         FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Errors quote what was typed; a line of a huge value is cut in the middle so the error
+    /// stays readable (and a pasted document is not echoed back whole).
+    static func shortened(_ text: String, lineLimit: Int = 400) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard line.count > lineLimit else { return String(line) }
+            return "\(line.prefix(lineLimit * 2 / 3))…(\(line.count - lineLimit) characters left out)…\(line.suffix(lineLimit / 3))"
+        }.joined(separator: "\n")
     }
 
     /// Log handler for the executable: stderr, level from `SANAD_LOG_LEVEL` (default warning).

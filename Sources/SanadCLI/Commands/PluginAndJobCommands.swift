@@ -227,13 +227,18 @@ struct JobsCommand: ParsableCommand {
         @Option(help: "A job parameter, key=value (repeat for more).") var param: [String] = []
         @Option(help: "How many times to try before giving up.") var attempts = 5
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
 
         func run() throws {
             let parameters = try keyValues(param, option: "--param")
             let id = try inAssociation(global) { _, transaction in
                 try JobStore(transaction).enqueue(kind, parameters: parameters, maxAttempts: attempts)
             }
-            print("Queued job #\(id) (\(kind)).")
+            if format.format == .table {
+                print("Queued job #\(id) (\(kind)).")
+            } else {
+                OutputWriter(format: format.format).print(["id": .integer(id), "kind": .text(kind)])
+            }
         }
     }
 

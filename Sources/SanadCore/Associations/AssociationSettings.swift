@@ -19,6 +19,7 @@ public enum AssociationSettings {
 
     /// Sets or resets settings; the change is in the audit log.
     public static func configure(_ transaction: AssociationTransaction, set: [String: String], unset: [String]) throws {
+        try transaction.lock("association-settings")  // read, merged and written back
         let current = try load(transaction)
         let settings = try PluginStore.validated(owner: "association", keys: keys, base: current.explicitTexts, set: set, unset: unset)
         let json = JSONText.object(OutputRecord(settings.sorted { $0.key < $1.key }.map { ($0.key, .text($0.value)) }))

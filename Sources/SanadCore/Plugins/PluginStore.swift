@@ -45,6 +45,7 @@ public struct PluginStore {
 
     /// Turns a plugin on, optionally setting keys at the same time.
     public func enable(_ plugin: any SanadPlugin, set: [String: String] = [:]) throws {
+        try transaction.lock("plugin:\(plugin.id)")  // settings are read, merged and written back
         let current = try state(of: plugin)
         let settings = try validated(plugin, base: current.configuration.explicitTexts, set: set, unset: [])
         try write(plugin, enabled: true, settings: settings)
@@ -54,6 +55,7 @@ public struct PluginStore {
 
     /// Turns a plugin off; its data and settings stay.
     public func disable(_ plugin: any SanadPlugin) throws {
+        try transaction.lock("plugin:\(plugin.id)")  // settings are read, merged and written back
         let current = try state(of: plugin)
         guard current.enabled else {
             throw SanadError.conflict("\(plugin.id) is not enabled for \(transaction.association.slug)", hint: "nothing to disable")
@@ -65,6 +67,7 @@ public struct PluginStore {
 
     /// Changes settings (the plugin may be on or off).
     public func configure(_ plugin: any SanadPlugin, set: [String: String], unset: [String]) throws {
+        try transaction.lock("plugin:\(plugin.id)")  // settings are read, merged and written back
         let current = try state(of: plugin)
         let settings = try validated(plugin, base: current.configuration.explicitTexts, set: set, unset: unset)
         try write(plugin, enabled: current.enabled, settings: settings)

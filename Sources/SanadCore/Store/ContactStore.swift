@@ -107,13 +107,14 @@ public struct ContactStore {
 
     // MARK: Changing
 
-    /// The contact's stored fields as an editable input.
-    public func input(for id: Int64) throws -> ContactInput {
+    /// The contact's stored fields as an editable input; with `lock`, the row stays locked
+    /// until the transaction ends, so a concurrent edit waits and then sees this one.
+    public func input(for id: Int64, lock: Bool = false) throws -> ContactInput {
         try requireContact(id)
         let row = try transaction.query("""
             SELECT kind, display_name, given_name, family_name, street, city, region, postal_code, country,
                    preferred_language, birth_date::text, source_channel, is_pep, pep_note, external_id
-            FROM contacts WHERE id = \(id)
+            FROM contacts WHERE id = \(id) \(lock ? "FOR UPDATE" : "" as SQL)
             """)[0]
         var input = ContactInput()
         input.kind = try row.decode(String.self, at: 0)
@@ -140,7 +141,9 @@ public struct ContactStore {
     /// - Returns: warnings worth telling (a phone kept unread).
     @discardableResult
     public func updateFields(_ id: Int64, _ edit: (inout ContactInput) throws -> Void) throws -> [String] {
-        var input = try input(for: id)
+        // Read-modify-write of every field: without the lock, two people changing different
+        // fields at once would each write back the other's old value.
+        var input = try input(for: id, lock: true)
         try edit(&input)
         let draft = try input.validated(for: association)
         do {
