@@ -124,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SanadCLITests",
-            dependencies: ["SanadCLI", "SanadCore", "SanadTestSupport", "Postgres", logging],
+            dependencies: ["SanadCLI", "SanadCore", "SanadTestSupport", "Postgres", logging, argumentParser],
             swiftSettings: strictSettings
         ),
     ],

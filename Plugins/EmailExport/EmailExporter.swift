@@ -164,7 +164,7 @@ public struct EmailExporter {
                    ARRAY(SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = a.contact_id ORDER BY t.name),
                    ARRAY(SELECT r.role FROM contact_roles r WHERE r.contact_id = a.contact_id ORDER BY r.role)
             FROM addresses a JOIN eligible el ON el.id = a.contact_id
-            WHERE sanad_identifier_hash(a.address_key) NOT IN (SELECT identifier_hash FROM suppressed_identifiers WHERE kind = 'email')
+            WHERE NOT EXISTS (SELECT 1 FROM suppressed_identifiers x WHERE x.kind = 'email' AND x.identifier_hash = sanad_identifier_hash(a.address_key))
             ORDER BY a.address_key, el.consent_at DESC, a.contact_id
             """) { row in
             let stored = try row.decode(String.self, at: 1)
@@ -188,7 +188,10 @@ public struct EmailExporter {
             progress.advance()
         }
         progress.finish()
-        try sink.finish()
+        try sink.flush()
+        // The file takes its final name only once its log entry is committed: a crash before
+        // leaves no file under that name, never a file nobody logged.
+        transaction.afterCommit { try sink.publish() }
         summary.sha256 = digest.hex
         let excluded = JSONText.object(OutputRecord(summary.excluded.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) }))
         try transaction.execute("""
@@ -219,7 +222,7 @@ final class ExportSink {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
-    private func flush() throws {
+    func flush() throws {
         guard !buffer.isEmpty else { return }
         if let file {
             try file.write(buffer)
@@ -229,8 +232,8 @@ final class ExportSink {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func finish() throws {
-        try flush()
+    /// Puts the written file under its final name.
+    func publish() throws {
         try file?.commit()
     }
 }

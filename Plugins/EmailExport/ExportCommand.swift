@@ -124,7 +124,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     struct Log: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List past email exports: who, when, what, how many, and the file's SHA-256.")
+        static let configuration = CommandConfiguration(abstract: "List past email exports: who, when, what, how many, and the file's SHA-256.", discussion: "Example:\n  sanad export log --format csv")
         @Option(help: "At most this many.") var limit = 50
         @OptionGroup var global: GlobalOptions
         @OptionGroup var format: FormatOptions

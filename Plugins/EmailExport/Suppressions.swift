@@ -47,7 +47,8 @@ public struct SuppressionExporter {
             }
             try sink.write(Array(CSVText.row(fields).utf8))
         }
-        try sink.finish()
+        try sink.flush()
+        transaction.afterCommit { try sink.publish() }
         try transaction.audit("export.suppression", entity: "contact_suppressions", details: ["rows": String(count), "format": format.rawValue])
         return count
     }

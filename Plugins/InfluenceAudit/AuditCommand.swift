@@ -162,7 +162,7 @@ struct AuditCommand: ParsableCommand {
     }
 
     struct Approvals: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List recorded approvals.")
+        static let configuration = CommandConfiguration(abstract: "List recorded approvals.", discussion: "Example:\n  sanad audit approvals --format json")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var format: FormatOptions
 

@@ -1,5 +1,5 @@
 public import Foundation
-public import Postgres
+internal import Postgres
 public import SanadCore
 
 /// What one audit run found.
@@ -421,7 +421,7 @@ public struct AuditEngine {
                 score = excluded.score, summary = excluded.summary, evidence = excluded.evidence, last_seen = now(), present = true
             """)
         try transaction.execute("""
-            UPDATE audit_findings SET present = false WHERE present AND fingerprint NOT IN (SELECT fingerprint FROM audit_new)
+            UPDATE audit_findings f SET present = false WHERE present AND NOT EXISTS (SELECT 1 FROM audit_new n WHERE n.fingerprint = f.fingerprint)
             """)
         return (rows.count, new)
     }

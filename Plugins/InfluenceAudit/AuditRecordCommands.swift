@@ -37,7 +37,7 @@ extension AuditCommand {
         }
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List recorded decisions, newest first.")
+            static let configuration = CommandConfiguration(abstract: "List recorded decisions, newest first.", discussion: "Example:\n  sanad audit decision list --format csv")
             @OptionGroup var global: GlobalOptions
             @OptionGroup var format: FormatOptions
 
@@ -66,7 +66,7 @@ extension AuditCommand {
         }
 
         struct Delete: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Delete a decision recorded by mistake.")
+            static let configuration = CommandConfiguration(abstract: "Delete a decision recorded by mistake.", discussion: "Example:\n  sanad audit decision delete 3")
             @Argument(help: "The decision's id.") var id: Int64
             @OptionGroup var global: GlobalOptions
 
@@ -102,7 +102,7 @@ extension AuditCommand {
         }
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List recorded election periods.")
+            static let configuration = CommandConfiguration(abstract: "List recorded election periods.", discussion: "Example:\n  sanad audit election list")
             @OptionGroup var global: GlobalOptions
             @OptionGroup var format: FormatOptions
 
@@ -112,7 +112,7 @@ extension AuditCommand {
         }
 
         struct Delete: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Delete an election period recorded by mistake.")
+            static let configuration = CommandConfiguration(abstract: "Delete an election period recorded by mistake.", discussion: "Example:\n  sanad audit election delete 2")
             @Argument(help: "The election period's id.") var id: Int64
             @OptionGroup var global: GlobalOptions
 
@@ -136,7 +136,7 @@ extension AuditCommand {
             subcommands: [List.self, Add.self, Remove.self])
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List built-in and added phrases.")
+            static let configuration = CommandConfiguration(abstract: "List built-in and added phrases.", discussion: "Example:\n  sanad audit lexicon list --category political")
             @Option(help: "Only this category.") var category: String?
             @OptionGroup var global: GlobalOptions
             @OptionGroup var format: FormatOptions
@@ -148,7 +148,7 @@ extension AuditCommand {
         }
 
         struct Add: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Add a phrase to a category for this association.")
+            static let configuration = CommandConfiguration(abstract: "Add a phrase to a category for this association.", discussion: "Example:\n  sanad audit lexicon add governance \"seat on the steering committee\"")
             @Argument(help: "The category.") var category: String
             @Argument(help: "The phrase, as it would be written.") var phrase: String
             @OptionGroup var global: GlobalOptions
@@ -160,7 +160,7 @@ extension AuditCommand {
         }
 
         struct Remove: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Remove a phrase this association added.")
+            static let configuration = CommandConfiguration(abstract: "Remove a phrase this association added.", discussion: "Example:\n  sanad audit lexicon remove governance \"seat on the steering committee\"")
             @Argument(help: "The category.") var category: String
             @Argument(help: "The phrase.") var phrase: String
             @OptionGroup var global: GlobalOptions

@@ -1,6 +1,6 @@
 internal import Foundation
 internal import Postgres
-public import SanadCore
+internal import SanadCore
 
 /// The report as one self-contained HTML file: no scripts, fonts or images from elsewhere,
 /// charts as inline SVG, right-to-left for Arabic associations.

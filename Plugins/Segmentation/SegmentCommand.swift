@@ -85,7 +85,7 @@ struct SegmentCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List segments with their sizes and last refresh.")
+        static let configuration = CommandConfiguration(abstract: "List segments with their sizes and last refresh.", discussion: "Example:\n  sanad segment list --format csv")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var format: FormatOptions
 
@@ -96,7 +96,7 @@ struct SegmentCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a segment: its rule, size, schedule and last refresh.")
+        static let configuration = CommandConfiguration(abstract: "Show a segment: its rule, size, schedule and last refresh.", discussion: "Example:\n  sanad segment show lybunt --sql")
         @Argument(help: "The segment's slug.") var slug: String
         @Flag(help: "Also show the SQL the rule compiles to (values appear as $n).") var sql = false
         @OptionGroup var global: GlobalOptions
@@ -165,7 +165,7 @@ struct SegmentCommand: ParsableCommand {
 
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A segment's refreshes (size, joined, left, duration), or with --changes who joined and left.")
+            abstract: "A segment's refreshes (size, joined, left, duration), or with --changes who joined and left.", discussion: "Example:\n  sanad segment history lybunt --changes")
         @Argument(help: "The segment's slug.") var slug: String
         @Flag(help: "List the contacts who joined and left.") var changes = false
         @Option(help: "At most this many lines.") var limit = 50
@@ -203,7 +203,7 @@ struct SegmentCommand: ParsableCommand {
     }
 
     struct Delete: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a segment, its members, history and schedule.")
+        static let configuration = CommandConfiguration(abstract: "Delete a segment, its members, history and schedule.", discussion: "Example:\n  sanad segment delete old-winter-list")
         @Argument(help: "The segment's slug.") var slug: String
         @OptionGroup var global: GlobalOptions
 
@@ -227,7 +227,7 @@ struct SegmentCommand: ParsableCommand {
     }
 
     struct Exclude: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove contacts from a static segment.")
+        static let configuration = CommandConfiguration(abstract: "Remove contacts from a static segment.", discussion: "Example:\n  sanad segment exclude board-picks 42 57")
         @Argument(help: "The segment's slug.") var slug: String
         @Argument(help: "Contact ids.") var contacts: [Int64]
         @OptionGroup var global: GlobalOptions

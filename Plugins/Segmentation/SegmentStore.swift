@@ -89,6 +89,7 @@ public struct SegmentStore {
     public func preview(_ source: RuleSource, sample: Int) throws -> (count: Int, sample: [ContactSummary]) {
         let (rule, _) = try source.parsed()
         let members = try memberQuery(rule)
+        try Self.allowLargeSets(transaction)
         let count = try transaction.query("SELECT count(*) FROM (\(members)) m")[0].decode(Int.self, at: 0)
         return (count, try ContactStore(transaction).summaries(of: members, limit: sample))
     }
@@ -220,9 +221,11 @@ public struct SegmentStore {
         let started = DispatchTime.now()
         let rule = try JSONDecoder().decode(Rule.self, from: Data(json.utf8))
         let members = try memberQuery(rule)
+        try Self.allowLargeSets(transaction)
         try transaction.execute("DROP TABLE IF EXISTS segment_new_members")
         try transaction.execute("CREATE TEMP TABLE segment_new_members ON COMMIT DROP AS \(members)")
         try transaction.execute("ALTER TABLE segment_new_members ADD PRIMARY KEY (id)")
+        try transaction.execute("ANALYZE segment_new_members")
         let refreshID = try transaction.query("""
             INSERT INTO segment_refreshes (segment_id, duration_ms, member_count, joined, "left", trigger)
             VALUES (\(segment.id), 0, 0, 0, 0, \(trigger)) RETURNING id
@@ -255,6 +258,13 @@ public struct SegmentStore {
             UPDATE segments SET member_count = \(count), refreshed_at = now(), refresh_ms = \(milliseconds) WHERE id = \(segment.id)
             """)
         return RefreshResult(slug: slug, members: count, joined: joined, left: left, milliseconds: milliseconds)
+    }
+
+    /// Rules test membership in sets of contacts (`c.id IN (donors last year)`); PostgreSQL
+    /// keeps such a set in a hash only when it fits in `work_mem`, and otherwise scans it
+    /// once per contact. A refresh is one batch statement, so it may use more memory.
+    static func allowLargeSets(_ transaction: AssociationTransaction) throws {
+        try transaction.query("SELECT set_config('work_mem', '256MB', true)")
     }
 
     /// Every dynamic segment, each after the segments its rule names.

@@ -32,12 +32,35 @@ public enum CommandRunner {
                 return 0
             }
             if exitCode == .validationFailure {
-                FileHandle.standardError.write(Data((text + "\n").utf8))
+                var output = text + "\n"
+                if let guess = likelyCommand(for: hoistingAssociation(arguments)) { output += "hint: did you mean: \(guess)\n" }
+                FileHandle.standardError.write(Data(output.utf8))
                 return 2
             }
             if !text.isEmpty { report(text, hint: nil) }
             return exitCode.rawValue == 0 ? 1 : exitCode.rawValue
         }
+    }
+
+    /// The command a mistyped one most likely meant: the words are followed down the
+    /// command tree, and the first that names no subcommand is replaced by the closest name.
+    static func likelyCommand(for arguments: [String]) -> String? {
+        var command: any ParsableCommand.Type = SanadCommand.self
+        var path = ["sanad"]
+        for (index, word) in arguments.enumerated() where !word.hasPrefix("-") {
+            let subcommands = command.configuration.subcommands
+            guard !subcommands.isEmpty else { return nil }
+            let names = subcommands.map { $0._commandName }
+            if let match = subcommands.first(where: { $0._commandName == word }) {
+                command = match
+                path.append(word)
+                continue
+            }
+            guard let guess = Suggestion.closest(to: word, among: names) else { return nil }
+            let rest = arguments[(index + 1)...].joined(separator: " ")
+            return (path + [guess]).joined(separator: " ") + (rest.isEmpty ? "" : " " + rest)
+        }
+        return nil
     }
 
     /// `sanad -a SLUG contact list` reads naturally, but the option belongs to the

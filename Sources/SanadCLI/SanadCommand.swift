@@ -21,6 +21,7 @@ public struct SanadCommand: AsyncParsableCommand {
 
     static let coreCommands: [any ParsableCommand.Type] = [
         DemoCommand.self,
+        CompletionsCommand.self,
         DatabaseCommand.self,
         AssociationCommand.self,
         ContactCommand.self,

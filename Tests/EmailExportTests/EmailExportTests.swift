@@ -10,15 +10,15 @@ struct EmailExportTests {
     let database: ConnectionConfiguration
     let sanad: SanadProcess
     let connection: Connection
-    let folder: String
+    let scratch: ScratchFolder
+    var folder: String { scratch.path }
     var people: [String: Int] = [:]
 
     init() throws {
         database = try TestDatabase.fresh("export")
         sanad = SanadProcess(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
         connection = try TestDatabase.connect(database)
-        folder = "/tmp/sanad-export-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        scratch = try ScratchFolder("export")
         try sanad.succeed(["association", "add", "tripoli", "--name", "جمعية طرابلس", "--country", "LB", "--currency", "USD",
                            "--time-zone", "Asia/Beirut", "--language", "ar"])
         try sanad.succeed(["plugin", "enable", "email-export"])

@@ -10,14 +10,14 @@ struct ImportTests {
     let database: ConnectionConfiguration
     let sanad: SanadProcess
     let connection: Connection
-    let folder: String
+    let scratch: ScratchFolder
+    var folder: String { scratch.path }
 
     init() throws {
         database = try TestDatabase.fresh("import")
         sanad = SanadProcess(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
         connection = try TestDatabase.connect(database)
-        folder = "/tmp/sanad-import-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        scratch = try ScratchFolder("import")
         try sanad.succeed(["association", "add", "tripoli", "--name", "جمعية طرابلس", "--country", "LB", "--currency", "LBP",
                            "--time-zone", "Asia/Beirut", "--language", "ar"])
     }
@@ -82,7 +82,7 @@ struct ImportTests {
             #expect(rejectionLines(report) == [2])
             arguments = ["contact", "import", path, "--encoding", encoding]
         }
-        _ = arguments.removeFirst(2)
+        arguments.removeFirst(2)
         let (status, report) = try importReport(["contact", "import"] + arguments)
         #expect(status == 0, "\(report)")
         #expect(report["inserted"] as? Int == 2)

@@ -184,6 +184,26 @@ struct WorkerTests {
         #expect(outcome.errorOutput.contains("reconnected"), "\(outcome.errorOutput)")
     }
 
+    @Test("a sanad process killed while waiting on a lock leaves no server session behind")
+    func killedClientSessionEnds() throws {
+        let observer = try TestDatabase.connect(database)
+        func waitingSessions() throws -> Int {
+            try observer.query("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+                """)[0].decode(Int.self, at: 0)
+        }
+        try connection.execute("BEGIN")
+        try connection.execute("LOCK TABLE contacts IN ACCESS EXCLUSIVE MODE")
+        defer { _ = try? connection.execute("ROLLBACK") }
+        let adding = try sanad.start(["contact", "add", "Waiting Person"])
+        #expect(try waitUntil(20) { try waitingSessions() == 1 }, "the command waits for the lock")
+        adding.signal(SIGKILL)
+        _ = adding.wait()
+        // Without client_connection_check_interval the backend would wait as long as the lock is held.
+        #expect(try waitUntil(20) { try waitingSessions() == 0 }, "the server ends the dead client's session")
+    }
+
     @Test("run-due runs nothing twice and schedules print their next five times in the association's zone")
     func scheduleCommands() throws {
         let added = try sanad.json(["schedule", "add", "core.summary", "--cron", "30 7 * * MON-FRI"]) as! [String: Any]

@@ -78,12 +78,12 @@ struct RuleCompiler {
         case "lybunt":
             return """
                 (c.id IN (SELECT contact_id FROM interactions WHERE type = 'donation' AND occurred_at >= \(yearStart(-1)) AND occurred_at < \(yearStart(0)))
-                 AND c.id NOT IN (SELECT contact_id FROM interactions WHERE type = 'donation' AND occurred_at >= \(yearStart(0))))
+                 AND NOT EXISTS (SELECT 1 FROM interactions x WHERE x.contact_id = c.id AND x.type = 'donation' AND x.occurred_at >= \(yearStart(0))))
                 """
         case "sybunt":
             return """
                 (c.id IN (SELECT contact_id FROM interactions WHERE type = 'donation' AND occurred_at < \(yearStart(-1)))
-                 AND c.id NOT IN (SELECT contact_id FROM interactions WHERE type = 'donation' AND occurred_at >= \(yearStart(-1))))
+                 AND NOT EXISTS (SELECT 1 FROM interactions x WHERE x.contact_id = c.id AND x.type = 'donation' AND x.occurred_at >= \(yearStart(-1))))
                 """
         case "rfm":
             return try rfm(condition)
@@ -178,7 +178,7 @@ struct RuleCompiler {
         // A contact without any such activity has a total of 0: when 0 passes the test, the
         // rule keeps everyone except those whose total fails it.
         if comparison.holds(0, target) {
-            return "c.id NOT IN (\(grouped) HAVING NOT (\(aggregate) \(unsafeSQL: symbol(comparison)) \(target)))"
+            return "NOT EXISTS (SELECT 1 FROM (\(grouped) HAVING NOT (\(aggregate) \(unsafeSQL: symbol(comparison)) \(target))) failing WHERE failing.contact_id = c.id)"
         }
         return "c.id IN (\(grouped) HAVING \(aggregate) \(unsafeSQL: symbol(comparison)) \(target))"
     }

@@ -70,7 +70,7 @@ struct AssociationCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List all associations.")
+        static let configuration = CommandConfiguration(abstract: "List all associations.", discussion: "Example:\n  sanad association list --format csv")
 
         @OptionGroup var format: FormatOptions
 

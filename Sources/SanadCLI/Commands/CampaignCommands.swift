@@ -49,7 +49,7 @@ struct CampaignCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List campaigns, latest first.")
+        static let configuration = CommandConfiguration(abstract: "List campaigns, latest first.", discussion: "Example:\n  sanad campaign list -a tripoli-relief --format json")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var format: FormatOptions
@@ -235,7 +235,8 @@ struct GroupCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List groups with their sizes (members: sanad contact list --group NAME).")
+        static let configuration = CommandConfiguration(abstract: "List groups with their sizes (members: sanad contact list --group NAME).",
+                                                        discussion: "Example:\n  sanad group list --format csv")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var format: FormatOptions
 
@@ -260,7 +261,7 @@ struct GroupCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove contacts from a group.")
+        static let configuration = CommandConfiguration(abstract: "Remove contacts from a group.", discussion: "Example:\n  sanad group remove \"Board of trustees\" 42 57")
         @Argument(help: "The group's name.") var name: String
         @Argument(help: "Contact ids.") var contacts: [Int64]
         @OptionGroup var global: GlobalOptions

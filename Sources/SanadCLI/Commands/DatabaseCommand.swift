@@ -18,7 +18,7 @@ struct DatabaseCommand: ParsableCommand {
 
     struct Migrate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Apply pending migrations (each in its own transaction, one process at a time).")
+            abstract: "Apply pending migrations (each in its own transaction, one process at a time).", discussion: "Example:\n  sanad db migrate        (after upgrading Sanad, with SANAD_DATABASE_URL set)")
 
         @OptionGroup var format: FormatOptions
 
@@ -39,7 +39,7 @@ struct DatabaseCommand: ParsableCommand {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show where the database is, whether it runs, and which migrations are applied or pending.")
+            abstract: "Show where the database is, whether it runs, and which migrations are applied or pending.", discussion: "Example:\n  sanad db status --format json")
 
         @OptionGroup var format: FormatOptions
 
@@ -96,7 +96,7 @@ struct DatabaseCommand: ParsableCommand {
 
     struct Start: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create (if needed) and start Sanad's local PostgreSQL, then migrate it.")
+            abstract: "Create (if needed) and start Sanad's local PostgreSQL, then migrate it.", discussion: "Example:\n  sanad db start")
 
         func run() throws {
             let logger = Logger(label: "sanad")
@@ -109,7 +109,7 @@ struct DatabaseCommand: ParsableCommand {
     }
 
     struct Stop: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop Sanad's local PostgreSQL.")
+        static let configuration = CommandConfiguration(abstract: "Stop Sanad's local PostgreSQL.", discussion: "Example:\n  sanad db stop")
 
         func run() throws {
             let cluster = try localCluster()

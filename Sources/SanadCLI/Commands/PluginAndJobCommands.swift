@@ -159,7 +159,7 @@ struct ScheduleCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the association's schedules.")
+        static let configuration = CommandConfiguration(abstract: "List the association's schedules.", discussion: "Example:\n  sanad schedule list --format json")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var format: FormatOptions
 
@@ -172,7 +172,7 @@ struct ScheduleCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a schedule (jobs it queued stay).")
+        static let configuration = CommandConfiguration(abstract: "Remove a schedule (jobs it queued stay).", discussion: "Example:\n  sanad schedule remove 3")
         @Argument(help: "The schedule's id.") var id: Int64
         @OptionGroup var global: GlobalOptions
 
@@ -191,7 +191,7 @@ struct JobsCommand: ParsableCommand {
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the association's jobs, newest first.")
+        static let configuration = CommandConfiguration(abstract: "List the association's jobs, newest first.", discussion: "Example:\n  sanad jobs list --state failed")
         @Option(help: "Only jobs in this state: queued, running, succeeded, failed, cancelled, skipped.") var state: String?
         @Option(help: "At most this many.") var limit = 50
         @OptionGroup var global: GlobalOptions
@@ -206,7 +206,7 @@ struct JobsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a job and every run of it.")
+        static let configuration = CommandConfiguration(abstract: "Show a job and every run of it.", discussion: "Example:\n  sanad jobs show 12 --format json")
         @Argument(help: "The job's id.") var id: Int64
         @OptionGroup var global: GlobalOptions
         @OptionGroup var format: FormatOptions
@@ -243,7 +243,7 @@ struct JobsCommand: ParsableCommand {
     }
 
     struct Retry: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Queue a failed, cancelled or skipped job again.")
+        static let configuration = CommandConfiguration(abstract: "Queue a failed, cancelled or skipped job again.", discussion: "Example:\n  sanad jobs retry 12")
         @Argument(help: "The job's id.") var id: Int64
         @OptionGroup var global: GlobalOptions
 
@@ -254,7 +254,7 @@ struct JobsCommand: ParsableCommand {
     }
 
     struct Cancel: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel a queued or running job (a running job's work is rolled back).")
+        static let configuration = CommandConfiguration(abstract: "Cancel a queued or running job (a running job's work is rolled back).", discussion: "Example:\n  sanad jobs cancel 12")
         @Argument(help: "The job's id.") var id: Int64
         @OptionGroup var global: GlobalOptions
 
@@ -290,7 +290,8 @@ struct JobsCommand: ParsableCommand {
     }
 
     struct Kinds: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the job kinds this sanad can run, with their parameters.")
+        static let configuration = CommandConfiguration(abstract: "List the job kinds this sanad can run, with their parameters.",
+                                                        discussion: "Example:\n  sanad jobs kinds --format json")
         @OptionGroup var format: FormatOptions
 
         func run() throws {

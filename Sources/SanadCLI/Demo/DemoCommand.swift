@@ -82,7 +82,7 @@ struct DemoCommand: ParsableCommand {
         let empty = try session.transaction(readOnly: true) { try $0.query("SELECT NOT EXISTS (SELECT 1 FROM contacts)")[0].decode(Bool.self, at: 0) }
         if empty {
             say("\(demo.slug): generating \(contacts) contacts with their history…")
-            try SyntheticLoader(generator).load(into: session)
+            _ = try SyntheticLoader(generator).load(into: session)
         }
         let upcoming = try session.transaction(readOnly: true) { transaction in
             try EventStore(transaction).list(from: Date(), to: nil).first { $0.place != nil }

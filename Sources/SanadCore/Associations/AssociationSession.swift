@@ -32,20 +32,30 @@ public final class AssociationSession: @unchecked Sendable {
     @discardableResult
     public func transaction<T>(_ isolation: IsolationLevel = .readCommitted, readOnly: Bool = false,
                                _ body: (AssociationTransaction) throws -> T) throws -> T {
-        try connection.withTransaction(isolation, readOnly: readOnly) { connection in
+        var committed = AfterCommit()
+        let result = try connection.withTransaction(isolation, readOnly: readOnly) { connection in
+            committed = AfterCommit()
             try Self.enterScope(connection, association: association.id, actor: actor)
-            return try body(AssociationTransaction(connection: connection, association: association, actor: actor, logger: logger))
+            return try body(AssociationTransaction(connection: connection, association: association, actor: actor, logger: logger,
+                                                   pendingAfterCommit: committed))
         }
+        try committed.run()
+        return result
     }
 
     /// Like ``transaction(_:readOnly:_:)``, run again on serialization failures and deadlocks.
     @discardableResult
     public func retryingTransaction<T>(_ isolation: IsolationLevel = .readCommitted,
                                        _ body: (AssociationTransaction) throws -> T) throws -> T {
-        try connection.withRetryingTransaction(isolation) { connection in
+        var committed = AfterCommit()
+        let result = try connection.withRetryingTransaction(isolation) { connection in
+            committed = AfterCommit()  // a retried attempt starts with nothing pending
             try Self.enterScope(connection, association: association.id, actor: actor)
-            return try body(AssociationTransaction(connection: connection, association: association, actor: actor, logger: logger))
+            return try body(AssociationTransaction(connection: connection, association: association, actor: actor, logger: logger,
+                                                   pendingAfterCommit: committed))
         }
+        try committed.run()
+        return result
     }
 
     /// After a bulk load commits: refreshes the planner's statistics and merges the trigram
@@ -80,6 +90,14 @@ public struct AssociationTransaction {
     public let association: Association
     public let actor: String
     public let logger: Logger
+    let pendingAfterCommit: AfterCommit
+
+    /// Runs `action` once this transaction has committed, and never if it rolls back: for
+    /// effects outside the database that must not happen unless the data they go with is
+    /// saved, such as putting an exported file under its final name after its log entry.
+    public func afterCommit(_ action: @escaping () throws -> Void) {
+        pendingAfterCommit.actions.append(action)
+    }
 
     @discardableResult
     public func query(_ statement: SQL) throws -> QueryResult {
@@ -106,9 +124,16 @@ public struct AssociationTransaction {
         try connection.copyOut(statement, body)
     }
 
-    /// Runs `body` in a savepoint: if it throws, only its work is undone.
+    /// Runs `body` in a savepoint: if it throws, only its work is undone (and what it asked
+    /// to run after the commit is forgotten).
     public func savepoint<T>(_ body: (AssociationTransaction) throws -> T) throws -> T {
-        try connection.withTransaction { _ in try body(self) }
+        let pending = pendingAfterCommit.actions.count
+        do {
+            return try connection.withTransaction { _ in try body(self) }
+        } catch {
+            pendingAfterCommit.actions.removeLast(pendingAfterCommit.actions.count - pending)
+            throw error
+        }
     }
 
     /// Holds an advisory lock until the transaction ends; `false` if another session has it.
@@ -133,5 +158,16 @@ public struct AssociationTransaction {
     /// caller records one summary entry instead.
     public func beginBulkChange() throws {
         try connection.query("SELECT set_config('sanad.bulk', 'on', true)")
+    }
+}
+
+/// Actions waiting for a transaction's commit, run in the order they were added.
+final class AfterCommit {
+    var actions: [() throws -> Void] = []
+
+    func run() throws {
+        let due = actions
+        actions = []
+        for action in due { try action() }
     }
 }

@@ -74,6 +74,8 @@ public struct ContactBulkLoader {
 
     private func merge() throws -> Summary {
         try groupDuplicatesInFile()
+        // The statistics must see the leaders the grouping set, or the planner guesses.
+        try transaction.execute("ANALYZE contact_staging")
         try matchExisting()
         let refused = try refuseErased()
         // New contacts are numbered in file order (nextval runs after the inner sort).
@@ -137,6 +139,12 @@ public struct ContactBulkLoader {
             """)
         for (kind, keys, table, column) in [("email", "email_keys", "contact_emails", "address_key"),
                                             ("phone", "phones_e164", "contact_phones", "e164")] {
+            // Re-importing a file matches every row by its external id; then there is nothing
+            // left to look up, and a plan made for the unmatched rows must not run at all.
+            let unmatched = try transaction.query("""
+                SELECT count(*) FROM contact_staging WHERE contact_id IS NULL AND line = leader
+                """)[0].decode(Int.self, at: 0)
+            guard unmatched > 0 else { break }
             try transaction.execute("""
                 UPDATE contact_staging s SET contact_id = m.contact_id, match_kind = \(kind)
                 FROM (SELECT u.line, min(x.contact_id) AS contact_id
