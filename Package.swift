@@ -132,11 +132,12 @@ let package = Package(
 )
 
 // The fuzzing entry point exists only for scripts/fuzz, which builds it with libFuzzer
-// (`-sanitize=fuzzer`); libFuzzer provides `main`, so no ordinary build may link it.
+// (`-sanitize=fuzzer`); it links libFuzzer's driver, so no ordinary build may link it.
 if ProcessInfo.processInfo.environment["SANAD_FUZZ"] == "1" {
+    package.targets.append(.target(name: "SanadFuzzDriver", path: "Fuzz/SanadFuzzDriver"))
     package.targets.append(.executableTarget(
         name: "sanad-fuzz",
-        dependencies: ["SanadCore", "Segmentation"],
+        dependencies: ["SanadCore", "Segmentation", "SanadFuzzDriver"],
         path: "Fuzz/SanadFuzz",
         swiftSettings: [.unsafeFlags(["-parse-as-library"])],
         linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]

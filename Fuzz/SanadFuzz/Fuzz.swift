@@ -39,7 +39,7 @@ func fuzzRule(_ bytes: [UInt8]) {
 /// Any bytes as a contacts file: every record is read or refused with a reason, every row
 /// checked or refused with a SanadError that names what is wrong.
 func fuzzImportRows(_ bytes: [UInt8]) {
-    FileManager.default.createFile(atPath: scratch, contents: Data(bytes))
+    guard FileManager.default.createFile(atPath: scratch, contents: Data(bytes)) else { preconditionFailure("cannot write \(scratch)") }
     do {
         let reader = try CSVReader(path: scratch)
         guard let header = try reader.next() else { return }
