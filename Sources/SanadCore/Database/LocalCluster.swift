@@ -196,13 +196,13 @@ public struct LocalCluster: Sendable {
     }
 
     private func runningProcessID() -> Int32? {
-        guard let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8),
+        guard let text = TextFile.read(dataDirectory + "/postmaster.pid"),
               let first = text.split(separator: "\n").first, let pid = Int32(first) else { return nil }
         return pid
     }
 
     private func isPostgresProcess(_ pid: Int32) -> Bool {
-        guard let name = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8) else { return false }
+        guard let name = TextFile.read("/proc/\(pid)/comm") else { return false }
         return name.hasPrefix("postgres")
     }
 
