@@ -55,10 +55,7 @@ struct CampaignCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let records = try session.transaction(readOnly: true) { try CampaignStore($0).list() }
-            context.writer(format, association: session.association).print(records)
+            try CommandContext.printReading(global, format) { try CampaignStore($0).list() }
         }
     }
 
@@ -70,10 +67,7 @@ struct CampaignCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let record = try session.transaction(readOnly: true) { try CampaignStore($0).show(slug) }
-            context.writer(format, association: session.association).print(record)
+            try CommandContext.printReading(global, format) { try CampaignStore($0).show(slug) }
         }
     }
 
@@ -87,10 +81,7 @@ struct CampaignCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let records = try session.transaction(readOnly: true) { try CampaignStore($0).progress(slug) }
-            context.writer(format, association: session.association).print(records)
+            try CommandContext.printReading(global, format) { try CampaignStore($0).progress(slug) }
         }
     }
 
@@ -241,10 +232,7 @@ struct GroupCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let records = try session.transaction(readOnly: true) { try GroupStore($0).list() }
-            context.writer(format, association: session.association).print(records)
+            try CommandContext.printReading(global, format) { try GroupStore($0).list() }
         }
     }
 

@@ -164,10 +164,7 @@ struct ScheduleCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let records = try session.transaction(readOnly: true) { try JobStore($0).schedules() }
-            context.writer(format, association: session.association).print(records)
+            try CommandContext.printReading(global, format) { try JobStore($0).schedules() }
         }
     }
 
@@ -198,10 +195,7 @@ struct JobsCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let records = try session.transaction(readOnly: true) { try JobStore($0).list(state: state, limit: limit) }
-            context.writer(format, association: session.association).print(records)
+            try CommandContext.printReading(global, format) { try JobStore($0).list(state: state, limit: limit) }
         }
     }
 
@@ -212,10 +206,7 @@ struct JobsCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let record = try session.transaction(readOnly: true) { try JobStore($0).show(id) }
-            context.writer(format, association: session.association).print(record)
+            try CommandContext.printReading(global, format) { try JobStore($0).show(id) }
         }
     }
 

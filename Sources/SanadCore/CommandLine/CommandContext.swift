@@ -74,6 +74,28 @@ public final class CommandContext {
     public func writer(_ options: FormatOptions, association: Association? = nil) -> OutputWriter {
         OutputWriter(format: options.format, timeZone: association.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt)
     }
+
+    /// What every listing command does: open the association the options name, read in one
+    /// read-only transaction, print in the chosen format.
+    public static func printReading(_ global: GlobalOptions, _ format: FormatOptions,
+                                    _ read: (AssociationTransaction) throws -> [OutputRecord]) throws {
+        let (records, writer) = try reading(global, format, read)
+        writer.print(records)
+    }
+
+    /// What every showing command does: like the listing form, for one record.
+    public static func printReading(_ global: GlobalOptions, _ format: FormatOptions,
+                                    _ read: (AssociationTransaction) throws -> OutputRecord) throws {
+        let (record, writer) = try reading(global, format, read)
+        writer.print(record)
+    }
+
+    private static func reading<T>(_ global: GlobalOptions, _ format: FormatOptions,
+                                   _ read: (AssociationTransaction) throws -> T) throws -> (T, OutputWriter) {
+        let context = try open(global)
+        let session = try context.session()
+        return (try session.transaction(readOnly: true, read), context.writer(format, association: session.association))
+    }
 }
 
 /// Who is acting: `SANAD_ACTOR`, else the login name.

@@ -122,10 +122,7 @@ extension ContactCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let details = try session.transaction(readOnly: true) { try ContactStore($0).details(id) }
-            context.writer(format, association: session.association).print(details.outputRecord)
+            try CommandContext.printReading(global, format) { try ContactStore($0).details(id).outputRecord }
         }
     }
 
@@ -161,10 +158,9 @@ extension ContactCommand {
             filter.source = try source.map(SourceChannel.parse)
             filter.kind = try kind.map(ContactKind.parse)
             filter.includeDeleted = includeDeleted
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let contacts = try session.transaction(readOnly: true) { try ContactStore($0).list(filter, limit: limit, offset: offset) }
-            context.writer(format, association: session.association).print(contacts.map(\.outputRecord))
+            try CommandContext.printReading(global, format) {
+                try ContactStore($0).list(filter, limit: limit, offset: offset).map(\.outputRecord)
+            }
         }
     }
 
@@ -188,10 +184,9 @@ extension ContactCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let results = try session.transaction(readOnly: true) { try ContactStore($0).search(query, by: by, limit: limit) }
-            context.writer(format, association: session.association).print(results.map(\.outputRecord))
+            try CommandContext.printReading(global, format) {
+                try ContactStore($0).search(query, by: by, limit: limit).map(\.outputRecord)
+            }
         }
     }
 
