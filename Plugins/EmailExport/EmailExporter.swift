@@ -122,30 +122,6 @@ public struct EmailExporter {
             """) {
             summary.excluded[try row.decode(String.self, at: 0)] = try row.decode(Int.self, at: 1)
         }
-        // Each eligible contact with its one address (the primary, else the oldest), looked up per
-        // contact: a join of two CTEs here let the planner, misled by row estimates over many
-        // associations, compare every address with every contact (11 s instead of 0.1 s).
-        let eligibleAddresses: SQL = """
-            WITH addresses AS (
-                SELECT c.id AS contact_id, e.address, e.address_key, c.display_name, c.given_name, c.family_name,
-                       c.preferred_language, c.city, cc.recorded_at AS consent_at
-                FROM contacts c JOIN current_consents cc ON cc.contact_id = c.id AND cc.channel = 'email'
-                CROSS JOIN LATERAL (SELECT e.address, e.address_key FROM contact_emails e WHERE e.contact_id = c.id
-                                    ORDER BY e.is_primary DESC, e.id LIMIT 1) e
-                WHERE c.id IN (\(members)) AND \(ContactEligibility.live) AND \(ContactEligibility.mayBeReached("c.id", on: .email))
-            )
-            """
-        let shared = try transaction.query("""
-            \(eligibleAddresses)
-            SELECT count(*) - count(DISTINCT a.address_key),
-                   count(*) FILTER (WHERE sanad_identifier_hash(a.address_key) IN (SELECT identifier_hash FROM suppressed_identifiers WHERE kind = 'email'))
-            FROM addresses a
-            """)[0]
-        let sharedAddresses = try shared.decode(Int.self, at: 0)
-        if sharedAddresses > 0 { summary.excluded["address shared with another contact (the latest consent wins)"] = sharedAddresses }
-        let listed = try shared.decode(Int.self, at: 1)
-        if listed > 0 { summary.excluded["address on the suppression list"] = listed }
-
         let writer = ExportWriter(format: format, columns: columns, spreadsheet: spreadsheet)
         let sink = try ExportSink(path: output)
         var digest = SHA256Digest()
@@ -156,18 +132,42 @@ public struct EmailExporter {
         }
         try emit(writer.header())
         let progress = ProgressReporter("addresses", enabled: showProgress ?? (output != nil && isatty(STDERR_FILENO) == 1))
+        // One pass over each eligible contact with its one address (the primary, else the
+        // oldest), looked up per contact: a join of two CTEs here let the planner, misled by row
+        // estimates over many associations, compare every address with every contact. Rows
+        // come sorted by address, the latest consent first, so the first row of an address
+        // wins and the rest count as shared; an address on the suppression list is counted and
+        // skipped.
+        var previousKey: String?
+        var sharedAddresses = 0
+        var listedAddresses = 0
         try transaction.stream("""
-            \(eligibleAddresses)
-            SELECT DISTINCT ON (a.address_key) a.contact_id, a.address, a.display_name, a.given_name, a.family_name,
+            WITH addresses AS (
+                SELECT c.id AS contact_id, e.address, e.address_key, c.display_name, c.given_name, c.family_name,
+                       c.preferred_language, c.city, cc.recorded_at AS consent_at
+                FROM contacts c JOIN current_consents cc ON cc.contact_id = c.id AND cc.channel = 'email'
+                CROSS JOIN LATERAL (SELECT e.address, e.address_key FROM contact_emails e WHERE e.contact_id = c.id
+                                    ORDER BY e.is_primary DESC, e.id LIMIT 1) e
+                WHERE c.id IN (\(members)) AND \(ContactEligibility.live) AND \(ContactEligibility.mayBeReached("c.id", on: .email))
+            )
+            SELECT a.contact_id, a.address, a.display_name, a.given_name, a.family_name,
                    a.preferred_language, a.city, to_char(a.consent_at AT TIME ZONE \(transaction.association.timeZone), 'YYYY-MM-DD'),
                    (SELECT p.e164 FROM contact_phones p WHERE p.contact_id = a.contact_id AND p.e164 IS NOT NULL
                     ORDER BY p.is_primary DESC, p.id LIMIT 1),
                    ARRAY(SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = a.contact_id ORDER BY t.name),
-                   ARRAY(SELECT r.role FROM contact_roles r WHERE r.contact_id = a.contact_id ORDER BY r.role)
+                   ARRAY(SELECT r.role FROM contact_roles r WHERE r.contact_id = a.contact_id ORDER BY r.role),
+                   a.address_key,
+                   EXISTS (SELECT 1 FROM suppressed_identifiers x
+                           WHERE x.kind = 'email' AND x.identifier_hash = sanad_identifier_hash(a.address_key))
             FROM addresses a
-            WHERE NOT EXISTS (SELECT 1 FROM suppressed_identifiers x WHERE x.kind = 'email' AND x.identifier_hash = sanad_identifier_hash(a.address_key))
             ORDER BY a.address_key, a.consent_at DESC, a.contact_id
             """) { row in
+            let key = try row.decode(String.self, at: 11)
+            let isFirstOfAddress = key != previousKey
+            previousKey = key
+            if !isFirstOfAddress { sharedAddresses += 1 }
+            if try row.decode(Bool.self, at: 12) { listedAddresses += 1; return }
+            guard isFirstOfAddress else { return }
             let stored = try row.decode(String.self, at: 1)
             // Addresses entered before today's checks (or by hand in SQL) are checked again.
             guard case .success(let address) = EmailAddress.parse(stored) else {
@@ -189,6 +189,8 @@ public struct EmailExporter {
             progress.advance()
         }
         progress.finish()
+        if sharedAddresses > 0 { summary.excluded["address shared with another contact (the latest consent wins)"] = sharedAddresses }
+        if listedAddresses > 0 { summary.excluded["address on the suppression list"] = listedAddresses }
         try sink.flush()
         // The file takes its final name only once its log entry is committed: a crash before
         // leaves no file under that name, never a file nobody logged.

@@ -184,6 +184,21 @@ struct EmailExportTests {
         #expect(SHA256Digest.hex(of: million) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
+    @Test("an address kept only as a hash on the suppression list is never exported, and is counted")
+    func hashedSuppression() throws {
+        try connection.execute("""
+            INSERT INTO suppressed_identifiers (association_id, kind, identifier_hash, reason)
+            SELECT id, 'email', sanad_identifier_hash('funder@example.org'), 'unsubscribed' FROM associations WHERE slug = 'tripoli'
+            """)
+        let (summary, file) = try exported(["--list", "newsletter", "--format", "csv"], kind: "csv")
+        #expect(Set(emails(file)) == ["Fatima@Example.org", "omar@example.org", "FAMILY@example.org", "long@example.org",
+                                      "formula@example.org", "فاطمة@example.org"])
+        let excluded = (summary["excluded"] as? [String: Int]) ?? [:]
+        #expect(excluded["address on the suppression list"] == 1)
+        #expect(excluded["address shared with another contact (the latest consent wins)"] == 1)
+        #expect(summary["rows"] as? Int == 6)
+    }
+
     @Test("a mailing service's unsubscribes, bounces and complaints come back as suppression")
     func syncUnsubscribes() throws {
         let mailchimp = "\(folder)/mailchimp.csv"
