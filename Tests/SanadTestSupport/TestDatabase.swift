@@ -43,7 +43,7 @@ public enum TestDatabase {
     /// migrated `sanad` database. The caller destroys it.
     public static func privateCluster(_ label: String) throws -> (LocalCluster, ConnectionConfiguration) {
         PluginRegistry.install(installedPlugins)
-        let directory = "/tmp/sanad-\(label)-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+        let directory = "/tmp/sanad-test-\(label)-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
         let cluster = LocalCluster(directory: directory, durable: false)
         let configuration = try cluster.ensureRunning(logger: logger)
         try CommandContext.migrator.migrate(try connect(configuration), logger: logger)
@@ -60,6 +60,18 @@ public enum TestDatabase {
             let escaped = parameter.value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
             return "\(parameter.keyword)='\(escaped)'"
         }.joined(separator: " ")
+    }
+
+    /// Clusters of earlier test processes that crashed before their exit handler ran
+    /// (`/tmp/sanad-test-…-PID-…` whose PID is gone): stopped and removed.
+    private static func removeAbandonedClusters() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/tmp") else { return }
+        for name in names where name.hasPrefix("sanad-test-") {
+            let parts = name.split(separator: "-")
+            guard parts.count >= 4, let owner = Int32(parts[parts.count - 2]), owner != getpid(),
+                  kill(owner, 0) != 0, errno == ESRCH else { continue }
+            try? LocalCluster(directory: "/tmp/" + name, durable: false).destroy(logger: logger)
+        }
     }
 
     private static func createDatabase(_ label: String, template: String, server: Server) throws -> ConnectionConfiguration {
@@ -86,6 +98,7 @@ public enum TestDatabase {
 
     private static func startServer() throws -> Server {
         PluginRegistry.install(installedPlugins)
+        removeAbandonedClusters()
         let base: ConnectionConfiguration
         if let url = ProcessInfo.processInfo.environment["SANAD_TEST_DATABASE_URL"], !url.isEmpty {
             base = .url(url)
