@@ -33,8 +33,8 @@ struct DuplicateTests {
         try sanad.succeed(["association", "add", slug, "--name", "Generated", "--country", country, "--currency",
                            country == "LB" ? "LBP" : "GBP", "--time-zone", country == "LB" ? "Asia/Beirut" : "Europe/London",
                            "--language", language])
-        let folder = "/tmp/sanad-dups-\(UUID().uuidString.prefix(8))"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = try ScratchFolder("dups")
+        let folder = scratch.path
         try sanad.succeed(["generate", "-a", slug, "--contacts", "3000", "--seed", String(seed), "--out", folder, "--contacts-only"])
         try sanad.succeed(["contact", "import", "-a", slug, folder + "/contacts.csv"])
         let external = Dictionary(uniqueKeysWithValues: try connection.query("SELECT id, external_id FROM contacts WHERE external_id IS NOT NULL")
