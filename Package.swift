@@ -137,7 +137,7 @@ if ProcessInfo.processInfo.environment["SANAD_FUZZ"] == "1" {
     package.targets.append(.target(name: "SanadFuzzDriver", path: "Fuzz/SanadFuzzDriver"))
     package.targets.append(.executableTarget(
         name: "sanad-fuzz",
-        dependencies: ["SanadCore", "Segmentation", "SanadFuzzDriver"],
+        dependencies: ["SanadCore", "Segmentation", "SanadTestSupport", "SanadFuzzDriver"],
         path: "Fuzz/SanadFuzz",
         swiftSettings: [.unsafeFlags(["-parse-as-library"])],
         linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]

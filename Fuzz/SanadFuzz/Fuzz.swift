@@ -1,9 +1,10 @@
-// libFuzzer entry point for Sanad's two parsers of untrusted text: the segment rule
-// language and the CSV import path (reader, header mapping, row checks). Built only by
-// scripts/fuzz (SANAD_FUZZ=1 adds this target to the package); the target to fuzz is
-// chosen with SANAD_FUZZ_TARGET=rules|csv.
+// libFuzzer entry point for Sanad's parsers of untrusted text (the segment rule language,
+// the CSV import path: reader, header mapping, row checks) and its writers of text formats
+// (HTML, CSV, iCalendar, JSON, tables). Built only by scripts/fuzz (SANAD_FUZZ=1 adds this
+// target to the package); the target to fuzz is chosen with SANAD_FUZZ_TARGET=rules|csv|writers.
 import Foundation
 @testable import SanadCore
+import SanadTestSupport
 @testable import Segmentation
 
 private let target = ProcessInfo.processInfo.environment["SANAD_FUZZ_TARGET"] ?? "rules"
@@ -16,6 +17,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     switch target {
     case "csv": fuzzImportRows(bytes)
+    case "writers": fuzzWriters(bytes)
     default: fuzzRule(bytes)
     }
     return 0
@@ -63,4 +65,13 @@ func fuzzImportRows(_ bytes: [UInt8]) {
     } catch {
         preconditionFailure("unexpected error type \(type(of: error)): \(error)")
     }
+}
+
+/// Any text through every writer: HTML escaping leaves no markup, CSV rows read back with
+/// their cells, iCalendar text escapes its separators and folds within 75 octets, JSON reads
+/// back, tables send no control to the terminal (``WriterInvariants``).
+func fuzzWriters(_ bytes: [UInt8]) {
+    let text = String(decoding: bytes, as: UTF8.self)
+    let problems = WriterInvariants.problems(for: text, scratch: scratch)
+    precondition(problems.isEmpty, "writer invariants broken: \(problems)")
 }

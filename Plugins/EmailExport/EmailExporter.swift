@@ -68,9 +68,12 @@ public struct EmailExporter {
     public var output: String?
     /// The contact the list is handed to, if any (flagged when a funder).
     public var recipient: Int64?
+    /// Whether an existing file at ``output`` may be replaced (`--force`).
+    public var replacing: Bool
 
     public init(list: String, source: ExportSource, format: ExportFormat, columns: [String] = ["email", "name"],
-                spreadsheet: Bool = false, output: String? = nil, recipient: Int64? = nil) {
+                spreadsheet: Bool = false, output: String? = nil, recipient: Int64? = nil, replacing: Bool = false) {
+        self.replacing = replacing
         self.list = list
         self.source = source
         self.format = format
@@ -123,7 +126,7 @@ public struct EmailExporter {
             summary.excluded[try row.decode(String.self, at: 0)] = try row.decode(Int.self, at: 1)
         }
         let writer = ExportWriter(format: format, columns: columns, spreadsheet: spreadsheet)
-        let sink = try ExportSink(path: output)
+        let sink = try ExportSink(path: output, replacing: replacing)
         var digest = SHA256Digest()
         func emit(_ text: String) throws {
             let bytes = Array(text.utf8)
@@ -216,8 +219,8 @@ final class ExportSink {
     private let file: AtomicFile?
     private var buffer: [UInt8] = []
 
-    init(path: String?) throws {
-        file = try path.map { try AtomicFile(path: $0) }
+    init(path: String?, replacing: Bool) throws {
+        file = try path.map { try AtomicFile(path: $0, replacing: replacing) }
     }
 
     func write(_ bytes: [UInt8]) throws {

@@ -38,7 +38,8 @@ struct ExportCommand: ParsableCommand {
         @Option(help: "mailchimp, listmonk, brevo, csv or jsonl (default: the plugin's default_format).") var format: ExportFormat?
         @Option(help: "For --format csv: columns among \(ExportWriter.csvColumns.joined(separator: ", ")).") var columns: String = "email,name"
         @Flag(help: "For Excel: UTF-8 with BOM, and cells that would start a formula made text.") var spreadsheet = false
-        @Option(help: "Write to this file (atomically) instead of standard output.") var out: String?
+        @Option(help: "Write to this file (atomically, mode 0600) instead of standard output.") var out: String?
+        @Flag(help: "Replace the --out file if it exists.") var force = false
         @Option(help: "The contact the list is handed to (flagged in the log when a funder).") var recipient: Int64?
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("summary-format"), help: "How to print the summary: table, json or csv.") var summaryFormat: OutputFormat = .table
@@ -59,17 +60,17 @@ struct ExportCommand: ParsableCommand {
             let summary = try inEmailExport(global) { _, transaction, configuration in
                 let chosenFormat = format ?? ExportFormat(rawValue: configuration.text("default_format")) ?? .mailchimp
                 return try EmailExporter(list: list, source: source, format: chosenFormat, columns: chosen, spreadsheet: spreadsheet,
-                                         output: out, recipient: recipient).run(in: transaction)
+                                         output: out, recipient: recipient, replacing: force).run(in: transaction)
             }
             if out == nil {
                 // The list went to standard output: the summary goes to standard error.
                 let parts = summary.excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                FileHandle.standardError.write(Data("exported \(summary.rows) address(es); left out: \(parts.isEmpty ? "none" : parts)\n".utf8))
+                Console.note("exported \(summary.rows) address(es); left out: \(parts.isEmpty ? "none" : parts)")
             } else {
                 OutputWriter(format: summaryFormat).print(summary.outputRecord)
             }
             if summary.recipientIsFunder {
-                FileHandle.standardError.write(Data("warning: the recipient holds the funder role; this export is flagged in the log\n".utf8))
+                Console.note("warning: the recipient holds the funder role; this export is flagged in the log")
             }
         }
     }
@@ -80,7 +81,8 @@ struct ExportCommand: ParsableCommand {
             discussion: "Example:\n  sanad export suppression --format mailchimp --out blocklist.csv")
 
         @Option(help: "mailchimp, listmonk or csv.") var format: String = "csv"
-        @Option(help: "Write to this file (atomically) instead of standard output.") var out: String?
+        @Option(help: "Write to this file (atomically, mode 0600) instead of standard output.") var out: String?
+        @Flag(help: "Replace the --out file if it exists.") var force = false
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -88,9 +90,9 @@ struct ExportCommand: ParsableCommand {
                 throw SanadError.usage("--format takes mailchimp, listmonk or csv", hint: "such as --format mailchimp")
             }
             let count = try inEmailExport(global) { _, transaction, _ in
-                try SuppressionExporter(format: chosen, output: out).run(in: transaction)
+                try SuppressionExporter(format: chosen, output: out, replacing: force).run(in: transaction)
             }
-            FileHandle.standardError.write(Data("\(count) address(es) must not be emailed.\n".utf8))
+            Console.note("\(count) address(es) must not be emailed.")
         }
     }
 

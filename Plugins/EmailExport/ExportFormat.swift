@@ -108,15 +108,9 @@ struct ExportWriter {
         }
     }
 
+    /// Quoting and, for spreadsheets, formula neutralization of each final cell.
     private func row(_ fields: [String]) -> String {
-        CSVText.row(fields.map(neutralized), separator: separator)
-    }
-
-    /// A spreadsheet runs cells starting with = + - @ (or tab, CR) as formulas; a leading
-    /// apostrophe makes them text.
-    private func neutralized(_ cell: String) -> String {
-        guard spreadsheet, let first = cell.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) else { return cell }
-        return "'" + cell
+        CSVText.row(fields, separator: separator, neutralizingFormulas: spreadsheet)
     }
 
     /// At most 255 bytes of UTF-8, cut between characters (an Arabic letter is two bytes).

@@ -11,16 +11,19 @@ public struct SuppressionExporter {
 
     public var format: Format
     public var output: String?
+    /// Whether an existing file at ``output`` may be replaced (`--force`).
+    public var replacing: Bool
 
-    public init(format: Format, output: String?) {
+    public init(format: Format, output: String?, replacing: Bool = false) {
         self.format = format
         self.output = output
+        self.replacing = replacing
     }
 
     /// Writes the blocklist; returns how many addresses it holds.
     public func run(in transaction: AssociationTransaction) throws -> Int {
         let reasons = ContactEligibility.emailSuppressions.map(\.rawValue)
-        let sink = try ExportSink(path: output)
+        let sink = try ExportSink(path: output, replacing: replacing)
         let header = switch format {
         case .mailchimp: ["Email Address"]
         case .listmonk: ["email", "name"]

@@ -1,5 +1,6 @@
 internal import ArgumentParser
 internal import Foundation
+internal import Glibc
 internal import Postgres
 internal import SanadCore
 
@@ -124,7 +125,8 @@ struct AuditCommand: ParsableCommand {
             abstract: "The last run as a report: text, JSON, or one self-contained HTML file with charts.",
             discussion: "Examples:\n  sanad audit report\n  sanad audit report --format html --out audit.html")
         @Option(help: "text, json or html.") var format: ReportFormat = .text
-        @Option(help: "Write to this file (atomically) instead of standard output.") var out: String?
+        @Option(help: "Write to this file (atomically, mode 0600) instead of standard output.") var out: String?
+        @Flag(help: "Replace the --out file if it exists.") var force = false
         @OptionGroup var global: GlobalOptions
 
         enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
@@ -139,10 +141,12 @@ struct AuditCommand: ParsableCommand {
             case .html: report.html()
             }
             if let out {
-                try AtomicFile.write(Data(body.utf8), to: out)
-                FileHandle.standardError.write(Data("wrote the \(format.rawValue) report with \(report.findings.count) finding(s) to \(out)\n".utf8))
+                try AtomicFile.write(Data(body.utf8), to: out, replacing: force)
+                Console.note("wrote the \(format.rawValue) report with \(report.findings.count) finding(s) to \(out)")
             } else {
-                FileHandle.standardOutput.write(Data(body.utf8))
+                // The text report quotes names and notes: on a terminal, nothing in them may act on it.
+                let shown = format == .text && isatty(STDOUT_FILENO) == 1 ? TerminalText.visible(body) : body
+                FileHandle.standardOutput.write(Data(shown.utf8))
             }
         }
     }
@@ -157,7 +161,7 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let id = try inAudit(global) { _, transaction, _ in try AuditStore(transaction).approve(contact: contact, note: note) }
-            print("approval \(id) recorded; the next run no longer flags gifts from contact \(contact) for want of one")
+            Console.say("approval \(id) recorded; the next run no longer flags gifts from contact \(contact) for want of one")
         }
     }
 

@@ -32,7 +32,7 @@ extension AuditCommand {
                     return try AuditStore(transaction).addDecision(on: day, subject: subject, beneficiary: beneficiary, amount: money,
                                                                    declared: declared, recused: recused)
                 }
-                print("decision \(id) recorded")
+                Console.say("decision \(id) recorded")
             }
         }
 
@@ -61,7 +61,7 @@ extension AuditCommand {
                 try inAudit(global) { _, transaction, _ in
                     try AuditStore(transaction).recordStance(decision: decision, trustee: trustee, stance: stance.rawValue)
                 }
-                print("trustee \(trustee) \(stance.rawValue) on decision \(decision)")
+                Console.say("trustee \(trustee) \(stance.rawValue) on decision \(decision)")
             }
         }
 
@@ -72,7 +72,7 @@ extension AuditCommand {
 
             func run() throws {
                 try inAudit(global) { _, transaction, _ in try AuditStore(transaction).deleteDecision(id) }
-                print("decision \(id) deleted")
+                Console.say("decision \(id) deleted")
             }
         }
     }
@@ -97,7 +97,7 @@ extension AuditCommand {
                     try AuditStore(transaction).addElection(name: name, announced: try InputValues.day(announced, field: "--announced"),
                                                             polling: try InputValues.day(polling, field: "--polling"), region: region)
                 }
-                print("election period \(id) recorded")
+                Console.say("election period \(id) recorded")
             }
         }
 
@@ -118,7 +118,7 @@ extension AuditCommand {
 
             func run() throws {
                 try inAudit(global) { _, transaction, _ in try AuditStore(transaction).deleteElection(id) }
-                print("election period \(id) deleted")
+                Console.say("election period \(id) deleted")
             }
         }
     }
@@ -155,7 +155,7 @@ extension AuditCommand {
 
             func run() throws {
                 try inAudit(global) { _, transaction, _ in try AuditStore(transaction).addPhrase(category: category, phrase: phrase) }
-                print("added to \(category); the next run uses it")
+                Console.say("added to \(category); the next run uses it")
             }
         }
 
@@ -167,7 +167,7 @@ extension AuditCommand {
 
             func run() throws {
                 try inAudit(global) { _, transaction, _ in try AuditStore(transaction).removePhrase(category: category, phrase: phrase) }
-                print("removed from \(category)")
+                Console.say("removed from \(category)")
             }
         }
     }

@@ -13,15 +13,16 @@ extension AuditReport {
             <html lang="\(arabic ? "ar" : "en")" dir="\(arabic ? "rtl" : "ltr")">
             <head>
             <meta charset="utf-8">
+            \(HTMLText.contentSecurityPolicyMeta)
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(t("Influence-risk audit", "تدقيق مخاطر النفوذ"))) — \(escape(association.name))</title>
+            <title>\(HTMLText.escape(t("Influence-risk audit", "تدقيق مخاطر النفوذ"))) — \(HTMLText.escape(association.name))</title>
             <style>\(Self.style)</style>
             </head>
             <body>
             <header>
-            <h1>\(escape(t("Influence-risk audit", "تدقيق مخاطر النفوذ"))) — <bdi>\(escape(association.name))</bdi></h1>
-            <p>\(escape(t("Run of", "تشغيل بتاريخ"))) \(Self.day(run.startedAt)) · \(escape(t("gifts of the last", "تبرعات آخر"))) \(run.windowMonths) \(escape(t("months", "شهراً"))) · \(escape(t("report made", "أُعدّ التقرير"))) \(Self.day(generatedAt))</p>
-            <p class="note">\(escape(t("Each finding prompts a human review; the audit never blocks or blacklists anyone by itself.",
+            <h1>\(HTMLText.escape(t("Influence-risk audit", "تدقيق مخاطر النفوذ"))) — <bdi>\(HTMLText.escape(association.name))</bdi></h1>
+            <p>\(HTMLText.escape(t("Run of", "تشغيل بتاريخ"))) \(Self.day(run.startedAt)) · \(HTMLText.escape(t("gifts of the last", "تبرعات آخر"))) \(run.windowMonths) \(HTMLText.escape(t("months", "شهراً"))) · \(HTMLText.escape(t("report made", "أُعدّ التقرير"))) \(Self.day(generatedAt))</p>
+            <p class="note">\(HTMLText.escape(t("Each finding prompts a human review; the audit never blocks or blacklists anyone by itself.",
                                        "كل ملاحظة تدعو إلى مراجعة بشرية؛ التدقيق لا يحظر أحداً ولا يدرجه في قائمة سوداء من تلقاء نفسه.")))</p>
             </header>
             <section id="figures" class="figures">
@@ -33,28 +34,28 @@ extension AuditReport {
             \(counts.map { figure(FindingText.severityName($0.severity, language), String($0.count), css: "severity-\($0.severity)") }.joined(separator: "\n"))
             </section>
             <section id="concentration">
-            <h2>\(escape(t("Funding concentration", "تركّز التمويل")))</h2>
+            <h2>\(HTMLText.escape(t("Funding concentration", "تركّز التمويل")))</h2>
             <div class="charts">
-            <figure>\(shareChart())<figcaption>\(escape(t("Share of donated income per funder group (largest groups)", "حصة كل مجموعة ممولين من التبرعات (أكبر المجموعات)")))</figcaption></figure>
-            <figure class="lorenz-figure">\(lorenzCurve())<figcaption>\(escape(t("Lorenz curve: the further below the diagonal, the more concentrated", "منحنى لورنز: كلما ابتعد عن القطر زاد التركّز")))</figcaption></figure>
+            <figure>\(shareChart())<figcaption>\(HTMLText.escape(t("Share of donated income per funder group (largest groups)", "حصة كل مجموعة ممولين من التبرعات (أكبر المجموعات)")))</figcaption></figure>
+            <figure class="lorenz-figure">\(lorenzCurve())<figcaption>\(HTMLText.escape(t("Lorenz curve: the further below the diagonal, the more concentrated", "منحنى لورنز: كلما ابتعد عن القطر زاد التركّز")))</figcaption></figure>
             </div>
             </section>
             <section id="findings">
-            <h2>\(escape(t("Findings", "الملاحظات"))) (\(findings.count))</h2>
+            <h2>\(HTMLText.escape(t("Findings", "الملاحظات"))) (\(findings.count))</h2>
 
             """
         if findings.isEmpty {
-            page += "<p class=\"empty\">\(escape(t("No findings: nothing in the data calls for a review.", "لا ملاحظات: لا شيء في البيانات يستدعي المراجعة.")))</p>\n"
+            page += "<p class=\"empty\">\(HTMLText.escape(t("No findings: nothing in the data calls for a review.", "لا ملاحظات: لا شيء في البيانات يستدعي المراجعة.")))</p>\n"
         }
         for (severity, count) in counts where count > 0 {
-            page += "<h3 class=\"severity-\(severity)\">\(escape(FindingText.severityName(severity, language))) (\(count))</h3>\n"
+            page += "<h3 class=\"severity-\(severity)\">\(HTMLText.escape(FindingText.severityName(severity, language))) (\(count))</h3>\n"
             for finding in findings where finding.severity == severity {
                 page += article(finding)
             }
         }
         page += """
             </section>
-            <footer><p>\(escape(t("Review a finding with", "لمراجعة ملاحظة"))): <code dir="ltr">sanad audit review ID --acknowledge|--dismiss|--resolve --reason "…"</code></p></footer>
+            <footer><p>\(HTMLText.escape(t("Review a finding with", "لمراجعة ملاحظة"))): <code dir="ltr">sanad audit review ID --acknowledge|--dismiss|--resolve --reason "…"</code></p></footer>
             </body>
             </html>
 
@@ -63,7 +64,7 @@ extension AuditReport {
     }
 
     private func figure(_ label: String, _ value: String, css: String = "") -> String {
-        "<div class=\"figure \(css)\"><span class=\"value\"><bdi>\(escape(value))</bdi></span><span class=\"label\">\(escape(label))</span></div>"
+        "<div class=\"figure \(css)\"><span class=\"value\"><bdi>\(HTMLText.escape(value))</bdi></span><span class=\"label\">\(HTMLText.escape(label))</span></div>"
     }
 
     private func article(_ finding: AuditFinding) -> String {
@@ -72,15 +73,15 @@ extension AuditReport {
         let status = statusNames[finding.status].map { language == .arabic ? $0.1 : $0.0 } ?? finding.status
         var html = """
             <article class="finding severity-\(finding.severity)" id="finding-\(finding.id)">
-            <h4><span class="badge">\(escape(FindingText.severityName(finding.severity, language)))</span> \(escape(FindingText.ruleTitle(finding.rule, language))) <span class="id">#\(finding.id)</span> <span class="status">\(escape(status))</span></h4>
-            <p class="summary">\(escape(finding.summary))</p>
+            <h4><span class="badge">\(HTMLText.escape(FindingText.severityName(finding.severity, language)))</span> \(HTMLText.escape(FindingText.ruleTitle(finding.rule, language))) <span class="id">#\(finding.id)</span> <span class="status">\(HTMLText.escape(status))</span></h4>
+            <p class="summary">\(HTMLText.escape(finding.summary))</p>
 
             """
         if let reason = finding.statusReason {
-            html += "<p class=\"reason\">\(escape(reason))</p>\n"
+            html += "<p class=\"reason\">\(HTMLText.escape(reason))</p>\n"
         }
         if case .record(let evidence) = finding.evidenceValue, !evidence.fields.isEmpty {
-            html += "<details open><summary>\(escape(language == .arabic ? "الأدلة" : "Evidence"))</summary>\(render(.record(evidence)))</details>\n"
+            html += "<details open><summary>\(HTMLText.escape(language == .arabic ? "الأدلة" : "Evidence"))</summary>\(render(.record(evidence)))</details>\n"
         }
         return html + "</article>\n"
     }
@@ -92,7 +93,7 @@ extension AuditReport {
             let items = record.fields.map { field -> String in
                 var value = field.value
                 if field.name == "category", case .text(let category) = value { value = .text(FindingText.categoryName(category, language)) }
-                return "<dt>\(escape(label(field.name)))</dt><dd>\(render(value))</dd>"
+                return "<dt>\(HTMLText.escape(label(field.name)))</dt><dd>\(render(value))</dd>"
             }
             return "<dl>" + items.joined() + "</dl>"
         case .list(let values) where values.contains(where: { if case .record = $0 { true } else { false } }):
@@ -100,7 +101,7 @@ extension AuditReport {
             for case .record(let record) in values {
                 for field in record.fields where !columns.contains(field.name) { columns.append(field.name) }
             }
-            let head = columns.map { "<th>\(escape(label($0)))</th>" }.joined()
+            let head = columns.map { "<th>\(HTMLText.escape(label($0)))</th>" }.joined()
             let rows = values.map { value -> String in
                 guard case .record(let record) = value else { return "" }
                 return "<tr>" + columns.map { "<td>\(record[$0].map(render) ?? "")</td>" }.joined() + "</tr>"
@@ -110,7 +111,7 @@ extension AuditReport {
             return values.map(render).joined(separator: ", ")
         case .null: return "—"
         case .bool(let flag): return flag ? "✓" : "—"
-        case .text(let text): return "<bdi>\(escape(text))</bdi>"
+        case .text(let text): return "<bdi>\(HTMLText.escape(text))</bdi>"
         case .integer(let number): return String(number)
         case .decimal(let number): return number.description
         case .date(let day): return day.description
@@ -144,7 +145,7 @@ extension AuditReport {
         if others > 0.0005 { bars.append((rtl ? "جميع الآخرين" : "All others", others, 0)) }
         let width = 640.0, labelWidth = 220.0, row = 26.0, plot = width - labelWidth - 60
         let height = max(row, Double(bars.count) * row) + 10
-        var svg = "<svg id=\"share-chart\" dir=\"ltr\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(rtl ? "حصص مجموعات الممولين" : "Funder group shares"))\">"
+        var svg = "<svg id=\"share-chart\" dir=\"ltr\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTMLText.escape(rtl ? "حصص مجموعات الممولين" : "Funder group shares"))\">"
         for threshold in [0.10, 0.25, 0.50] {
             let x = rtl ? width - labelWidth - threshold * plot : labelWidth + threshold * plot
             svg += "<line class=\"threshold\" x1=\"\(x)\" y1=\"0\" x2=\"\(x)\" y2=\"\(height - 6)\"/>"
@@ -157,11 +158,11 @@ extension AuditReport {
             let isOthers = index == run.topGroups.count
             let css = isOthers ? "bar others" : bar.share >= 0.5 ? "bar high" : bar.share >= 0.25 ? "bar warn" : bar.share >= 0.10 ? "bar notice" : "bar"
             if rtl {
-                svg += "<text x=\"\(width - labelWidth + 8)\" y=\"\(y + 14)\" text-anchor=\"start\">\(escape(label))</text>"
+                svg += "<text x=\"\(width - labelWidth + 8)\" y=\"\(y + 14)\" text-anchor=\"start\">\(HTMLText.escape(label))</text>"
                 svg += "<rect class=\"\(css)\" x=\"\(width - labelWidth - length)\" y=\"\(y)\" width=\"\(length)\" height=\"\(row - 8)\"/>"
                 svg += "<text class=\"value\" x=\"\(width - labelWidth - length - 6)\" y=\"\(y + 14)\" text-anchor=\"end\">\(FindingText.percent(bar.share))</text>"
             } else {
-                svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 14)\" text-anchor=\"end\">\(escape(label))</text>"
+                svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 14)\" text-anchor=\"end\">\(HTMLText.escape(label))</text>"
                 svg += "<rect class=\"\(css)\" x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(length)\" height=\"\(row - 8)\"/>"
                 svg += "<text class=\"value\" x=\"\(labelWidth + length + 6)\" y=\"\(y + 14)\" text-anchor=\"start\">\(FindingText.percent(bar.share))</text>"
             }
@@ -189,8 +190,8 @@ extension AuditReport {
             svg += "<text x=\"\(margin - 6)\" y=\"\(margin + size - tick * size + 4)\" text-anchor=\"end\">\(Int(tick * 100))%</text>"
         }
         let arabic = language == .arabic
-        svg += "<text x=\"\(margin + size / 2)\" y=\"\(Double(total) - 4)\" text-anchor=\"middle\">\(escape(arabic ? "حصة مجموعات الممولين" : "share of funder groups"))</text>"
-        svg += "<text x=\"12\" y=\"\(margin + size / 2)\" text-anchor=\"middle\" transform=\"rotate(-90 12 \(margin + size / 2))\">\(escape(arabic ? "حصة الدخل" : "share of income"))</text>"
+        svg += "<text x=\"\(margin + size / 2)\" y=\"\(Double(total) - 4)\" text-anchor=\"middle\">\(HTMLText.escape(arabic ? "حصة مجموعات الممولين" : "share of funder groups"))</text>"
+        svg += "<text x=\"12\" y=\"\(margin + size / 2)\" text-anchor=\"middle\" transform=\"rotate(-90 12 \(margin + size / 2))\">\(HTMLText.escape(arabic ? "حصة الدخل" : "share of income"))</text>"
         return svg + "</svg>"
     }
 
@@ -215,21 +216,4 @@ extension AuditReport {
         dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.3rem 0}dt{color:#5a6470}dd{margin:0}
         code{background:#eef1f5;padding:.1rem .3rem;border-radius:3px}
         """
-}
-
-/// Escapes text for HTML element content and attribute values.
-func escape(_ text: String) -> String {
-    var result = ""
-    result.reserveCapacity(text.count)
-    for character in text {
-        switch character {
-        case "&": result += "&amp;"
-        case "<": result += "&lt;"
-        case ">": result += "&gt;"
-        case "\"": result += "&quot;"
-        case "'": result += "&#39;"
-        default: result.append(character)
-        }
-    }
-    return result
 }

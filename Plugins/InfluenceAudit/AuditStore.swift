@@ -90,10 +90,15 @@ public struct AuditStore {
                      statusReason: try row.decode(String?.self, at: 12))
     }
 
+    /// Free texts follow the contact rules: one-line titles (decision subjects, election names
+    /// and regions, lexicon phrases) and multi-line notes (review reasons, approval notes),
+    /// with no control or direction-control characters.
+    static let titleLength = 300
+    static let noteLength = 4_000
+
     /// Records a reviewer's decision; the reason is required and kept in the audit log.
     public func review(_ id: Int64, decision: ReviewDecision, reason: String) throws -> AuditFinding {
-        let reason = reason.trimmed
-        guard !reason.isEmpty else {
+        guard let reason = try TextRules.cleanedText(reason, field: "reason", maxLength: Self.noteLength) else {
             throw SanadError.invalid("a review needs a reason", hint: "add --reason \"what was checked and why\"")
         }
         let previous = try finding(id)
@@ -111,8 +116,8 @@ public struct AuditStore {
 
     public func addDecision(on day: CalendarDate, subject: String, beneficiary: Int64?, amount: Decimal?,
                             declared: [Int64], recused: [Int64]) throws -> Int64 {
-        let subject = subject.trimmed
-        guard !subject.isEmpty else { throw SanadError.invalid("a decision needs a subject", hint: "give it as the second argument") }
+        guard !subject.trimmed.isEmpty else { throw SanadError.invalid("a decision needs a subject", hint: "give it as the second argument") }
+        let subject = try TextRules.cleanedName(subject, field: "decision subject", maxLength: Self.titleLength)
         let store = ContactStore(transaction)
         for contact in [beneficiary].compactMap({ $0 }) + declared + recused { try store.requireContact(contact) }
         if let overlap = Set(declared).intersection(recused).first {
@@ -164,14 +169,15 @@ public struct AuditStore {
     // MARK: Election periods
 
     public func addElection(name: String, announced: CalendarDate, polling: CalendarDate, region: String?) throws -> Int64 {
-        let name = name.trimmed
-        guard !name.isEmpty else { throw SanadError.invalid("an election period needs a name", hint: "give it as the first argument") }
+        guard !name.trimmed.isEmpty else { throw SanadError.invalid("an election period needs a name", hint: "give it as the first argument") }
+        let name = try TextRules.cleanedName(name, field: "election name", maxLength: Self.titleLength)
+        let region = try region.flatMap { $0.trimmed.isEmpty ? nil : try TextRules.cleanedName($0, field: "region", maxLength: Self.titleLength) }
         guard polling >= announced else {
             throw SanadError.invalid("polling day \(polling) is before the announcement \(announced)", hint: "check the two dates")
         }
         return try transaction.query("""
             INSERT INTO audit_election_periods (name, announced_on, polling_day, region)
-            VALUES (\(name), \(announced), \(polling), \(region?.trimmed)) RETURNING id
+            VALUES (\(name), \(announced), \(polling), \(region)) RETURNING id
             """)[0].decode(Int64.self, at: 0)
     }
 
@@ -195,10 +201,10 @@ public struct AuditStore {
     /// were approved, as the FATF recommendation asks; the `pep` finding then closes.
     public func approve(contact: Int64, note: String) throws -> Int64 {
         try ContactStore(transaction).requireContact(contact)
-        guard !note.trimmed.isEmpty else {
+        guard let note = try TextRules.cleanedText(note, field: "note", maxLength: Self.noteLength) else {
             throw SanadError.invalid("an approval needs a note", hint: "add --note \"who approved, on what checks\"")
         }
-        return try transaction.query("INSERT INTO audit_approvals (contact_id, note) VALUES (\(contact), \(note.trimmed)) RETURNING id")[0]
+        return try transaction.query("INSERT INTO audit_approvals (contact_id, note) VALUES (\(contact), \(note)) RETURNING id")[0]
             .decode(Int64.self, at: 0)
     }
 
@@ -231,10 +237,11 @@ public struct AuditStore {
             throw SanadError.invalid("there is no lexicon category \"\(category)\"",
                                      hint: "use one of: \(ConditionLexicon.categories.joined(separator: ", "))")
         }
+        let phrase = try TextRules.cleanedName(phrase, field: "phrase", maxLength: Self.titleLength)
         let key = NameKeys.normalized(phrase)
         guard !key.isEmpty else { throw SanadError.invalid("the phrase has no letters or digits", hint: "give the words to look for") }
         try transaction.execute("""
-            INSERT INTO audit_lexicon (category, phrase, phrase_key) VALUES (\(category), \(phrase.trimmed), \(key))
+            INSERT INTO audit_lexicon (category, phrase, phrase_key) VALUES (\(category), \(phrase), \(key))
             ON CONFLICT (association_id, category, phrase_key) DO NOTHING
             """)
     }

@@ -209,7 +209,7 @@ struct SegmentCommand: ParsableCommand {
 
         func run() throws {
             try inSegmentation(global) { _, transaction, _ in try SegmentStore(transaction).delete(slug) }
-            print("Segment \(slug) deleted.")
+            Console.say("Segment \(slug) deleted.")
         }
     }
 
@@ -222,7 +222,7 @@ struct SegmentCommand: ParsableCommand {
 
         func run() throws {
             try inSegmentation(global) { _, transaction, _ in try SegmentStore(transaction).include(contacts, in: slug) }
-            print("Added \(contacts.count) contact(s) to \(slug).")
+            Console.say("Added \(contacts.count) contact(s) to \(slug).")
         }
     }
 
@@ -234,7 +234,7 @@ struct SegmentCommand: ParsableCommand {
 
         func run() throws {
             try inSegmentation(global) { _, transaction, _ in try SegmentStore(transaction).exclude(contacts, from: slug) }
-            print("Removed \(contacts.count) contact(s) from \(slug).")
+            Console.say("Removed \(contacts.count) contact(s) from \(slug).")
         }
     }
 }

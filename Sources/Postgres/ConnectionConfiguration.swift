@@ -73,15 +73,17 @@ public struct ConnectionConfiguration: Sendable, Hashable, CustomStringConvertib
 
     /// `postgresql://user:secret@host/db` becomes `postgresql://user:***@host/db`.
     static func redactingPassword(in url: String) -> String {
-        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else {
+        // Per scalar: a password holding a prepend scalar or mark next to `@` or `:` must
+        // still be found and hidden.
+        let scalars = url.unicodeScalars
+        guard let scheme = url.range(of: "://"), let at = scalars[scheme.upperBound...].lastIndex(of: "@") else {
             if url.contains("password=") {
                 return url.split(separator: " ").map { $0.hasPrefix("password=") ? "password=***" : String($0) }
                     .joined(separator: " ")
             }
             return url
         }
-        let credentials = url[scheme.upperBound..<at]
-        guard let colon = credentials.firstIndex(of: ":") else { return url }
-        return String(url[..<colon]) + ":***" + String(url[at...])
+        guard let colon = scalars[scheme.upperBound..<at].firstIndex(of: ":") else { return url }
+        return String(scalars[..<colon]) + ":***" + String(scalars[at...])
     }
 }

@@ -144,12 +144,16 @@ public enum PostgresArrayLiteral {
                 text += "NULL"
                 continue
             }
-            text += "\""
-            for character in element {
-                if character == "\"" || character == "\\" { text += "\\" }
-                text.append(character)
+            // Escaped per scalar: a combining mark or a prepend scalar glued to a quote makes one
+            // Character that compares unequal to it, and the server would end the element there.
+            var scalars = String.UnicodeScalarView()
+            scalars.append("\"")
+            for scalar in element.unicodeScalars {
+                if scalar == "\"" || scalar == "\\" { scalars.append("\\") }
+                scalars.append(scalar)
             }
-            text += "\""
+            scalars.append("\"")
+            text += String(scalars)
         }
         return text + "}"
     }

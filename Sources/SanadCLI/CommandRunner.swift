@@ -28,13 +28,13 @@ public enum CommandRunner {
             let exitCode = SanadCommand.exitCode(for: error)
             let text = SanadCommand.fullMessage(for: error)
             if exitCode == .success {
-                if !text.isEmpty { print(text) }
+                if !text.isEmpty { Console.say(text) }
                 return 0
             }
             if exitCode == .validationFailure {
                 var output = text + "\n"
                 if let guess = likelyCommand(for: hoistingAssociation(arguments)) { output += "hint: did you mean: \(guess)\n" }
-                FileHandle.standardError.write(Data(output.utf8))
+                FileHandle.standardError.write(Data(TerminalText.visible(output).utf8))
                 return 2
             }
             if !text.isEmpty { report(text, hint: nil) }
@@ -82,9 +82,10 @@ public enum CommandRunner {
     }
 
     static func report(_ message: String, hint: String?) {
-        var text = "error: " + shortened(message) + "\n"
-        if let hint { text += "hint: " + shortened(hint) + "\n" }
-        FileHandle.standardError.write(Data(text.utf8))
+        // Errors quote what was typed or read from a file: shown, never sent to the terminal.
+        var text = "error: " + shortened(message)
+        if let hint { text += "\nhint: " + shortened(hint) }
+        Console.note(text)
     }
 
     /// Errors quote what was typed; a line of a huge value is cut in the middle so the error

@@ -71,4 +71,42 @@ struct ReportRenderingTests {
         #expect((parsed["findings"] as? [Any])?.count == findings.count)
         #expect(((parsed["run"] as? [String: Any])?["lorenz"] as? [Any])?.isEmpty == false)
     }
+
+    /// Marks the document when a script runs: what an attacker's script would do, visible in
+    /// the DOM Chromium dumps.
+    static let injected = """
+        <script>document.documentElement.setAttribute('data-ran-script', 'yes')</script>\
+        <img src="x" onerror="document.documentElement.setAttribute('data-ran-handler', 'yes')">
+        """
+
+    @Test("a hostile funder name runs no script in Chromium, and the page's policy stops injected script even if escaping failed")
+    func hostileNameRunsNothing() throws {
+        let scenario = try AuditScenario("audit-report-hostile", language: "ar")
+        try scenario.background(3, amount: 1000)
+        let name = "\u{0600}<img src=x onerror=\"document.documentElement.setAttribute('data-ran-name','yes')\">\u{0600}\"'<script>x</script>"
+        let funder = try scenario.contact(name, ["--kind", "organization"])
+        try scenario.give(funder, 9000, daysAgo: 12, ["--conditions", "بشرط عضوية المجلس \u{0600}<b onclick=x>"])
+        try scenario.run()
+        let folder = try ScratchFolder("report-hostile")
+        try scenario.sanad.succeed(["audit", "report", "--format", "html", "--out", folder.path + "/written.html"])
+        let html = try String(contentsOfFile: folder.path + "/written.html", encoding: .utf8)
+        #expect(html.contains("<meta http-equiv=\"Content-Security-Policy\""))
+
+        let (dom, _) = try render(html, in: folder.path)
+        #expect(!dom.contains("data-ran-name=\"yes\""), "no handler ran")
+        #expect(!dom.contains("<img"), "the name stayed text")
+        #expect(dom.contains("&lt;img src=x onerror="), "and is shown as written")
+
+        // An escaping bug simulated: markup pasted into the page raw, after the policy.
+        let injected = html.replacingOccurrences(of: "<body>", with: "<body>" + Self.injected)
+        #expect(injected != html)
+        let (blocked, _) = try render(injected, in: folder.path)
+        #expect(blocked.contains("<script>document.documentElement"), "the script is in the page")
+        #expect(!blocked.contains("data-ran-script=\"yes\"") && !blocked.contains("data-ran-handler=\"yes\""), "the policy stopped it")
+
+        // The same page without the policy runs both: the check above can fail.
+        let unprotected = injected.replacingOccurrences(of: HTMLText.contentSecurityPolicyMeta, with: "")
+        let (ran, _) = try render(unprotected, in: folder.path)
+        #expect(ran.contains("data-ran-script=\"yes\"") && ran.contains("data-ran-handler=\"yes\""))
+    }
 }

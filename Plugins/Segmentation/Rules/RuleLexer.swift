@@ -41,33 +41,37 @@ struct RuleToken: Sendable, Equatable {
 struct RuleLexer {
     let source: String
 
+    /// Works on Unicode scalars, never on `Character`s: a prepend scalar or a combining mark
+    /// glued to a quote, comma or parenthesis makes one `Character` that compares unequal to
+    /// it, which would let a value swallow the syntax after it. Columns count every scalar
+    /// but marks, so a caret still stands under the letter a person sees.
     func tokens() throws(RuleError) -> [RuleToken] {
         var tokens: [RuleToken] = []
-        let characters = Array(source)
+        let scalars = Array(source.unicodeScalars)
         var index = 0
         var line = 1
         var column = 1
         func advance() {
-            if characters[index] == "\n" {
+            if scalars[index] == "\n" {
                 line += 1
                 column = 1
-            } else {
+            } else if !Self.isMark(scalars[index]) {
                 column += 1
             }
             index += 1
         }
-        while index < characters.count {
-            let character = characters[index]
+        while index < scalars.count {
+            let scalar = scalars[index]
             let (startLine, startColumn) = (line, column)
-            if character.isWhitespace {
+            if scalar.properties.isWhitespace {
                 advance()
                 continue
             }
-            if character.unicodeScalars.contains(where: { $0.properties.generalCategory == .format || $0.properties.generalCategory == .control }) {
+            if scalar.properties.generalCategory == .format || scalar.properties.generalCategory == .control {
                 throw RuleError(source: source, line: line, column: column,
-                                message: "an invisible or control character (U+\(String(character.unicodeScalars.first!.value, radix: 16, uppercase: true))) is not allowed; retype the rule")
+                                message: "an invisible or control character (U+\(String(scalar.value, radix: 16, uppercase: true))) is not allowed; retype the rule")
             }
-            switch character {
+            switch scalar {
             case "(":
                 tokens.append(RuleToken(kind: .openParenthesis, text: "(", line: line, column: column))
                 advance()
@@ -81,22 +85,22 @@ struct RuleLexer {
                 tokens.append(RuleToken(kind: .plus, text: "+", line: line, column: column))
                 advance()
             case ">", "<", "=":
-                var text = String(character)
+                var text = String(scalar)
                 advance()
-                if index < characters.count, characters[index] == "=", character != "=" {
+                if index < scalars.count, scalars[index] == "=", scalar != "=" {
                     text.append("=")
                     advance()
                 }
                 tokens.append(RuleToken(kind: .symbol, text: text, line: startLine, column: startColumn))
             case "\"", "“", "”":
                 advance()
-                var text = ""
+                var text = String.UnicodeScalarView()
                 var closed = false
-                while index < characters.count {
-                    let next = characters[index]
-                    if next == "\\", index + 1 < characters.count {
+                while index < scalars.count {
+                    let next = scalars[index]
+                    if next == "\\", index + 1 < scalars.count {
                         advance()
-                        text.append(characters[index])
+                        text.append(scalars[index])
                         advance()
                         continue
                     }
@@ -111,33 +115,45 @@ struct RuleLexer {
                 guard closed else {
                     throw RuleError(source: source, line: startLine, column: startColumn, message: "this quote is never closed")
                 }
-                tokens.append(RuleToken(kind: .string, text: text, line: startLine, column: startColumn))
+                tokens.append(RuleToken(kind: .string, text: String(text), line: startLine, column: startColumn))
             default:
-                guard Self.isWordCharacter(character) else {
+                guard Self.isWordScalar(scalar) else {
                     throw RuleError(source: source, line: line, column: column,
-                                    message: "unexpected character '\(character)'; put values with such characters in double quotes")
+                                    message: "unexpected character '\(scalar)'; put values with such characters in double quotes")
                 }
-                var text = ""
-                while index < characters.count, Self.isWordCharacter(characters[index]) {
-                    text.append(characters[index])
+                var word = String.UnicodeScalarView()
+                while index < scalars.count, Self.isWordScalar(scalars[index]) {
+                    word.append(scalars[index])
                     advance()
                 }
-                let isNumber = text.first?.isNumber == true && text.allSatisfy { $0.isNumber || $0 == "." }
-                    && text.filter({ $0 == "." }).count <= 1
-                tokens.append(RuleToken(kind: isNumber ? .number : .word, text: text, line: startLine, column: startColumn))
+                let isNumber = word.first.map(Self.isDigit) == true && word.allSatisfy { Self.isDigit($0) || $0 == "." }
+                    && word.filter({ $0 == "." }).count <= 1
+                tokens.append(RuleToken(kind: isNumber ? .number : .word, text: String(word), line: startLine, column: startColumn))
             }
         }
         tokens.append(RuleToken(kind: .end, text: "", line: line, column: column))
         return tokens
     }
 
-    static func isWordCharacter(_ character: Character) -> Bool {
-        character.isLetter || character.isNumber || character.isMark || "-_.@/:".contains(character)
+    /// Letters, digits and marks of any script, and `- _ . @ / :`.
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark, .enclosingMark:
+            return true
+        default:
+            return "-_.@/:".unicodeScalars.contains(scalar)
+        }
     }
-}
 
-extension Character {
-    var isMark: Bool {
-        unicodeScalars.allSatisfy { $0.properties.generalCategory == .nonspacingMark || $0.properties.generalCategory == .spacingMark }
+    static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.numericType != nil
+    }
+
+    static func isMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: false
+        }
     }
 }

@@ -234,6 +234,9 @@ public struct RuleParser {
         }
     }
 
+    /// The longest value a rule may compare with (a name, a city, a tag).
+    static let valueLength = 300
+
     /// A bare word or a quoted string.
     private mutating func value(_ expected: String) throws(RuleError) -> String {
         guard current.kind == .word || current.kind == .string || current.kind == .number else {
@@ -241,8 +244,14 @@ public struct RuleParser {
         }
         let text = take().text
         guard !text.trimmed.isEmpty else { throw error(at: tokens[position - 1], "expected \(expected), found an empty string") }
-        guard !TextRules.containsDirectionControl(text), !text.unicodeScalars.contains(where: { $0.value == 0 }) else {
-            throw error(at: tokens[position - 1], "the value holds invisible direction-control characters; retype it")
+        // The same rules as any name or label typed into Sanad: one line, no controls, no
+        // direction controls, at most 300 characters.
+        do {
+            _ = try TextRules.cleanedName(text, field: "the value", maxLength: Self.valueLength)
+        } catch let problem as SanadError {
+            throw error(at: tokens[position - 1], problem.message + "; retype it")
+        } catch {
+            throw self.error(at: tokens[position - 1], "the value cannot be used; retype it")
         }
         return text
     }

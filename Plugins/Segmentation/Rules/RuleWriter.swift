@@ -25,11 +25,17 @@ enum RuleWriter {
     /// A value as a bare word when that reads back the same, else in double quotes.
     static func value(_ text: String) -> String {
         let keywords: Set<String> = ["and", "or", "not", "in", "is"]
-        if !text.isEmpty, text.allSatisfy(RuleLexer.isWordCharacter), !keywords.contains(text.lowercased()),
-           !(text.first?.isNumber ?? false) {
+        if !text.isEmpty, text.unicodeScalars.allSatisfy(RuleLexer.isWordScalar), !keywords.contains(text.lowercased()),
+           !(text.unicodeScalars.first.map(RuleLexer.isDigit) ?? false), !RuleLexer.isMark(text.unicodeScalars.first!) {
             return text
         }
-        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        // Escaped per scalar, as the lexer reads it: every quote and backslash, whatever follows.
+        var quoted = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\\" || scalar == "\"" || scalar == "“" || scalar == "”" { quoted.append("\\") }
+            quoted.append(scalar)
+        }
+        return "\"" + String(quoted) + "\""
     }
 
     static func comparison(_ comparison: Comparison?, _ number: Decimal?) -> String {

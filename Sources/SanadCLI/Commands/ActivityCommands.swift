@@ -130,7 +130,7 @@ struct ConsentCommand: ParsableCommand {
                     expiresAt: try expires.map { try InputValues.moment($0, field: "--expires", timeZone: timeZone) })
                 try ConsentStore(transaction).record(entry, for: contact)
             }
-            print("Recorded \(channel) consent \(status) for contact #\(contact).")
+            Console.say("Recorded \(channel) consent \(status) for contact #\(contact).")
         }
     }
 
@@ -184,7 +184,7 @@ struct ConsentCommand: ParsableCommand {
                                                        source: try TextRules.cleanedText(source, field: "source", maxLength: 200),
                                                        note: try TextRules.cleanedText(note, field: "note"))
             }
-            print("Contact #\(contact) is now marked \(state.label).")
+            Console.say("Contact #\(contact) is now marked \(state.label).")
         }
     }
 
@@ -200,7 +200,7 @@ struct ConsentCommand: ParsableCommand {
         func run() throws {
             let state = try SuppressionReason.parse(reason)
             try inAssociation(global) { _, transaction in try ConsentStore(transaction).lift(contact, reason: state) }
-            print("Lifted \(state.label) for contact #\(contact).")
+            Console.say("Lifted \(state.label) for contact #\(contact).")
         }
     }
 }

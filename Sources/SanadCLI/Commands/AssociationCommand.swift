@@ -65,7 +65,7 @@ struct AssociationCommand: ParsableCommand {
             }
             let rows = try context.directory.remove(association)
             context.logger.notice("association removed", metadata: ["association": "\(association.id)", "rows": "\(rows)"])
-            print("Association \(association.slug) removed (\(rows) rows).")
+            Console.say("Association \(association.slug) removed (\(rows) rows).")
         }
     }
 

@@ -98,7 +98,7 @@ struct CampaignCommand: ParsableCommand {
             try inAssociation(global) { _, transaction in
                 try CampaignStore(transaction).recordBeneficiaries(slug, reached: beneficiariesReached)
             }
-            print("Campaign \(slug): \(beneficiariesReached) beneficiaries reached.")
+            Console.say("Campaign \(slug): \(beneficiariesReached) beneficiaries reached.")
         }
     }
 }
@@ -179,6 +179,7 @@ struct CalendarCommand: ParsableCommand {
     @Option(help: "From this day (default: today).") var from: String?
     @Option(help: "Until this day, exclusive (default: 90 days later).") var to: String?
     @Option(help: "Write an iCalendar (.ics) file here instead of printing (- for standard output).") var ics: String?
+    @Flag(help: "Replace the --ics file if it exists.") var force = false
     @OptionGroup var global: GlobalOptions
     @OptionGroup var format: FormatOptions
 
@@ -200,8 +201,8 @@ struct CalendarCommand: ParsableCommand {
         if ics == "-" {
             FileHandle.standardOutput.write(Data(document.utf8))
         } else {
-            try AtomicFile.write(Data(document.utf8), to: ics)
-            print("Wrote \(events.count) event(s) to \(ics).")
+            try AtomicFile.write(Data(document.utf8), to: ics, replacing: force)
+            Console.say("Wrote \(events.count) event(s) to \(ics).")
         }
     }
 }
@@ -221,7 +222,7 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             try inAssociation(global) { _, transaction in try GroupStore(transaction).create(name, description: description) }
-            print("Created group \"\(name)\".")
+            Console.say("Created group \"\(name)\".")
         }
     }
 
@@ -244,7 +245,7 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             try inAssociation(global) { _, transaction in try GroupStore(transaction).add(contacts, to: name) }
-            print("Added \(contacts.count) contact(s) to \"\(name)\".")
+            Console.say("Added \(contacts.count) contact(s) to \"\(name)\".")
         }
     }
 
@@ -256,7 +257,7 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             try inAssociation(global) { _, transaction in try GroupStore(transaction).remove(contacts, from: name) }
-            print("Removed \(contacts.count) contact(s) from \"\(name)\".")
+            Console.say("Removed \(contacts.count) contact(s) from \"\(name)\".")
         }
     }
 }

@@ -25,7 +25,7 @@ struct CompletionsCommand: ParsableCommand {
         }
         let script = SanadCommand.completionScript(for: kind)
         guard install else {
-            print(script)
+            Console.say(script)
             return
         }
         let home = environment["HOME"] ?? NSHomeDirectory()
@@ -37,8 +37,9 @@ struct CompletionsCommand: ParsableCommand {
         default: (home + "/.zfunc/_sanad", "add to ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath)")
         }
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try AtomicFile.write(Data(script.utf8), to: path)
-        print("Installed \(kind.rawValue) completions in \(path); they work in new shells.")
-        if let note { print(note) }
+        // Sanad's own script, nothing personal: readable by all, and installing again updates it.
+        try AtomicFile.write(Data(script.utf8), to: path, replacing: true, mode: 0o644)
+        Console.say("Installed \(kind.rawValue) completions in \(path); they work in new shells.")
+        if let note { Console.say(note) }
     }
 }

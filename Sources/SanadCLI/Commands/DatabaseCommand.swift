@@ -104,7 +104,7 @@ struct DatabaseCommand: ParsableCommand {
             let configuration = try cluster.ensureRunning(logger: logger)
             let connection = try Connection.connect(configuration, logger: logger)
             try CommandContext.migrator.migrate(connection, logger: logger)
-            print("Local PostgreSQL runs in \(cluster.directory).")
+            Console.say("Local PostgreSQL runs in \(cluster.directory).")
         }
     }
 
@@ -114,7 +114,7 @@ struct DatabaseCommand: ParsableCommand {
         func run() throws {
             let cluster = try localCluster()
             try cluster.stop(logger: Logger(label: "sanad"))
-            print("Local PostgreSQL stopped.")
+            Console.say("Local PostgreSQL stopped.")
         }
     }
 }

@@ -24,6 +24,7 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Load into the association.") var load = false
     @Option(help: "Write contacts.csv, interactions.csv and pairs.csv into this folder.") var out: String?
     @Flag(help: "With --out, write only contacts.csv and pairs.csv.") var contactsOnly = false
+    @Flag(help: "With --out, replace files of those names in the folder.") var force = false
     @OptionGroup var global: GlobalOptions
     @OptionGroup var format: FormatOptions
 
@@ -45,7 +46,7 @@ struct GenerateCommand: ParsableCommand {
         let writer = context.writer(format, association: session.association)
         let showProgress = isatty(STDERR_FILENO) == 1
         if let out {
-            let written = try SyntheticFiles(generator).write(to: out, interactions: !contactsOnly, showProgress: showProgress)
+            let written = try SyntheticFiles(generator).write(to: out, interactions: !contactsOnly, showProgress: showProgress, replacing: force)
             writer.print(["folder": .text(out), "contacts": .integer(Int64(written.contacts)),
                           "interactions": .integer(Int64(written.interactions)),
                           "duplicate_pairs": .integer(Int64(written.duplicatePairs)), "family_pairs": .integer(Int64(written.familyPairs))])

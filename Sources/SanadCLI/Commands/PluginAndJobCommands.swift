@@ -8,10 +8,12 @@ internal import SanadCore
 func keyValues(_ items: [String], option: String) throws -> [String: String] {
     var result: [String: String] = [:]
     for item in items {
-        guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+        // Split at the first `=` scalar, even where a mark or prepend scalar hides it in a Character.
+        let scalars = item.unicodeScalars
+        guard let equals = scalars.firstIndex(of: "="), equals != scalars.startIndex else {
             throw SanadError.usage("\(option) \"\(item)\" is not key=value", hint: "write it as \(option) name=value")
         }
-        result[String(item[..<equals])] = String(item[item.index(after: equals)...])
+        result[String(scalars[..<equals])] = String(scalars[scalars.index(after: equals)...])
     }
     return result
 }
@@ -92,7 +94,7 @@ struct PluginCommand: ParsableCommand {
         func run() throws {
             let target = try PluginStore.plugin(plugin)
             try inAssociation(global) { _, transaction in try PluginStore(transaction).disable(target) }
-            print("\(target.id) disabled; its data and settings are kept (enable it again with: sanad plugin enable \(target.id)).")
+            Console.say("\(target.id) disabled; its data and settings are kept (enable it again with: sanad plugin enable \(target.id)).")
         }
     }
 
@@ -175,7 +177,7 @@ struct ScheduleCommand: ParsableCommand {
 
         func run() throws {
             try inAssociation(global) { _, transaction in try JobStore(transaction).removeSchedule(id) }
-            print("Schedule #\(id) removed.")
+            Console.say("Schedule #\(id) removed.")
         }
     }
 }
@@ -226,7 +228,7 @@ struct JobsCommand: ParsableCommand {
                 try JobStore(transaction).enqueue(kind, parameters: parameters, maxAttempts: attempts)
             }
             if format.format == .table {
-                print("Queued job #\(id) (\(kind)).")
+                Console.say("Queued job #\(id) (\(kind)).")
             } else {
                 OutputWriter(format: format.format).print(["id": .integer(id), "kind": .text(kind)])
             }
@@ -240,7 +242,7 @@ struct JobsCommand: ParsableCommand {
 
         func run() throws {
             try inAssociation(global) { _, transaction in try JobStore(transaction).retry(id) }
-            print("Job #\(id) queued again.")
+            Console.say("Job #\(id) queued again.")
         }
     }
 
@@ -251,7 +253,7 @@ struct JobsCommand: ParsableCommand {
 
         func run() throws {
             try inAssociation(global) { _, transaction in try JobStore(transaction).cancel(id) }
-            print("Job #\(id) cancelled.")
+            Console.say("Job #\(id) cancelled.")
         }
     }
 

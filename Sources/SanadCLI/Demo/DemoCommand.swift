@@ -34,7 +34,7 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         let context = try CommandContext.open(GlobalOptions())
         let progress = isatty(STDERR_FILENO) == 1
-        func say(_ text: String) { if progress { FileHandle.standardError.write(Data((text + "\n").utf8)) } }
+        func say(_ text: String) { if progress { Console.note(text) } }
         if reset {
             let demos = try context.directory.demoAssociations()
             for association in demos {
@@ -42,7 +42,7 @@ struct DemoCommand: ParsableCommand {
             }
             let removedFiles = Self.files(for: DemoAssociation.all).filter { (try? FileManager.default.removeItem(atPath: out + "/" + $0)) != nil }
             if (try? FileManager.default.contentsOfDirectory(atPath: out))?.isEmpty == true { try? FileManager.default.removeItem(atPath: out) }
-            print(demos.isEmpty ? "No demo associations to remove." : "Removed \(demos.map(\.slug).joined(separator: " and ")) and \(removedFiles.count) file(s) in \(out).")
+            Console.say(demos.isEmpty ? "No demo associations to remove." : "Removed \(demos.map(\.slug).joined(separator: " and ")) and \(removedFiles.count) file(s) in \(out).")
             return
         }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -53,7 +53,7 @@ struct DemoCommand: ParsableCommand {
             lines.append(contentsOf: section)
             funders[demo.slug] = funder
         }
-        print(tour(lines, funders: funders))
+        Console.say(tour(lines, funders: funders))
     }
 
     static func files(for demos: [DemoAssociation]) -> [String] {
@@ -113,12 +113,14 @@ struct DemoCommand: ParsableCommand {
             return (refreshed, audit, try AuditReport.load(transaction))
         }
         let reportPath = out + "/\(demo.slug)-audit.html"
-        try AtomicFile.write(Data(report.html().utf8), to: reportPath)
+        // The demo names its own files in its own folder and promises to run again: it
+        // replaces them explicitly, as a scheduled job would.
+        try AtomicFile.write(Data(report.html().utf8), to: reportPath, replacing: true)
         let exports = try session.transaction { transaction in
             [try EmailExporter(list: "newsletter", source: .everyone, format: .mailchimp,
-                               output: out + "/\(demo.slug)-newsletter-mailchimp.csv").run(in: transaction, showProgress: false),
+                               output: out + "/\(demo.slug)-newsletter-mailchimp.csv", replacing: true).run(in: transaction, showProgress: false),
              try EmailExporter(list: "lybunt", source: .segment("lybunt"), format: .listmonk,
-                               output: out + "/\(demo.slug)-lybunt-listmonk.csv").run(in: transaction, showProgress: false)]
+                               output: out + "/\(demo.slug)-lybunt-listmonk.csv", replacing: true).run(in: transaction, showProgress: false)]
         }
         let high = report.findings.filter { $0.severity == "high" }.count
         var lines = ["", "\(association.name) (--association \(demo.slug), \(association.language == "ar" ? "Arabic" : "English"), \(association.baseCurrency))"]

@@ -159,7 +159,7 @@ public struct LocalCluster: Sendable {
 
             # Added by Sanad: a private server reachable only through its own socket.
             listen_addresses = ''
-            unix_socket_directories = '\(socketDirectory.replacingOccurrences(of: "'", with: "''"))'
+            unix_socket_directories = '\(socketDirectory.replacingScalar("'", with: "''"))'
             port = \(port)
             """
         if !durable {

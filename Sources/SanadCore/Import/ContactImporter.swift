@@ -16,6 +16,8 @@ public struct ContactImporter {
 
     public func run(in session: AssociationSession) throws -> ImportReport {
         let started = Date()
+        var options = options
+        let path = try options.checkRejectsPath()
         let file = try ImportFile(options, aliases: ImportVocabulary.contactAliases, fields: ImportVocabulary.contactFields,
                                   label: "contacts")
         var report = ImportReport(file: options.path)
@@ -66,8 +68,7 @@ public struct ContactImporter {
         }
         if report.committed { try session.maintainAfterBulkLoad(tables: SyntheticLoader.loadedTables) }
         if !report.rejected.isEmpty && !options.dryRun {
-            let path = options.rejectsPath ?? options.defaultRejectsPath
-            try file.writeRejects(to: path)
+                try file.writeRejects(to: path)
             report.rejectsPath = path
         }
         report.seconds = Date().timeIntervalSince(started)

@@ -27,12 +27,44 @@ public struct ImportOptions: Sendable {
     public var allOrNothing = false
     /// Where rejected rows go (default: next to the file, `NAME.rejects.csv`).
     public var rejectsPath: String?
+    /// Replace an existing rejects file (`--force`); otherwise the import refuses to start.
+    public var replaceRejects = false
     public var stripDirectionControls = false
     public var dateOrder: DateOrder?
     public var showProgress: Bool?
 
     public init(path: String) {
         self.path = path
+    }
+
+    /// Where the rejects go, checked before any work, so a finished import never fails to
+    /// report its rows. An existing file there is kept unless ``replaceRejects`` says
+    /// otherwise, with one exception: at the default path, a rejects file that an earlier
+    /// import of the same file wrote (a regular file whose header ends in Sanad's own
+    /// columns) is stale and is replaced, so importing a file again just works.
+    mutating func checkRejectsPath() throws -> String {
+        let path = rejectsPath ?? defaultRejectsPath
+        guard !dryRun else { return path }
+        if rejectsPath == nil, !replaceRejects, Self.isEarlierRejectsFile(path) { replaceRejects = true }
+        do {
+            try AtomicFile.checkWritable(path, replacing: replaceRejects)
+        } catch let error as SanadError {
+            throw SanadError.invalid("the rejects file " + error.message,
+                                     hint: "pass --force to replace it, or --rejects PATH to write elsewhere")
+        }
+        return path
+    }
+
+    /// Whether `path` is a plain file (not a link) that Sanad wrote as a rejects file.
+    static func isEarlierRejectsFile(_ path: String) -> Bool {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              attributes[.type] as? FileAttributeType == .typeRegular,
+              let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let start = handle.readData(ofLength: 64 * 1024)
+        guard let end = start.firstIndex(of: 10) else { return false }
+        let header = String(decoding: start[..<end], as: UTF8.self)
+        return header.hasSuffix("sanad_line,sanad_field,sanad_reason\r")
     }
 
     var defaultRejectsPath: String {
@@ -181,7 +213,7 @@ final class ImportFile {
                 if missing.remove(record.line) != nil { rejectedRecords[record.line] = record.fields }
             }
         }
-        let file = try AtomicFile(path: path)
+        let file = try AtomicFile(path: path, replacing: options.replaceRejects)
         let header = (mapping.header ?? (1...mapping.targets.count).map { "column_\($0)" })
             .filter { !ColumnMapping.rejectColumns.contains($0.trimmed.lowercased()) }
         let kept = (mapping.header ?? []).enumerated().filter { !ColumnMapping.rejectColumns.contains($0.element.trimmed.lowercased()) }.map(\.offset)

@@ -15,6 +15,8 @@ public struct InteractionImporter {
 
     public func run(in session: AssociationSession) throws -> ImportReport {
         let started = Date()
+        var options = options
+        let path = try options.checkRejectsPath()
         let file = try ImportFile(options, aliases: ImportVocabulary.interactionAliases, fields: ImportVocabulary.interactionFields,
                                   label: "interactions")
         var report = ImportReport(file: options.path)
@@ -61,8 +63,7 @@ public struct InteractionImporter {
         }
         if report.committed { try session.maintainAfterBulkLoad(tables: ["interactions"]) }
         if !report.rejected.isEmpty && !options.dryRun {
-            let path = options.rejectsPath ?? options.defaultRejectsPath
-            try file.writeRejects(to: path)
+                try file.writeRejects(to: path)
             report.rejectsPath = path
         }
         report.seconds = Date().timeIntervalSince(started)

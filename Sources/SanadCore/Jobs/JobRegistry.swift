@@ -26,6 +26,10 @@ public enum JobRegistry {
             throw SanadError.invalid("\(name) takes no parameter \"\(key)\"",
                                      hint: known.isEmpty ? "\(name) takes no parameters" : "its parameters: \(known.joined(separator: ", "))")
         }
+        // Parameters are shown in job lists and logs: one line, no controls, no direction controls.
+        for (key, value) in parameters {
+            _ = try TextRules.cleanedName(value, field: "parameter \(key)", maxLength: 300)
+        }
         return kind
     }
 }

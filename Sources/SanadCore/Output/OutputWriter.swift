@@ -94,9 +94,9 @@ public struct OutputWriter {
     /// machine-readable output stays clean.
     public func message(_ text: String) {
         if format == .table {
-            write(text + "\n")
+            Console.say(text)
         } else {
-            FileHandle.standardError.write(Data((text + "\n").utf8))
+            Console.note(text)
         }
     }
 

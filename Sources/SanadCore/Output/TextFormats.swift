@@ -37,7 +37,11 @@ public enum JSONText {
             case "\r": result += "\\r"
             case "\t": result += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                // C1 controls (and DEL) are legal JSON but act on terminals that show the output;
+                // a raw U+FEFF at the start of a string is dropped by some readers
+                // (Foundation's JSONSerialization among them), escaped it survives.
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+                    || scalar.value == 0xFEFF {
                     result += "\\u" + String(format: "%04x", scalar.value)
                 } else {
                     result.unicodeScalars.append(scalar)
@@ -58,16 +62,54 @@ public enum JSONText {
     }
 }
 
-/// RFC 4180 CSV: fields quoted when they hold a comma, quote, CR or LF; rows end in CRLF.
+/// RFC 4180 CSV: fields quoted when they hold the separator, a quote, CR or LF; rows end in
+/// CRLF.
+///
+/// Quoting is decided on UTF-8 bytes, never on `Character`s: a prepend scalar (U+0600) or a
+/// combining mark glues itself to a comma or quote into one `Character` that compares unequal
+/// to it, while every CSV reader still splits the row there.
 public enum CSVText {
-    public static func row(_ fields: [String], separator: Character = ",") -> String {
-        fields.map { field($0, separator: separator) }.joined(separator: String(separator)) + "\r\n"
+    /// One row.
+    ///
+    /// - Parameters:
+    ///   - separator: `,`, `;` or tab (ASCII).
+    ///   - neutralizingFormulas: prefix an apostrophe to every cell a spreadsheet would run as a
+    ///     formula (see ``neutralizedFormula(_:)``).
+    public static func row(_ fields: [String], separator: Character = ",", neutralizingFormulas: Bool = false) -> String {
+        let cells = neutralizingFormulas ? fields.map(neutralizedFormula) : fields
+        return cells.map { field($0, separator: separator) }.joined(separator: String(separator)) + "\r\n"
     }
 
     public static func field(_ text: String, separator: Character = ",") -> String {
-        let needsQuotes = text.contains { $0 == separator || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        precondition(separator.isASCII, "CSV separators are ASCII")
+        let separatorByte = separator.asciiValue!
+        let needsQuotes = text.utf8.contains { $0 == separatorByte || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
         guard needsQuotes else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in text.unicodeScalars {
+            if scalar == "\"" { quoted.append("\"") }
+            quoted.append(scalar)
+        }
+        quoted.append("\"")
+        return String(quoted)
+    }
+
+    /// Scalars that make a spreadsheet (Excel, LibreOffice, Google Sheets) read a cell as a
+    /// formula or a command when they start it: `= + - @`, tab, CR, LF, and their full-width
+    /// forms, which some spreadsheets fold to ASCII.
+    public static func startsFormula(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D, 0x0A, 0xFF1D, 0xFF0B, 0xFF0D, 0xFF20: true
+        default: false
+        }
+    }
+
+    /// The cell as text a spreadsheet shows and never runs: a leading apostrophe when its
+    /// first scalar would start a formula. Decided on the final cell, the one a reader sees.
+    public static func neutralizedFormula(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, startsFormula(first) else { return cell }
+        return "'" + cell
     }
 }
 
@@ -77,7 +119,7 @@ public enum TextTable {
     static let maximumCellWidth = 60
 
     public static func render(header: [String]?, rows: [[String]], isolateRightToLeft: Bool, truncate: Bool = true) -> String {
-        let allRows = (header.map { [$0] } ?? []) + rows.map { $0.map { truncate ? truncated(singleLine($0)) : singleLine($0) } }
+        let allRows = (header.map { [$0.map(singleLine)] } ?? []) + rows.map { $0.map { truncate ? truncated(singleLine($0)) : singleLine($0) } }
         guard let columnCount = allRows.map(\.count).max(), columnCount > 0 else { return "" }
         var widths = [Int](repeating: 0, count: columnCount)
         for row in allRows {
@@ -101,9 +143,24 @@ public enum TextTable {
         return text
     }
 
+    /// The cell on one line: line breaks and tabs become spaces, and every other control
+    /// (ESC, BEL, a bare CR, C1) shows as `<U+001B>` so a hostile value cannot act on the
+    /// terminal or overwrite the line.
     static func singleLine(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
-            .replacingOccurrences(of: "\t", with: " ")
+        let input = Array(text.unicodeScalars)
+        var scalars = String.UnicodeScalarView()
+        var index = 0
+        while index < input.count {
+            let scalar = input[index]
+            if scalar == "\r", index + 1 < input.count, input[index + 1] == "\n" {
+                scalars.append(" ")
+                index += 2
+                continue
+            }
+            scalars.append(scalar == "\n" || scalar == "\t" ? " " : scalar)
+            index += 1
+        }
+        return TerminalText.visible(String(scalars), keepingLineBreaks: false)
     }
 
     static func truncated(_ text: String) -> String {

@@ -138,36 +138,46 @@ public enum ICalendar {
         JSONText.isoTimestamp(date).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
     }
 
-    /// TEXT values escape backslash, semicolon, comma and newlines.
-    static func text(_ value: String) -> String {
-        var result = ""
-        for character in value {
-            switch character {
-            case "\\": result += "\\\\"
-            case ";": result += "\\;"
-            case ",": result += "\\,"
-            case "\n", "\r\n": result += "\\n"
-            case "\r": continue
-            default: result.append(character)
+    /// TEXT values escape backslash, semicolon, comma and line breaks (CRLF, LF or a bare CR
+    /// all become one `\n`). Decided per Unicode scalar: a prepend scalar or a combining mark
+    /// glued to a `;` or `,` makes one `Character` that never equals it, while every calendar
+    /// program still splits the value there.
+    public static func text(_ value: String) -> String {
+        let input = Array(value.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        var index = 0
+        while index < input.count {
+            let scalar = input[index]
+            switch scalar {
+            case "\\": result.append(contentsOf: "\\\\".unicodeScalars)
+            case ";": result.append(contentsOf: "\\;".unicodeScalars)
+            case ",": result.append(contentsOf: "\\,".unicodeScalars)
+            case "\n": result.append(contentsOf: "\\n".unicodeScalars)
+            case "\r":
+                result.append(contentsOf: "\\n".unicodeScalars)
+                if index + 1 < input.count, input[index + 1] == "\n" { index += 1 }
+            default: result.append(scalar)
             }
+            index += 1
         }
-        return result
+        return String(result)
     }
 
-    /// Lines longer than 75 octets continue on the next line after a space, never cutting
-    /// a UTF-8 character (Arabic letters are two octets).
-    static func fold(_ line: String) -> String {
-        var result = ""
+    /// Lines longer than 75 octets continue on the next line after a space. The cut falls
+    /// between Unicode scalars, never inside a UTF-8 sequence (Arabic letters are two octets);
+    /// unfolding joins the pieces back byte for byte, so cutting inside a grapheme is harmless.
+    public static func fold(_ line: String) -> String {
+        var result = String.UnicodeScalarView()
         var octets = 0
-        for character in line {
-            let size = String(character).utf8.count
+        for scalar in line.unicodeScalars {
+            let size = UTF8.width(scalar)
             if octets + size > 75 {
-                result += "\r\n "
+                result.append(contentsOf: "\r\n ".unicodeScalars)
                 octets = 1
             }
-            result.append(character)
+            result.append(scalar)
             octets += size
         }
-        return result
+        return String(result)
     }
 }

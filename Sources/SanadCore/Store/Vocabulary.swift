@@ -35,8 +35,18 @@ extension Vocabulary {
 }
 
 extension String {
-    func replacingAll(_ target: Character, with replacement: Character) -> String {
-        String(map { $0 == target ? replacement : $0 })
+    /// Replaces every occurrence of one scalar. Foundation's `replacingOccurrences` matches
+    /// Characters on Linux, and misses a quote that a combining mark follows.
+    func replacingScalar(_ target: Unicode.Scalar, with replacement: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            if scalar == target { scalars.append(contentsOf: replacement.unicodeScalars) } else { scalars.append(scalar) }
+        }
+        return String(scalars)
+    }
+
+    func replacingAll(_ target: Unicode.Scalar, with replacement: Unicode.Scalar) -> String {
+        replacingScalar(target, with: String(replacement))
     }
 
     var trimmedUnderscores: String {

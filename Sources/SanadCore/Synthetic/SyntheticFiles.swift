@@ -24,7 +24,9 @@ public struct SyntheticFiles {
     /// Writes `contacts.csv`, `interactions.csv` (omitted when `interactions` is false),
     /// `campaigns.csv` (the campaigns interactions name; create them before importing) and
     /// `pairs.csv` into `directory`, each atomically.
-    public func write(to directory: String, interactions: Bool = true, showProgress: Bool = false) throws -> Written {
+    ///
+    /// - Parameter replacing: replace files of those names already in `directory`.
+    public func write(to directory: String, interactions: Bool = true, showProgress: Bool = false, replacing: Bool = false) throws -> Written {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var written = Written()
         var campaigns = CSVText.row(["slug", "title", "problem", "place", "start", "end", "goal_beneficiaries", "goal_amount",
@@ -34,10 +36,10 @@ public struct SyntheticFiles {
                                       campaign.endsOn, campaign.goalBeneficiaries.map(String.init) ?? "", campaign.goalAmount ?? "",
                                       campaign.goalCurrency ?? "", campaign.goalPeopleEngaged.map(String.init) ?? ""])
         }
-        try AtomicFile.write(Data(campaigns.utf8), to: directory + "/campaigns.csv")
-        let contactsFile = try AtomicFile(path: directory + "/contacts.csv")
-        let interactionsFile = interactions ? try AtomicFile(path: directory + "/interactions.csv") : nil
-        let pairsFile = try AtomicFile(path: directory + "/pairs.csv")
+        try AtomicFile.write(Data(campaigns.utf8), to: directory + "/campaigns.csv", replacing: replacing)
+        let contactsFile = try AtomicFile(path: directory + "/contacts.csv", replacing: replacing)
+        let interactionsFile = interactions ? try AtomicFile(path: directory + "/interactions.csv", replacing: replacing) : nil
+        let pairsFile = try AtomicFile(path: directory + "/pairs.csv", replacing: replacing)
         try contactsFile.write(CSVText.row(Self.contactColumns).utf8)
         try interactionsFile?.write(CSVText.row(Self.interactionColumns).utf8)
         try pairsFile.write(CSVText.row(["external_id_a", "external_id_b", "label"]).utf8)

@@ -48,7 +48,9 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
                     || category == .lineSeparator || category == .paragraphSeparator
             }
         if hasInvisible { return refuse("contains spaces or invisible characters") }
-        let pieces = trimmed.split(separator: "@", omittingEmptySubsequences: false)
+        // Split per scalar: a prepend scalar or a mark glued to `@` or `.` makes one Character,
+        // and a mail server would still see the `@` that a Character split misses.
+        let pieces = trimmed.splittingScalars(on: "@")
         guard pieces.count == 2 else {
             return refuse(pieces.count < 2 ? "has no @" : "has more than one @")
         }
@@ -67,7 +69,7 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         }) {
             return refuse("contains \"\(bad)\" before the @, which addresses do not allow unquoted")
         }
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        let labels = domain.splittingScalars(on: ".")
         guard labels.count >= 2 else { return refuse("has no dot in the domain (name@example.org)") }
         for label in labels {
             if label.isEmpty { return refuse("has an empty part in the domain") }
@@ -89,5 +91,13 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
             throw SanadError.invalid("\(field) \"\(TextRules.removingDirectionControls(text))\" \(problem.reason)",
                                      hint: "write it as name@example.org")
         }
+    }
+}
+
+extension String {
+    /// The pieces between every occurrence of `separator`, compared per Unicode scalar
+    /// (empty pieces kept).
+    func splittingScalars(on separator: Unicode.Scalar) -> [String] {
+        unicodeScalars.split(separator: separator, omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
     }
 }

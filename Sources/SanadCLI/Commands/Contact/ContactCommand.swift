@@ -66,7 +66,7 @@ func inAssociation<T>(_ global: GlobalOptions, _ body: (CommandContext, Associat
 /// Prints warnings (kept data worth a look) on standard error.
 func warn(_ messages: [String]) {
     for message in messages {
-        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+        Console.note("warning: \(message)")
     }
 }
 
@@ -277,7 +277,7 @@ extension ContactCommand {
                 let store = ContactStore(transaction)
                 if restore { try store.restore(id) } else { try store.delete(id) }
             }
-            print(restore ? "Contact #\(id) restored." : "Contact #\(id) deleted (restore it with: sanad contact delete \(id) --restore).")
+            Console.say(restore ? "Contact #\(id) restored." : "Contact #\(id) deleted (restore it with: sanad contact delete \(id) --restore).")
         }
     }
 
@@ -302,7 +302,7 @@ extension ContactCommand {
                 let cleaned = try tags.map { try TextRules.cleanedName($0, field: "tag", maxLength: 100) }
                 if remove { try store.removeTags(cleaned, from: id) } else { try store.addTags(cleaned, to: id) }
             }
-            print(remove ? "Removed \(tags.count) tag(s) from contact #\(id)." : "Tagged contact #\(id) with \(tags.joined(separator: ", ")).")
+            Console.say(remove ? "Removed \(tags.count) tag(s) from contact #\(id)." : "Tagged contact #\(id) with \(tags.joined(separator: ", ")).")
         }
     }
 
@@ -343,7 +343,7 @@ extension ContactCommand {
                                      note: try TextRules.cleanedText(note, field: "note"))
                 }
             }
-            print(remove ? "Removed: #\(id) \(relationship.phrase) #\(other)." : "Recorded: #\(id) \(relationship.phrase) #\(other).")
+            Console.say(remove ? "Removed: #\(id) \(relationship.phrase) #\(other)." : "Recorded: #\(id) \(relationship.phrase) #\(other).")
         }
     }
 }

@@ -124,7 +124,7 @@ extension ContactCommand {
             let session = try context.session()
             try session.transaction { try ContactEraser($0).erase(id) }
             try session.vacuumAfterErasure()
-            print("Contact #\(id) erased.")
+            Console.say("Contact #\(id) erased.")
         }
     }
 }

@@ -12,7 +12,8 @@ struct ImportCommandOptions: ParsableArguments {
     var map: [String] = []
     @Flag(help: "Check everything and report, but write nothing.") var dryRun = false
     @Flag(help: "Import nothing if any row is bad.") var allOrNothing = false
-    @Option(help: "Where to write rejected rows (default: FILE.rejects.csv).") var rejects: String?
+    @Option(help: "Where to write rejected rows (default: FILE.rejects.csv; mode 0600).") var rejects: String?
+    @Flag(help: "Replace the rejects file if it exists.") var force = false
     @Option(help: "How dates that are not YYYY-MM-DD are written: dmy (21/03/2026) or mdy (03/21/2026).") var dateOrder: DateOrder?
     @Flag(help: "Remove invisible direction-control characters from names and texts instead of rejecting the row.")
     var stripDirectionControls = false
@@ -33,6 +34,7 @@ struct ImportCommandOptions: ParsableArguments {
         options.dryRun = dryRun
         options.allOrNothing = allOrNothing
         options.rejectsPath = rejects
+        options.replaceRejects = force
         options.dateOrder = dateOrder
         options.stripDirectionControls = stripDirectionControls
         return options

@@ -1,0 +1,17 @@
+internal import Foundation
+
+/// Sentences for people: results on standard output, warnings and errors on standard error.
+/// Every sentence goes through ``TerminalText/visible(_:keepingLineBreaks:)``, since most of
+/// them quote a value someone typed or a file held.
+public enum Console {
+    /// A result sentence on standard output.
+    public static func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((TerminalText.visible(text) + "\n").utf8))
+    }
+
+    /// A sentence on standard error (warnings, progress notes, errors), so that standard
+    /// output keeps only what was asked for.
+    public static func note(_ text: String) {
+        FileHandle.standardError.write(Data((TerminalText.visible(text) + "\n").utf8))
+    }
+}
