@@ -44,10 +44,13 @@ struct AuditCommand: ParsableCommand {
             @OptionGroup var format: FormatOptions
 
             func run() throws {
-                let summary = try inAudit(global) { _, transaction, configuration in
-                    try AuditEngine(transaction, configuration: configuration).run()
+                let (summary, base) = try inAudit(global) { _, transaction, configuration in
+                    (try AuditEngine(transaction, configuration: configuration).run(), transaction.association.baseCurrency)
                 }
                 OutputWriter(format: format.format).print(summary.outputRecord)
+                if let warning = UnconvertedGifts.warning(summary.unconverted, baseCurrency: base) {
+                    Console.note("warning: the audit's figures are incomplete: " + warning)
+                }
             }
         }
     }

@@ -11,11 +11,18 @@ public struct AuditRunSummary: Sendable {
     public var findings: Int
     public var newFindings: Int
     public var milliseconds: Int
+    /// Gifts the figures leave out because their currency had no rate for their day: when
+    /// not empty, the figures are incomplete.
+    public var unconverted: [UnconvertedGifts] = []
+
+    public var isComplete: Bool { unconverted.isEmpty }
 
     public var outputRecord: OutputRecord {
         ["income": .decimal(income), "currency": .text(currency), "funder_groups": .integer(Int64(funderGroups)),
          "hhi": .of(hhi), "findings": .integer(Int64(findings)), "new_findings": .integer(Int64(newFindings)),
-         "duration_ms": .integer(Int64(milliseconds))]
+         "duration_ms": .integer(Int64(milliseconds)), "complete": .bool(isComplete),
+         "unconverted": .list(unconverted.map { .record(["currency": .text($0.currency), "gifts": .integer(Int64($0.gifts)),
+                                                         "amount": .decimal($0.amount)]) })]
     }
 }
 
@@ -26,8 +33,11 @@ public struct AuditRunSummary: Sendable {
 /// Funder groups are connected through every kind of relationship Sanad records (spouse,
 /// family, close associate, controls, employer, board member), so a funder's relatives,
 /// the companies they control and the people they employ count together.
-/// Amounts are the association's base currency; gifts in other currencies are not
-/// converted and do not enter the shares.
+/// Every amount is in the association's base currency: a gift in another currency is
+/// converted at the latest exchange rate on or before its local day. A gift whose currency
+/// has no rate for its day is left out, counted in ``AuditRunSummary/unconverted``, and the
+/// run says its figures are incomplete; thresholds set in another currency are converted at
+/// today's rate.
 public struct AuditEngine {
     public let transaction: AssociationTransaction
     public let configuration: PluginConfiguration
@@ -62,13 +72,22 @@ public struct AuditEngine {
         try nameGroups()
         let (total, new) = try storeFindings()
         let figures = try transaction.query("SELECT coalesce(sum(total), 0), count(*) FROM audit_shares")[0]
+        let unconverted = try transaction.query("""
+            SELECT currency, count(*) AS gifts, sum(amount) AS amount FROM audit_gifts
+            WHERE amount IS NOT NULL AND base_amount IS NULL AND occurred_at >= \(previousStart)
+            GROUP BY currency ORDER BY currency
+            """).map { row in
+            UnconvertedGifts(currency: try row.decode("currency"), gifts: try row.decode("gifts"), amount: try row.decode("amount"))
+        }
         let summary = AuditRunSummary(
             income: try figures.decode(Decimal.self, at: 0), currency: currency, funderGroups: try figures.decode(Int.self, at: 1),
             hhi: hhi, findings: total, newFindings: new,
-            milliseconds: Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000))
+            milliseconds: Int((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000),
+            unconverted: unconverted)
+        let unconvertedJSON = try String(decoding: JSONEncoder().encode(unconverted), as: UTF8.self)
         try transaction.execute("""
             INSERT INTO audit_runs (duration_ms, income, currency, window_months, funder_groups, hhi, gini, top_groups, lorenz,
-                                    findings, new_findings)
+                                    findings, new_findings, rates, unconverted)
             WITH ordered AS (
                 SELECT total, row_number() OVER (ORDER BY total, group_key) AS n, count(*) OVER () AS groups,
                        sum(total) OVER (ORDER BY total, group_key ROWS UNBOUNDED PRECEDING) AS cumulative, sum(total) OVER () AS income
@@ -83,7 +102,14 @@ public struct AuditEngine {
                     JOIN audit_group_names gn USING (group_key)),
                    (SELECT coalesce(jsonb_agg(jsonb_build_array(round(n::numeric / groups, 4), round(cumulative / income, 4)) ORDER BY n), '[]')
                     FROM ordered WHERE n = groups OR n % greatest(groups / 100, 1) = 0),
-                   \(total), \(new)
+                   \(total), \(new),
+                   -- The rates the run converted with, and where each came from.
+                   (SELECT coalesce(jsonb_agg(jsonb_build_object('currency', u.currency, 'valid_on', u.rate_on, 'rate', u.rate,
+                                                                  'source', x.source, 'gifts', u.gifts) ORDER BY u.currency, u.rate_on), '[]')
+                    FROM (SELECT currency, rate_on, rate, count(*) AS gifts FROM audit_gifts
+                          WHERE rate_on IS NOT NULL AND occurred_at >= \(previousStart) GROUP BY currency, rate_on, rate) u
+                    LEFT JOIN exchange_rates x ON x.currency = u.currency AND x.valid_on = u.rate_on),
+                   \(unconvertedJSON)::jsonb
             """)
         return summary
     }
@@ -118,11 +144,20 @@ public struct AuditEngine {
             FROM (SELECT e.a, min(o.group_key) AS smallest FROM audit_edges e JOIN audit_groups o ON o.contact_id = e.b GROUP BY e.a) n
             WHERE n.a = g.contact_id AND n.smallest < g.group_key
             """) > 0 {}
+        // Each gift with its amount in the base currency (NULL without a rate for its day) and
+        // the rate it was converted at.
+        let association = transaction.association
         try transaction.execute("""
             CREATE TEMP TABLE audit_gifts ON COMMIT DROP AS
             SELECT i.id, i.contact_id, g.group_key, i.type, i.occurred_at, i.amount, i.currency, i.is_restricted, i.is_anonymous,
-                   i.conditions, i.conditions_key
+                   i.conditions, i.conditions_key,
+                   CASE WHEN i.currency = \(currency)::text THEN i.amount ELSE round(i.amount * r.rate, 3) END AS base_amount,
+                   r.rate, r.valid_on AS rate_on
             FROM interactions i JOIN audit_groups g ON g.contact_id = i.contact_id
+            LEFT JOIN LATERAL (SELECT x.rate, x.valid_on FROM exchange_rates x
+                               WHERE i.currency <> \(currency)::text AND x.currency = i.currency
+                                 AND x.valid_on <= \(MoneySQL.localDay("i.occurred_at", in: association))
+                               ORDER BY x.valid_on DESC LIMIT 1) r ON true
             WHERE i.type IN ('donation', 'pledge')
             """)
         try transaction.execute("CREATE INDEX ON audit_gifts (group_key)")
@@ -132,12 +167,12 @@ public struct AuditEngine {
             CREATE TEMP TABLE audit_shares ON COMMIT DROP AS
             WITH per_group AS (
                 SELECT group_key,
-                       sum(amount) FILTER (WHERE counted AND occurred_at >= \(windowStart)) AS total,
-                       coalesce(sum(amount) FILTER (WHERE counted AND occurred_at >= \(windowStart) AND is_restricted), 0) AS restricted,
+                       sum(base_amount) FILTER (WHERE counted AND occurred_at >= \(windowStart)) AS total,
+                       coalesce(sum(base_amount) FILTER (WHERE counted AND occurred_at >= \(windowStart) AND is_restricted), 0) AS restricted,
                        count(*) FILTER (WHERE counted AND occurred_at >= \(windowStart)) AS gifts,
-                       sum(amount) FILTER (WHERE counted AND occurred_at >= \(previousStart) AND occurred_at < \(windowStart)) AS previous,
+                       sum(base_amount) FILTER (WHERE counted AND occurred_at >= \(previousStart) AND occurred_at < \(windowStart)) AS previous,
                        min(occurred_at) AS first_gift
-                FROM (SELECT *, type = 'donation' AND currency = \(currency) AS counted FROM audit_gifts) g
+                FROM (SELECT *, type = 'donation' AND base_amount IS NOT NULL AS counted FROM audit_gifts) g
                 GROUP BY group_key
             ), incomes AS (
                 SELECT sum(total) AS income, sum(previous) AS previous_income FROM per_group
@@ -162,7 +197,7 @@ public struct AuditEngine {
                 SELECT group_key FROM audit_new WHERE group_key IS NOT NULL
                 UNION SELECT group_key FROM (SELECT group_key FROM audit_shares ORDER BY share DESC, group_key LIMIT 12) t
             ), given AS (
-                SELECT contact_id, sum(amount) AS given FROM audit_gifts GROUP BY contact_id
+                SELECT contact_id, sum(base_amount) AS given FROM audit_gifts GROUP BY contact_id
             ), members AS (
                 SELECT g.group_key, g.contact_id, c.display_name, c.is_pep,
                        EXISTS (SELECT 1 FROM contact_roles r WHERE r.contact_id = g.contact_id AND r.role = 'board') AS trustee,
@@ -196,6 +231,21 @@ public struct AuditEngine {
 
     // MARK: Rules
 
+    /// A gift's day where the association is (not the UTC day: a gift logged on the evening
+    /// of the 22nd in Beirut is a gift of the 22nd).
+    private func localDay(_ moment: SQL) -> SQL {
+        MoneySQL.localDay(moment, in: transaction.association)
+    }
+
+    /// An amount setting in the base currency (converted at today's rate when it names
+    /// another currency), and how it was set, for the evidence.
+    private func threshold(_ name: String) throws -> (base: Decimal, asSet: String) {
+        let setting = configuration.money(name)
+        let base = try ExchangeRateStore(transaction).inBaseCurrency(setting, on: transaction.association.today,
+                                                                     purpose: "the influence-audit setting \(name)")
+        return (base, setting.described(baseCurrency: currency))
+    }
+
     private var thresholds: (notice: Decimal, warn: Decimal, high: Decimal) {
         (configuration.decimal("concentration_notice"), configuration.decimal("concentration_warn"), configuration.decimal("concentration_high"))
     }
@@ -203,10 +253,11 @@ public struct AuditEngine {
     /// The largest gifts of a group in the window, as evidence.
     private func largestGifts(_ group: SQL) -> SQL {
         """
-        (SELECT coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'date', x.occurred_at::date, 'amount', x.amount, 'currency', x.currency,
-                                                       'restricted', x.is_restricted) ORDER BY x.amount DESC), '[]')
-         FROM (SELECT * FROM audit_gifts WHERE group_key = \(group) AND occurred_at >= \(windowStart) AND currency = \(currency)
-               ORDER BY amount DESC LIMIT 5) x)
+        (SELECT coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'date', \(localDay("x.occurred_at")), 'amount', x.amount, 'currency', x.currency,
+                                                       'base_amount', x.base_amount, 'restricted', x.is_restricted)
+                                    ORDER BY x.base_amount DESC, x.id), '[]')
+         FROM (SELECT * FROM audit_gifts WHERE group_key = \(group) AND occurred_at >= \(windowStart) AND base_amount IS NOT NULL
+               AND type = 'donation' ORDER BY base_amount DESC, id LIMIT 5) x)
         """
     }
 
@@ -234,13 +285,14 @@ public struct AuditEngine {
                 WHERE \(index) >= \(configuration.decimal("hhi_notice"))
                 """)
         }
+        let substantial = try threshold("substantial_minimum")
         try transaction.execute("""
             INSERT INTO audit_new
             SELECT 'substantial:' || s.group_key, 'substantial_contributor', 'notice', s.group_key, s.share,
                    jsonb_build_object('share', round(s.share, 4), 'total', s.total, 'currency', \(currency)::text, 'minimum',
-                                      \(configuration.decimal("substantial_minimum")), 'window_months', \(months))
+                                      \(substantial.base), 'minimum_as_set', \(substantial.asSet)::text, 'window_months', \(months))
             FROM audit_shares s
-            WHERE s.total >= \(configuration.decimal("substantial_minimum")) AND s.share >= \(configuration.decimal("substantial_share"))
+            WHERE s.total >= \(substantial.base) AND s.share >= \(configuration.decimal("substantial_share"))
             """)
         try transaction.execute("""
             INSERT INTO audit_new
@@ -284,7 +336,8 @@ public struct AuditEngine {
             INSERT INTO audit_new
             SELECT 'conditions:' || m.category || ':' || g.group_key, 'conditions', \(severity), g.group_key, count(*),
                    jsonb_build_object('category', m.category, 'gifts', jsonb_agg(jsonb_build_object(
-                       'id', g.id, 'date', g.occurred_at::date, 'amount', g.amount, 'currency', g.currency, 'type', g.type,
+                       'id', g.id, 'date', \(localDay("g.occurred_at")), 'amount', g.amount, 'currency', g.currency,
+                       'base_amount', g.base_amount, 'type', g.type,
                        'conditions', g.conditions, 'matched', m.phrases) ORDER BY g.occurred_at, g.id))
             FROM audit_gifts g
             CROSS JOIN LATERAL (SELECT l.category, array_agg(DISTINCT l.phrase ORDER BY l.phrase) AS phrases FROM audit_phrases l
@@ -296,7 +349,7 @@ public struct AuditEngine {
             INSERT INTO audit_new
             SELECT 'notes:' || m.category || ':' || g.group_key, 'notes', \(severity), g.group_key, count(*),
                    jsonb_build_object('category', m.category, 'notes', jsonb_agg(jsonb_build_object(
-                       'id', i.id, 'date', i.occurred_at::date, 'type', i.type, 'notes', i.notes, 'matched', m.phrases)
+                       'id', i.id, 'date', \(localDay("i.occurred_at")), 'type', i.type, 'notes', i.notes, 'matched', m.phrases)
                        ORDER BY i.occurred_at, i.id))
             FROM interactions i
             JOIN audit_groups g ON g.contact_id = i.contact_id
@@ -334,19 +387,21 @@ public struct AuditEngine {
                                                   FROM audit_groups eg JOIN contacts p ON p.id = eg.contact_id
                                                   WHERE eg.group_key = giver.group_key AND p.is_pep),
                                       'total', giver.total, 'currency', \(currency)::text, 'gifts', giver.gifts)
-            FROM (SELECT g.contact_id, g.group_key, coalesce(sum(g.amount) FILTER (WHERE g.currency = \(currency)), 0) AS total, count(*) AS gifts
+            FROM (SELECT g.contact_id, g.group_key, coalesce(sum(g.base_amount), 0) AS total, count(*) AS gifts
                   FROM audit_gifts g JOIN audit_pep_groups USING (group_key)
                   WHERE g.occurred_at >= \(previousStart) GROUP BY g.contact_id, g.group_key) giver
             JOIN contacts gc ON gc.id = giver.contact_id
             WHERE NOT EXISTS (SELECT 1 FROM audit_approvals a WHERE a.contact_id = giver.contact_id)
             """)
-        let limit = configuration.decimal("anonymous_gift_limit")
+        let limit = try threshold("anonymous_gift_limit")
         try transaction.execute("""
             INSERT INTO audit_new
-            SELECT 'anonymous:' || g.id, 'anonymous_gift', CASE WHEN g.amount >= \(limit) * 10 THEN 'warn' ELSE 'notice' END, g.group_key, g.amount,
-                   jsonb_build_object('gift', jsonb_build_object('id', g.id, 'date', g.occurred_at::date, 'amount', g.amount, 'currency', g.currency),
-                                      'limit', \(limit))
-            FROM audit_gifts g WHERE g.is_anonymous AND g.amount > \(limit) AND g.occurred_at >= \(windowStart)
+            SELECT 'anonymous:' || g.id, 'anonymous_gift', CASE WHEN g.base_amount >= \(limit.base) * 10 THEN 'warn' ELSE 'notice' END,
+                   g.group_key, g.base_amount,
+                   jsonb_build_object('gift', jsonb_build_object('id', g.id, 'date', \(localDay("g.occurred_at")), 'amount', g.amount,
+                                                                 'currency', g.currency, 'base_amount', g.base_amount),
+                                      'limit', \(limit.base), 'limit_as_set', \(limit.asSet)::text, 'currency', \(currency)::text)
+            FROM audit_gifts g WHERE g.is_anonymous AND g.base_amount > \(limit.base) AND g.occurred_at >= \(windowStart)
             """)
     }
 
@@ -362,12 +417,14 @@ public struct AuditEngine {
                     WHERE group_key IS NOT NULL AND evidence ->> 'category' = 'political'
                 ) r GROUP BY group_key
             )
-            SELECT 'election:' || e.id || ':' || g.group_key, 'election_period_gift', 'high', g.group_key, sum(g.amount),
+            SELECT 'election:' || e.id || ':' || g.group_key, 'election_period_gift', 'high', g.group_key, coalesce(sum(g.base_amount), 0),
                    jsonb_build_object('election', jsonb_build_object('id', e.id, 'name', e.name, 'announced_on', e.announced_on,
                                                                      'polling_day', e.polling_day, 'region', e.region),
                                       'reasons', x.reasons,
-                                      'gifts', jsonb_agg(jsonb_build_object('id', g.id, 'date', g.occurred_at::date, 'amount', g.amount,
-                                                                            'currency', g.currency) ORDER BY g.occurred_at))
+                                      'currency', \(currency)::text,
+                                      'gifts', jsonb_agg(jsonb_build_object('id', g.id, 'date', \(localDay("g.occurred_at")), 'amount', g.amount,
+                                                                            'currency', g.currency, 'base_amount', g.base_amount)
+                                                         ORDER BY g.occurred_at))
             FROM audit_election_periods e
             JOIN audit_gifts g ON g.occurred_at >= (e.announced_on::timestamp AT TIME ZONE \(transaction.association.timeZone)::text)
                               AND g.occurred_at < ((e.polling_day + 1)::timestamp AT TIME ZONE \(transaction.association.timeZone)::text)
@@ -375,17 +432,20 @@ public struct AuditEngine {
             GROUP BY e.id, e.name, e.announced_on, e.polling_day, e.region, g.group_key, x.reasons
             """)
         let days = configuration.integer("decision_window_days")
+        let large = try threshold("large_gift")
         try transaction.execute("""
             INSERT INTO audit_new
-            SELECT 'decision_gift:' || d.id, 'decision_after_gift', 'warn', b.group_key, max(g.amount),
+            SELECT 'decision_gift:' || d.id, 'decision_after_gift', 'warn', b.group_key, max(g.base_amount),
                    jsonb_build_object('decision', jsonb_build_object('id', d.id, 'date', d.decided_on, 'subject', d.subject, 'amount', d.amount),
-                                      'days', \(days),
-                                      'gifts', jsonb_agg(jsonb_build_object('id', g.id, 'date', g.occurred_at::date, 'amount', g.amount,
-                                                                            'currency', g.currency) ORDER BY g.occurred_at))
+                                      'days', \(days), 'large_gift', \(large.base), 'large_gift_as_set', \(large.asSet)::text,
+                                      'currency', \(currency)::text,
+                                      'gifts', jsonb_agg(jsonb_build_object('id', g.id, 'date', \(localDay("g.occurred_at")), 'amount', g.amount,
+                                                                            'currency', g.currency, 'base_amount', g.base_amount)
+                                                         ORDER BY g.occurred_at))
             FROM audit_decisions d
             JOIN audit_groups b ON b.contact_id = d.beneficiary_contact_id
-            JOIN audit_gifts g ON g.group_key = b.group_key AND g.type = 'donation' AND g.amount >= \(configuration.decimal("large_gift"))
-                              AND g.occurred_at::date <= d.decided_on AND g.occurred_at::date > d.decided_on - \(days)::integer
+            JOIN audit_gifts g ON g.group_key = b.group_key AND g.type = 'donation' AND g.base_amount >= \(large.base)
+                              AND \(localDay("g.occurred_at")) <= d.decided_on AND \(localDay("g.occurred_at")) > d.decided_on - \(days)::integer
             GROUP BY d.id, d.decided_on, d.subject, d.amount, b.group_key
             """)
     }

@@ -16,6 +16,23 @@ public struct AuditReport: Sendable {
         public var topGroups: [(name: String, members: Int, total: Decimal, share: Double)]
         /// Points of the Lorenz curve, (share of funder groups, share of income), both 0...1.
         public var lorenz: [(x: Double, y: Double)]
+        /// The exchange rates the run converted gifts with.
+        public var rates: [UsedRate]
+        /// Gifts left out for want of a rate: when not empty, the figures are incomplete.
+        public var unconverted: [UnconvertedGifts]
+    }
+
+    /// One exchange rate a run used, and for how many gifts.
+    public struct UsedRate: Codable, Sendable {
+        public var currency: String
+        public var validOn: String
+        public var rate: Decimal
+        public var source: String?
+        public var gifts: Int
+
+        enum CodingKeys: String, CodingKey {
+            case currency, validOn = "valid_on", rate, source, gifts
+        }
     }
 
     public var association: Association
@@ -28,7 +45,8 @@ public struct AuditReport: Sendable {
     /// Reads the latest run; the report needs one.
     public static func load(_ transaction: AssociationTransaction) throws -> AuditReport {
         let rows = try transaction.query("""
-            SELECT started_at, income, currency, window_months, funder_groups, hhi, gini, top_groups::text, lorenz::text
+            SELECT started_at, income, currency, window_months, funder_groups, hhi, gini, top_groups::text, lorenz::text,
+                   rates::text, unconverted::text
             FROM audit_runs ORDER BY started_at DESC, id DESC LIMIT 1
             """)
         guard let row = rows.first else {
@@ -48,7 +66,9 @@ public struct AuditReport: Sendable {
             lorenz: points.compactMap { point in
                 guard point.count == 2, let x = FindingText.double(point[0]), let y = FindingText.double(point[1]) else { return nil }
                 return (x, y)
-            })
+            },
+            rates: try JSONDecoder().decode([UsedRate].self, from: Data(try row.decode(String.self, at: 9).utf8)),
+            unconverted: try JSONDecoder().decode([UnconvertedGifts].self, from: Data(try row.decode(String.self, at: 10).utf8)))
         return AuditReport(association: transaction.association, run: run, findings: try AuditStore(transaction).findings(),
                            generatedAt: Date())
     }
@@ -77,6 +97,12 @@ public struct AuditReport: Sendable {
                 ? "مؤشر التركّز: \(hhi) (ما يعادل \(String(format: "%.1f", effective)) ممولين متساوين)"
                 : "Concentration index (HHI): \(hhi), as concentrated as \(String(format: "%.1f", effective)) equal funders")
         }
+        if !run.rates.isEmpty {
+            lines.append((arabic ? "أسعار الصرف المستعملة: " : "Exchange rates used: ") + run.rates.map { rate in
+                "1 \(rate.currency) = \(rate.rate) \(run.currency) (\(arabic ? "من" : "from") \(rate.validOn)\(rate.source.map { ", \($0)" } ?? ""))"
+            }.joined(separator: "; "))
+        }
+        if let warning = incompleteWarning { lines.append(warning) }
         lines.append(counts.map { "\(FindingText.severityName($0.severity, language)): \($0.count)" }.joined(separator: "  "))
         for finding in findings {
             lines.append("")
@@ -87,6 +113,15 @@ public struct AuditReport: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Says the figures are incomplete and why, when gifts were left out for want of a rate.
+    var incompleteWarning: String? {
+        guard !run.unconverted.isEmpty else { return nil }
+        let parts = run.unconverted.map { "\($0.gifts) × \($0.currency) (\(FindingText.amount($0.amount.doubleValue)) \($0.currency))" }
+        return language == .arabic
+            ? "تنبيه: الأرقام ناقصة. تُركت تبرعات لا سعر صرف لعملتها في يومها: \(parts.joined(separator: "، ")). أضف السعر بالأمر sanad currency rate set ثم أعد التدقيق."
+            : "Warning: the figures are incomplete. Gifts with no exchange rate for their day were left out: \(parts.joined(separator: ", ")). Add the rates with sanad currency rate set, then run the audit again."
+    }
+
     public var outputRecord: OutputRecord {
         ["association": .text(association.slug), "generated_at": .timestamp(generatedAt),
          "run": .record(["started_at": .timestamp(run.startedAt), "income": .decimal(run.income), "currency": .text(run.currency),
@@ -94,7 +129,13 @@ public struct AuditReport: Sendable {
                          "hhi": .of(run.hhi), "gini": .of(run.gini),
                          "top_groups": .list(run.topGroups.map { .record(["name": .text($0.name), "members": .integer(Int64($0.members)),
                                                                           "total": .decimal($0.total), "share": .decimal(Decimal($0.share))]) }),
-                         "lorenz": .list(run.lorenz.map { .list([.decimal(Decimal($0.x)), .decimal(Decimal($0.y))]) })]),
+                         "lorenz": .list(run.lorenz.map { .list([.decimal(Decimal($0.x)), .decimal(Decimal($0.y))]) }),
+                         "complete": .bool(run.unconverted.isEmpty),
+                         "rates": .list(run.rates.map { .record(["currency": .text($0.currency), "valid_on": .text($0.validOn),
+                                                                 "rate": .decimal($0.rate), "source": .of($0.source),
+                                                                 "gifts": .integer(Int64($0.gifts))]) }),
+                         "unconverted": .list(run.unconverted.map { .record(["currency": .text($0.currency), "gifts": .integer(Int64($0.gifts)),
+                                                                             "amount": .decimal($0.amount)]) })]),
          "findings": .list(findings.map { finding in
              var record = finding.outputRecord
              record.append("evidence", finding.evidenceValue)

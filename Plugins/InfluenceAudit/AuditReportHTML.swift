@@ -25,6 +25,7 @@ extension AuditReport {
             <p class="note">\(HTMLText.escape(t("Each finding prompts a human review; the audit never blocks or blacklists anyone by itself.",
                                        "كل ملاحظة تدعو إلى مراجعة بشرية؛ التدقيق لا يحظر أحداً ولا يدرجه في قائمة سوداء من تلقاء نفسه.")))</p>
             </header>
+            \(incompleteWarning.map { "<p class=\"warning\" id=\"incomplete\">\(HTMLText.escape($0))</p>" } ?? "")
             <section id="figures" class="figures">
             \(figure(t("Donated income", "الدخل من التبرعات"), "\(FindingText.amount(run.income.doubleValue)) \(run.currency)"))
             \(figure(t("Funder groups", "مجموعات الممولين"), String(run.funderGroups)))
@@ -40,6 +41,7 @@ extension AuditReport {
             <figure class="lorenz-figure">\(lorenzCurve())<figcaption>\(HTMLText.escape(t("Lorenz curve: the further below the diagonal, the more concentrated", "منحنى لورنز: كلما ابتعد عن القطر زاد التركّز")))</figcaption></figure>
             </div>
             </section>
+            \(ratesSection())
             <section id="findings">
             <h2>\(HTMLText.escape(t("Findings", "الملاحظات"))) (\(findings.count))</h2>
 
@@ -61,6 +63,20 @@ extension AuditReport {
 
             """
         return page
+    }
+
+    /// Every exchange rate the run converted with: currency, first day, rate, source, gifts.
+    private func ratesSection() -> String {
+        guard !run.rates.isEmpty else { return "" }
+        let arabic = language == .arabic
+        let head = [arabic ? "العملة" : "currency", arabic ? "ساري من" : "from", arabic ? "السعر بـ\(run.currency)" : "rate in \(run.currency)",
+                    arabic ? "المصدر" : "source", arabic ? "التبرعات" : "gifts"].map { "<th>\(HTMLText.escape($0))</th>" }.joined()
+        let rows = run.rates.map { rate in
+            "<tr><td>\(HTMLText.escape(rate.currency))</td><td>\(HTMLText.escape(rate.validOn))</td><td>\(HTMLText.escape(rate.rate.description))</td>"
+                + "<td><bdi>\(HTMLText.escape(rate.source ?? "—"))</bdi></td><td>\(rate.gifts)</td></tr>"
+        }.joined()
+        return "<section id=\"rates\"><h2>\(HTMLText.escape(arabic ? "أسعار الصرف المستعملة" : "Exchange rates used"))</h2>"
+            + "<table><thead><tr>\(head)</tr></thead><tbody>\(rows)</tbody></table></section>"
     }
 
     private func figure(_ label: String, _ value: String, css: String = "") -> String {
@@ -120,6 +136,7 @@ extension AuditReport {
     }
 
     private func label(_ key: String) -> String {
+        if key == "base_amount" { return language == .arabic ? "بـ\(run.currency)" : "in \(run.currency)" }
         guard language == .arabic else { return key.replacingOccurrences(of: "_", with: " ") }
         let arabic = ["amount": "المبلغ", "date": "التاريخ", "currency": "العملة", "share": "الحصة", "total": "المجموع",
                       "income": "الدخل", "gifts": "التبرعات", "members": "أعضاء المجموعة", "name": "الاسم", "id": "الرقم",
@@ -130,7 +147,9 @@ extension AuditReport {
                       "giver": "المتبرع", "exposed": "المعرّضون سياسياً", "reasons": "الأسباب", "polling_day": "يوم الاقتراع",
                       "announced_on": "تاريخ الإعلان", "region": "المنطقة", "days": "الأيام", "limit": "الحد", "gift": "التبرع",
                       "beneficiary": "المستفيد", "hhi": "المؤشر", "effective_funders": "العدد الفعلي للممولين",
-                      "funder_groups": "مجموعات الممولين", "minimum": "الحد الأدنى", "note": "ملاحظة"]
+                      "funder_groups": "مجموعات الممولين", "minimum": "الحد الأدنى", "note": "ملاحظة",
+                      "limit_as_set": "الحد كما ضُبط", "minimum_as_set": "الحد الأدنى كما ضُبط", "large_gift": "التبرع الكبير",
+                      "large_gift_as_set": "التبرع الكبير كما ضُبط", "valid_on": "ساري من", "rate": "السعر", "source": "المصدر"]
         return arabic[key] ?? key.replacingOccurrences(of: "_", with: " ")
     }
 
@@ -200,7 +219,7 @@ extension AuditReport {
     private static let style = """
         body{font-family:"Noto Sans","Noto Sans Arabic","DejaVu Sans",system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1d232b;line-height:1.5}
         h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #d8dee6;padding-bottom:.2rem;margin-top:2rem}
-        .note{color:#5a6470;font-size:.9rem}
+        .note{color:#5a6470;font-size:.9rem}.warning{border:1px solid #e07000;background:#fff4e5;border-radius:6px;padding:.5rem .8rem}
         .figures{display:flex;flex-wrap:wrap;gap:.6rem}.figure{border:1px solid #d8dee6;border-radius:6px;padding:.5rem .8rem;min-width:8rem;display:flex;flex-direction:column}
         .figure .value{font-size:1.3rem;font-weight:600}.figure .label{font-size:.8rem;color:#5a6470}
         figure{margin:0 0 1rem 0}figure.lorenz-figure{max-width:26rem}figcaption{font-size:.85rem;color:#5a6470}

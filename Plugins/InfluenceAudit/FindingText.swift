@@ -121,9 +121,11 @@ enum FindingText {
                 : "\(giver) gave \(amount(evidence["total"])) \(currency) without a recorded approval; the group includes a politically exposed person (\(exposed))."
         case "anonymous_gift":
             let gift = evidence["gift"] as? [String: Any] ?? [:]
+            let given = money(gift, in: currency)
+            let limit = evidence["limit_as_set"] as? String ?? "\(amount(evidence["limit"])) \(currency)"
             return arabic
-                ? "تبرع مجهول المصدر بقيمة \(amount(gift["amount"])) \(gift["currency"] as? String ?? "") في \(gift["date"] as? String ?? "") يتجاوز الحد \(amount(evidence["limit"]))."
-                : "Anonymous gift of \(amount(gift["amount"])) \(gift["currency"] as? String ?? "") on \(gift["date"] as? String ?? "") is above the limit of \(amount(evidence["limit"]))."
+                ? "تبرع مجهول المصدر بقيمة \(given) في \(gift["date"] as? String ?? "") يتجاوز الحد \(limit)."
+                : "Anonymous gift of \(given) on \(gift["date"] as? String ?? "") is above the limit of \(limit)."
         case "election_period_gift":
             let election = evidence["election"] as? [String: Any] ?? [:]
             let gifts = (evidence["gifts"] as? [[String: Any]]) ?? []
@@ -139,6 +141,15 @@ enum FindingText {
         default:
             return "\(rule): \(who)"
         }
+    }
+
+    /// A gift's amount as given, with its value in the base currency when it was another:
+    /// `1,500 USD (134,250,000 LBP)`.
+    static func money(_ gift: [String: Any], in baseCurrency: String) -> String {
+        let currency = gift["currency"] as? String ?? ""
+        let given = "\(amount(gift["amount"])) \(currency)"
+        guard currency != baseCurrency, !baseCurrency.isEmpty, gift["base_amount"] != nil else { return given }
+        return given + " (\(amount(gift["base_amount"])) \(baseCurrency))"
     }
 
     static func percent(_ value: Any?) -> String {

@@ -14,8 +14,10 @@ public struct InfluenceAuditPlugin: SanadPlugin {
     public var jobKinds: [JobKind] {
         [JobKind(name: "influence-audit.run", summary: "Run every rule of the influence-risk audit and store the findings") { context in
             let summary = try AuditEngine(context.transaction, configuration: context.configuration).run()
+            // Counts only: the job log says how many gifts lacked a rate, the run keeps which.
             return JobResult(counts: ["findings": Int64(summary.findings), "new_findings": Int64(summary.newFindings),
-                                      "funder_groups": Int64(summary.funderGroups)])
+                                      "funder_groups": Int64(summary.funderGroups),
+                                      "unconverted_gifts": Int64(summary.unconverted.reduce(0) { $0 + $1.gifts })])
         }]
     }
 
@@ -60,8 +62,8 @@ enum AuditSettings {
                          help: "Herfindahl-Hirschman index of funder groups worth a notice (1,500: moderately concentrated)."),
         ConfigurationKey("hhi_warn", .decimal(0...10000), default: .decimal(2500),
                          help: "Herfindahl-Hirschman index that is a warning (2,500: highly concentrated)."),
-        ConfigurationKey("substantial_minimum", .decimal(0...1_000_000_000), default: .decimal(5000),
-                         help: "Smallest total (in the association's currency) that makes a substantial contributor."),
+        ConfigurationKey("substantial_minimum", .money(0...1_000_000_000), default: .money(MoneyAmount(5000)),
+                         help: "Smallest total that makes a substantial contributor, such as 5000 USD (a bare number is in the association's currency)."),
         ConfigurationKey("substantial_share", .decimal(0...1), default: .decimal(Decimal(2) / 100),
                          help: "Share of contributions above which a group is a substantial contributor."),
         ConfigurationKey("share_rise_points", .decimal(0...1), default: .decimal(Decimal(10) / 100),
@@ -70,10 +72,10 @@ enum AuditSettings {
                          help: "Share reached by a funder new in the window that is flagged."),
         ConfigurationKey("restricted_share", .decimal(0...1), default: .decimal(Decimal(20) / 100),
                          help: "Share of annual income in restricted gifts from one group that is flagged."),
-        ConfigurationKey("anonymous_gift_limit", .decimal(0...1_000_000_000), default: .decimal(1000),
-                         help: "Anonymous gifts above this amount are flagged."),
-        ConfigurationKey("large_gift", .decimal(0...1_000_000_000), default: .decimal(10000),
-                         help: "A gift at least this large makes later decisions benefiting the group worth a look."),
+        ConfigurationKey("anonymous_gift_limit", .money(0...1_000_000_000), default: .money(MoneyAmount(1000)),
+                         help: "Anonymous gifts above this amount are flagged, such as 1000 USD (a bare number is in the association's currency)."),
+        ConfigurationKey("large_gift", .money(0...1_000_000_000), default: .money(MoneyAmount(10000)),
+                         help: "A gift at least this large makes later decisions benefiting the group worth a look, such as 10000 USD."),
         ConfigurationKey("decision_window_days", .integer(1...3650), default: .integer(90),
                          help: "Days after a large gift within which a decision benefiting the giver is flagged."),
     ]

@@ -51,11 +51,13 @@ struct SegmentCommand: ParsableCommand {
         }
 
         func run() throws {
-            let summary = try inSegmentation(global) { _, transaction, _ in
+            let (summary, unconverted, association) = try inSegmentation(global) { _, transaction, _ in
                 let store = SegmentStore(transaction)
                 try store.create(slug, rule: rule.map(RuleSource.init), description: description, cron: schedule)
-                return try store.summary(slug)
+                let left = try rule.map { try store.unconverted(try RuleSource($0).parsed().0) } ?? []
+                return (try store.summary(slug), left, transaction.association)
             }
+            warnUnconverted(unconverted, association, segment: slug)
             OutputWriter(format: format.format).print(summary.outputRecord)
         }
     }
@@ -70,17 +72,17 @@ struct SegmentCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let (count, sample, association) = try inSegmentation(global) { _, transaction, configuration in
-                let (count, sample) = try SegmentStore(transaction).preview(RuleSource(rule), sample: configuration.integer("preview_sample"))
-                return (count, sample, transaction.association)
+            let (preview, association) = try inSegmentation(global) { _, transaction, configuration in
+                (try SegmentStore(transaction).preview(RuleSource(rule), sample: configuration.integer("preview_sample")), transaction.association)
             }
             let writer = OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt)
             if format.format == .table {
-                writer.message("\(count) contact(s) match. A sample:")
-                writer.print(sample.map(\.outputRecord))
+                writer.message("\(preview.count) contact(s) match. A sample:")
+                writer.print(preview.sample.map(\.outputRecord))
             } else {
-                writer.print(["count": .integer(Int64(count)), "sample": .list(sample.map { .record($0.outputRecord) })])
+                writer.print(["count": .integer(Int64(preview.count)), "sample": .list(preview.sample.map { .record($0.outputRecord) })])
             }
+            warnUnconverted(preview.unconverted, association)
         }
     }
 
@@ -147,19 +149,20 @@ struct SegmentCommand: ParsableCommand {
         }
 
         func run() throws {
-            let results = try inSegmentation(global) { _, transaction, _ in
+            let (results, association) = try inSegmentation(global) { _, transaction, _ in
                 let store = SegmentStore(transaction)
                 let progress = ProgressReporter("segments")
                 defer { progress.finish() }
-                return try (slug.map { [$0] } ?? store.refreshOrder()).map { slug in
+                return (try (slug.map { [$0] } ?? store.refreshOrder()).map { slug in
                     defer { progress.advance() }
                     return try store.refresh(slug, trigger: "manual")
-                }
+                }, transaction.association)
             }
             OutputWriter(format: format.format).print(results.map {
                 ["segment": .text($0.slug), "members": .integer(Int64($0.members)), "joined": .integer(Int64($0.joined)),
                  "left": .integer(Int64($0.left)), "duration_ms": .integer(Int64($0.milliseconds))]
             })
+            for result in results { warnUnconverted(result.unconverted, association, segment: result.slug) }
         }
     }
 
@@ -237,4 +240,10 @@ struct SegmentCommand: ParsableCommand {
             Console.say("Removed \(contacts.count) contact(s) from \(slug).")
         }
     }
+}
+
+/// Says which gifts a rule's sums left out for want of an exchange rate.
+func warnUnconverted(_ left: [UnconvertedGifts], _ association: Association, segment: String? = nil) {
+    guard let warning = UnconvertedGifts.warning(left, baseCurrency: association.baseCurrency) else { return }
+    Console.note("warning: " + (segment.map { "segment \($0): " } ?? "") + warning)
 }

@@ -85,13 +85,29 @@ public struct SegmentStore {
         "SELECT c.id FROM contacts c WHERE \(ContactEligibility.live) AND \(try compiler.predicate(rule))"
     }
 
-    /// How many contacts a rule selects now, and a sample of them.
-    public func preview(_ source: RuleSource, sample: Int) throws -> (count: Int, sample: [ContactSummary]) {
+    /// How many contacts a rule selects now, a sample of them, and the gifts its sums could
+    /// not convert.
+    public func preview(_ source: RuleSource, sample: Int) throws -> (count: Int, sample: [ContactSummary], unconverted: [UnconvertedGifts]) {
         let (rule, _) = try source.parsed()
         let members = try memberQuery(rule)
         try Self.allowLargeSets(transaction)
         let count = try transaction.query("SELECT count(*) FROM (\(members)) m")[0].decode(Int.self, at: 0)
-        return (count, try ContactStore(transaction).summaries(of: members, limit: sample))
+        return (count, try ContactStore(transaction).summaries(of: members, limit: sample), try unconverted(rule))
+    }
+
+    /// Gifts a rule's sums (and RFM) leave out because their currency has no rate for their
+    /// day, by currency; the same gift counted once however many conditions sum it.
+    func unconverted(_ rule: Rule) throws -> [UnconvertedGifts] {
+        var byCurrency: [String: UnconvertedGifts] = [:]
+        var seen = Set<String>()
+        for (currency, source) in try compiler.moneySources(rule) where seen.insert(currency + source.description).inserted {
+            for left in try UnconvertedGifts.find(in: transaction, target: currency, from: source) {
+                let previous = byCurrency[left.currency]
+                byCurrency[left.currency] = UnconvertedGifts(currency: left.currency, gifts: max(previous?.gifts ?? 0, left.gifts),
+                                                             amount: max(previous?.amount ?? 0, left.amount))
+            }
+        }
+        return byCurrency.values.sorted { $0.currency < $1.currency }
     }
 
     /// Saves a segment (dynamic with a rule, or static) and, for a dynamic one, fills it.
@@ -203,6 +219,8 @@ public struct SegmentStore {
         public var joined: Int
         public var left: Int
         public var milliseconds: Int
+        /// Gifts the rule's sums left out for want of an exchange rate.
+        public var unconverted: [UnconvertedGifts] = []
     }
 
     /// Computes the new members with one statement and swaps them in, recording who joined
@@ -257,7 +275,8 @@ public struct SegmentStore {
         try transaction.execute("""
             UPDATE segments SET member_count = \(count), refreshed_at = now(), refresh_ms = \(milliseconds) WHERE id = \(segment.id)
             """)
-        return RefreshResult(slug: slug, members: count, joined: joined, left: left, milliseconds: milliseconds)
+        return RefreshResult(slug: slug, members: count, joined: joined, left: left, milliseconds: milliseconds,
+                             unconverted: try unconverted(rule))
     }
 
     /// Rules test membership in sets of contacts (`c.id IN (donors last year)`); PostgreSQL

@@ -20,13 +20,14 @@ public struct SegmentationPlugin: SanadPlugin {
                  parameters: ["segment": "the segment's slug (default: every dynamic segment, each after those it uses)"]) { context in
             let store = SegmentStore(context.transaction)
             let slugs = try context.parameters["segment"].map { [$0] } ?? store.refreshOrder()
-            var counts: [String: Int64] = ["segments": 0, "members": 0, "joined": 0, "left": 0]
+            var counts: [String: Int64] = ["segments": 0, "members": 0, "joined": 0, "left": 0, "unconverted_gifts": 0]
             for slug in slugs {
                 let result = try store.refresh(slug, trigger: "schedule")
                 counts["segments"]! += 1
                 counts["members"]! += Int64(result.members)
                 counts["joined"]! += Int64(result.joined)
                 counts["left"]! += Int64(result.left)
+                counts["unconverted_gifts"]! += Int64(result.unconverted.reduce(0) { $0 + $1.gifts })
             }
             return JobResult(counts: counts)
         }]

@@ -31,6 +31,7 @@ public struct SanadCommand: AsyncParsableCommand {
         EventCommand.self,
         CalendarCommand.self,
         GroupCommand.self,
+        CurrencyCommand.self,
         GenerateCommand.self,
         PluginCommand.self,
         ScheduleCommand.self,

@@ -23,6 +23,8 @@ struct RuleParserTests {
         "suppressed as do-not-email",
         "in segment lybunt and country is lb",
         "city is \"quote \\\" and back\\\\slash\"",
+        "gave at least 100 USD only in the last 90 days",
+        "gave at least 100 only in EUR this year",
     ])
     func roundTrip(text: String) throws {
         let rule = try RuleParser.parse(text)

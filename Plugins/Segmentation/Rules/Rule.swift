@@ -102,6 +102,9 @@ public struct RuleCondition: Sendable, Hashable, Codable {
     public var comparison: Comparison?
     public var number: Decimal?
     public var currency: String?
+    /// For sums: count only gifts made in ``currency`` (`gave at least 100 USD only`),
+    /// instead of converting every gift into it.
+    public var onlyInCurrency: Bool?
     public var window: TimeWindow?
     public var campaign: String?
     public var event: Int64?

@@ -145,8 +145,9 @@ struct RuleCompiler {
         }
     }
 
-    /// gave / pledged / attended / volunteered / acted / did TYPE, counted, summed or dated.
-    private func activity(_ condition: RuleCondition) throws -> SQL {
+    /// The interactions an activity condition looks at: its type, campaign and event, and for
+    /// a sum in one currency only, that currency.
+    private func activityFilters(_ condition: RuleCondition) throws -> [SQL] {
         let type = try InteractionType.parse(condition.subject)
         var filters: [SQL] = ["i.type = \(type.rawValue)"]
         if let campaign = condition.campaign {
@@ -154,10 +155,39 @@ struct RuleCompiler {
             filters.append("i.campaign_id = \(campaignID)")
         }
         if let event = condition.event { filters.append("i.event_id = \(event)") }
-        let measure = condition.measure ?? "count"
-        if measure == "sum" {
+        if condition.measure == "sum", condition.onlyInCurrency == true {
             filters.append("i.currency = \(condition.currency ?? association.baseCurrency)")
         }
+        return filters
+    }
+
+    /// A gift's amount in the currency a sum compares in: converted at the rate of its day,
+    /// unless the rule counts one currency only.
+    private func summedAmount(_ condition: RuleCondition) -> SQL {
+        guard condition.onlyInCurrency != true else { return "i.amount" }
+        return MoneySQL.inCurrency(condition.currency ?? association.baseCurrency, amount: "i.amount", currency: "i.currency",
+                                   at: "i.occurred_at", association: association)
+    }
+
+    /// Where the rule sums or ranks money: the currency and the interactions (`interactions i
+    /// WHERE ...`) whose gifts must convert, so a refresh can say which ones could not.
+    func moneySources(_ rule: Rule) throws -> [(currency: String, source: SQL)] {
+        switch rule {
+        case .all(let rules), .any(let rules): return try rules.flatMap(moneySources)
+        case .not(let rule): return try moneySources(rule)
+        case .condition(let condition):
+            let target = condition.currency ?? association.baseCurrency
+            if condition.subject == "rfm" { return [(target, "interactions i WHERE i.type = 'donation'")] }
+            guard condition.measure == "sum", condition.onlyInCurrency != true else { return [] }
+            let filters = try activityFilters(condition) + [try window(condition.window, on: "i.occurred_at")]
+            return [(target, "interactions i WHERE \(SQL.joined(filters, separator: " AND "))")]
+        }
+    }
+
+    /// gave / pledged / attended / volunteered / acted / did TYPE, counted, summed or dated.
+    private func activity(_ condition: RuleCondition) throws -> SQL {
+        var filters = try activityFilters(condition)
+        let measure = condition.measure ?? "count"
         if measure == "last" || measure == "first" {
             // The time applies to the latest (or earliest) one, not to the rows counted.
             let aggregate: SQL = measure == "last" ? "max(i.occurred_at)" : "min(i.occurred_at)"
@@ -168,7 +198,7 @@ struct RuleCompiler {
         }
         filters.append(try window(condition.window, on: "i.occurred_at"))
         let aggregate: SQL = switch measure {
-        case "sum": "coalesce(sum(i.amount), 0)"
+        case "sum": "coalesce(sum(\(summedAmount(condition))), 0)"
         case "hours": "coalesce(sum(i.hours), 0)"
         default: "count(*)"
         }
@@ -183,8 +213,9 @@ struct RuleCompiler {
         return "c.id IN (\(grouped) HAVING \(aggregate) \(unsafeSQL: symbol(comparison)) \(target))"
     }
 
-    /// Recency, frequency and monetary quintiles (5 is best) among donors in one currency,
-    /// and their sum as the score (3–15).
+    /// Recency, frequency and monetary quintiles (5 is best) among donors, and their sum as
+    /// the score (3–15). Monetary value is every donation converted into the rule's currency
+    /// (the association's by default) at the rate of its day; a gift without a rate counts 0.
     private func rfm(_ condition: RuleCondition) throws -> SQL {
         let part: SQL = switch condition.part ?? "score" {
         case "recency": "recency"
@@ -197,8 +228,9 @@ struct RuleCompiler {
                         SELECT contact_id,
                                ntile(5) OVER (ORDER BY max(occurred_at)) AS recency,
                                ntile(5) OVER (ORDER BY count(*)) AS frequency,
-                               ntile(5) OVER (ORDER BY sum(amount)) AS monetary
-                        FROM interactions WHERE type = 'donation' AND currency = \(condition.currency ?? association.baseCurrency)
+                               ntile(5) OVER (ORDER BY coalesce(sum(\(MoneySQL.inCurrency(condition.currency ?? association.baseCurrency,
+                                   amount: "i.amount", currency: "i.currency", at: "i.occurred_at", association: association))), 0)) AS monetary
+                        FROM interactions i WHERE i.type = 'donation'
                         GROUP BY contact_id) quintiles
                      WHERE \(part) \(unsafeSQL: symbol(condition.comparison)) \(condition.number ?? 0))
             """

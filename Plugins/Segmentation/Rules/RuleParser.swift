@@ -346,6 +346,18 @@ public struct RuleParser {
                     if current.kind == .word, current.text.count == 3, current.text.allSatisfy(\.isLetter), current.text == current.text.uppercased() {
                         condition.currency = try currency()
                     }
+                    // `100 USD only` or `100 only in USD`: gifts in that currency alone, not converted.
+                    // (After `USD only`, an `in` starts the time: `... USD only in the last 90 days`.)
+                    if current.keyword == "only" {
+                        take()
+                        if condition.currency == nil {
+                            guard accept("in") else {
+                                throw error("expected a currency with 'only', such as 'gave at least 100 USD only' or 'gave at least 100 only in USD'")
+                            }
+                            condition.currency = try currency()
+                        }
+                        condition.onlyInCurrency = true
+                    }
                 } else {
                     throw error("expected 'times'\(type == "event_attendance" ? " or 'events'" : type == "volunteer_shift" ? " or 'hours'" : "") after the number, found \(current.shown)")
                 }

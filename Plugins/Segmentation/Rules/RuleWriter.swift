@@ -94,6 +94,7 @@ enum RuleWriter {
             case "last", "first": text = "\(condition.measure!) \(verb)"
             case "sum":
                 text = "\(verb) \(comparison(condition.comparison, condition.number))" + (condition.currency.map { " \($0)" } ?? "")
+                    + (condition.onlyInCurrency == true ? " only" : "")
             case "hours": text = "\(verb) \(comparison(condition.comparison, condition.number)) hours"
             default:
                 if condition.comparison == .exactly && condition.number == 0 {

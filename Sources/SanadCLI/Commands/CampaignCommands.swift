@@ -81,7 +81,30 @@ struct CampaignCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            try CommandContext.printReading(global, format) { try CampaignStore($0).progress(slug) }
+            let context = try CommandContext.open(global)
+            let session = try context.session()
+            let progress = try session.transaction(readOnly: true) { try CampaignStore($0).progress(slug) }
+            context.writer(format, association: session.association).print(Self.records(progress))
+            let rates = progress.latestRates.map { "1 \($0.currency) = \($0.rate) \(session.association.baseCurrency) (from \($0.validOn))" }
+            if !rates.isEmpty { Console.note("converted into \(progress.currency) at the rate of each gift's day; latest rates: " + rates.joined(separator: ", ")) }
+            if let warning = UnconvertedGifts.warning(progress.unconverted, baseCurrency: session.association.baseCurrency) {
+                Console.note("warning: the amounts are incomplete: " + warning)
+            }
+        }
+
+        static func records(_ progress: CampaignProgress) -> [OutputRecord] {
+            [
+                ["goal": .text("beneficiaries reached"), "target": .of(progress.goalBeneficiaries), "measured": .integer(progress.beneficiariesReached),
+                 "percent": .of(CampaignProgress.percent(Decimal(progress.beneficiariesReached), of: progress.goalBeneficiaries.map { Decimal($0) })),
+                 "unit": .text("people")],
+                ["goal": .text("amount raised"), "target": .of(progress.goalAmount), "measured": .decimal(progress.raised),
+                 "percent": .of(CampaignProgress.percent(progress.raised, of: progress.goalAmount)), "unit": .text(progress.currency)],
+                ["goal": .text("amount pledged"), "target": .of(progress.goalAmount), "measured": .decimal(progress.pledged),
+                 "percent": .of(CampaignProgress.percent(progress.pledged, of: progress.goalAmount)), "unit": .text(progress.currency)],
+                ["goal": .text("people engaged"), "target": .of(progress.goalPeopleEngaged), "measured": .integer(progress.peopleEngaged),
+                 "percent": .of(CampaignProgress.percent(Decimal(progress.peopleEngaged), of: progress.goalPeopleEngaged.map { Decimal($0) })),
+                 "unit": .text("contacts")],
+            ]
         }
     }
 

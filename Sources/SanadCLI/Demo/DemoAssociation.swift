@@ -37,8 +37,9 @@ struct DemoAssociation {
     /// and a contract goes to the company without the trustee declaring her interest.
     func plantInfluenceCase(_ transaction: AssociationTransaction) throws {
         let income = try transaction.query("""
-            SELECT coalesce(sum(amount), 0) FROM interactions
-            WHERE type = 'donation' AND currency = \(transaction.association.baseCurrency) AND occurred_at >= now() - interval '12 months'
+            SELECT coalesce(sum(\(MoneySQL.inBaseCurrency(amount: "i.amount", currency: "i.currency", at: "i.occurred_at",
+                                                         association: transaction.association))), 0)
+            FROM interactions i WHERE i.type = 'donation' AND i.occurred_at >= now() - interval '12 months'
             """)[0].decode(Decimal.self, at: 0)
         let base = max(income, 20_000)
         func contact(_ name: String, kind: String = "person", roles: [String], pep: String? = nil) throws -> Int64 {

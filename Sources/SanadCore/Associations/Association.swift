@@ -1,5 +1,5 @@
 public import Foundation
-internal import Postgres
+public import Postgres
 
 /// A civil-society association: the unit of isolation. Everything else belongs to one.
 public struct Association: Sendable, Hashable, Codable {
@@ -82,5 +82,15 @@ public struct NewAssociation: Sendable {
             throw SanadError.invalid("time zone \"\(timeZone)\" is not known", hint: "use an IANA name such as Asia/Beirut or Europe/London")
         }
         return copy
+    }
+}
+
+extension Association {
+    /// The calendar day it is now where the association is.
+    public var today: CalendarDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: timeZone) ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!) ?? CalendarDate(utc: Date())
     }
 }

@@ -6,6 +6,8 @@ public enum ConfigurationValue: Sendable, Hashable, CustomStringConvertible {
     case decimal(Decimal)
     case boolean(Bool)
     case text(String)
+    /// An amount with its currency, or in the base currency when it names none.
+    case money(MoneyAmount)
 
     /// The canonical text form, as stored and shown.
     public var description: String {
@@ -14,6 +16,7 @@ public enum ConfigurationValue: Sendable, Hashable, CustomStringConvertible {
         case .decimal(let value): value.description
         case .boolean(let value): value ? "true" : "false"
         case .text(let value): value
+        case .money(let value): value.description
         }
     }
 }
@@ -26,6 +29,8 @@ public struct ConfigurationKey: Sendable {
         case boolean
         case choice([String])
         case text(maxLength: Int)
+        /// An amount, such as `1000 USD`; without a currency it is in the base currency.
+        case money(ClosedRange<Decimal>)
     }
 
     public let name: String
@@ -48,6 +53,8 @@ public struct ConfigurationKey: Sendable {
         case .boolean: "true or false"
         case .choice(let options): "one of \(options.joined(separator: ", "))"
         case .text(let maxLength): "text of at most \(maxLength) characters"
+        case .money(let range): "an amount from \(range.lowerBound) to \(range.upperBound) with its currency, such as 1000 USD "
+            + "(without one, the association's currency)"
         }
     }
 
@@ -77,6 +84,9 @@ public struct ConfigurationKey: Sendable {
         case .choice(let options):
             guard options.contains(value) else { throw refuse() }
             return .text(value)
+        case .money(let range):
+            guard let money = MoneyAmount(parsing: value), range.contains(money.amount) else { throw refuse() }
+            return .money(money)
         case .text(let maxLength):
             guard value.count <= maxLength, !value.unicodeScalars.contains(where: TextRules.isDirectionControl) else { throw refuse() }
             return .text(value)
@@ -107,6 +117,16 @@ public struct PluginConfiguration: Sendable {
         case .decimal(let value): return value
         case .integer(let value): return Decimal(value)
         default: preconditionFailure("\(pluginID) has no decimal setting \(name)")
+        }
+    }
+
+    /// An amount setting; a bare number (as older settings were stored) is in the base currency.
+    public func money(_ name: String) -> MoneyAmount {
+        switch values[name] {
+        case .money(let value): return value
+        case .decimal(let value): return MoneyAmount(value)
+        case .integer(let value): return MoneyAmount(Decimal(value))
+        default: preconditionFailure("\(pluginID) has no amount setting \(name)")
         }
     }
 

@@ -1,4 +1,4 @@
-internal import Foundation
+public import Foundation
 internal import Postgres
 
 /// A campaign as typed: one problem, one place, one period, measurable goals.
@@ -83,43 +83,46 @@ public struct CampaignStore {
         try transaction.execute("UPDATE campaigns SET beneficiaries_reached = \(reached) WHERE id = \(try id(of: slug))")
     }
 
-    /// Goals against measured values: amount raised (donations in the goal currency),
-    /// people engaged (distinct contacts with any interaction in the campaign), and
-    /// beneficiaries reached (recorded by hand).
-    public func progress(_ slug: String) throws -> [OutputRecord] {
+    /// Goals against measured values: amount raised (donations) and pledged (pledges), each
+    /// gift converted into the goal currency at the rates of its day; people engaged
+    /// (distinct contacts with any interaction in the campaign); beneficiaries reached
+    /// (recorded by hand). Gifts that cannot be converted are left out and listed.
+    public func progress(_ slug: String) throws -> CampaignProgress {
         let id = try id(of: slug)
+        let association = transaction.association
+        let goal = try transaction.query("SELECT coalesce(goal_currency, \(association.baseCurrency)::text) FROM campaigns WHERE id = \(id)")[0]
+            .decode(String.self, at: 0)
+        let converted = MoneySQL.inCurrency(goal, amount: "i.amount", currency: "i.currency", at: "i.occurred_at", association: association)
         let row = try transaction.query("""
-            SELECT c.goal_beneficiaries, c.beneficiaries_reached, c.goal_amount, c.goal_currency,
-                   (SELECT coalesce(sum(i.amount), 0) FROM interactions i
-                     WHERE i.campaign_id = c.id AND i.type = 'donation' AND i.currency = coalesce(c.goal_currency, a.base_currency)),
+            SELECT c.goal_beneficiaries, c.beneficiaries_reached, c.goal_amount,
+                   (SELECT coalesce(sum(\(converted)) FILTER (WHERE i.type = 'donation'), 0) FROM interactions i
+                     WHERE i.campaign_id = c.id AND i.type = 'donation') AS raised,
+                   (SELECT coalesce(sum(\(converted)) FILTER (WHERE i.type = 'pledge'), 0) FROM interactions i
+                     WHERE i.campaign_id = c.id AND i.type = 'pledge') AS pledged,
                    c.goal_people_engaged,
-                   (SELECT count(DISTINCT i.contact_id) FROM interactions i WHERE i.campaign_id = c.id),
-                   coalesce(c.goal_currency, a.base_currency), c.starts_on, c.ends_on, current_date
-            FROM campaigns c JOIN associations a ON a.id = c.association_id
-            WHERE c.id = \(id)
+                   (SELECT count(DISTINCT i.contact_id) FROM interactions i WHERE i.campaign_id = c.id) AS engaged
+            FROM campaigns c WHERE c.id = \(id)
             """)[0]
-        let goalBeneficiaries = try row.decode(Int64?.self, at: 0)
-        let reached = try row.decode(Int64.self, at: 1)
-        let goalAmount = try row.decode(Decimal?.self, at: 2)
-        let raised = try row.decode(Decimal.self, at: 4)
-        let goalPeople = try row.decode(Int64?.self, at: 5)
-        let engaged = try row.decode(Int64.self, at: 6)
-        let currency = try row.decode(String.self, at: 7)
-        func percent(_ measured: Decimal, of goal: Decimal?) -> OutputValue {
-            guard let goal, goal > 0 else { return .null }
-            var value = measured / goal * 100
-            var rounded = Decimal()
-            NSDecimalRound(&rounded, &value, 1, .plain)
-            return .decimal(rounded)
+        let unconverted = try UnconvertedGifts.find(in: transaction, target: goal, from: """
+            interactions i WHERE i.campaign_id = \(id) AND i.type IN ('donation', 'pledge')
+            """)
+        let rates = try transaction.query("""
+            SELECT DISTINCT ON (i.currency) i.currency, r.valid_on, r.rate, r.source
+            FROM interactions i
+            CROSS JOIN LATERAL (SELECT x.valid_on, x.rate, x.source FROM exchange_rates x
+                                WHERE x.currency = i.currency AND x.valid_on <= \(MoneySQL.localDay("i.occurred_at", in: association))
+                                ORDER BY x.valid_on DESC LIMIT 1) r
+            WHERE i.campaign_id = \(id) AND i.type IN ('donation', 'pledge') AND i.currency <> \(association.baseCurrency)::text
+            ORDER BY i.currency, r.valid_on DESC
+            """).map { row in
+            ExchangeRate(currency: try row.decode("currency"), validOn: try row.decode("valid_on"), rate: try row.decode("rate"),
+                         source: try row.decode("source"))
         }
-        return [
-            ["goal": .text("beneficiaries reached"), "target": .of(goalBeneficiaries), "measured": .integer(reached),
-             "percent": percent(Decimal(reached), of: goalBeneficiaries.map { Decimal($0) }), "unit": .text("people")],
-            ["goal": .text("amount raised"), "target": .of(goalAmount), "measured": .decimal(raised),
-             "percent": percent(raised, of: goalAmount), "unit": .text(currency)],
-            ["goal": .text("people engaged"), "target": .of(goalPeople), "measured": .integer(engaged),
-             "percent": percent(Decimal(engaged), of: goalPeople.map { Decimal($0) }), "unit": .text("contacts")],
-        ]
+        return CampaignProgress(
+            slug: slug, currency: goal, goalBeneficiaries: try row.decode(Int64?.self, at: 0), beneficiariesReached: try row.decode(Int64.self, at: 1),
+            goalAmount: try row.decode(Decimal?.self, at: 2), raised: try row.decode(Decimal.self, at: 3), pledged: try row.decode(Decimal.self, at: 4),
+            goalPeopleEngaged: try row.decode(Int64?.self, at: 5), peopleEngaged: try row.decode(Int64.self, at: 6),
+            latestRates: rates, unconverted: unconverted)
     }
 
     static let columns: SQL = """
@@ -146,5 +149,34 @@ public struct CampaignStore {
     public func show(_ slug: String) throws -> OutputRecord {
         let id = try id(of: slug)
         return try Self.record(try transaction.query("SELECT \(Self.columns) FROM campaigns c WHERE c.id = \(id)")[0])
+    }
+}
+
+/// A campaign's goals against what was measured. Money is in ``currency`` (the goal's, else
+/// the association's), every gift converted at the rate of its day.
+public struct CampaignProgress: Codable, Sendable {
+    public var slug: String
+    public var currency: String
+    public var goalBeneficiaries: Int64?
+    public var beneficiariesReached: Int64
+    public var goalAmount: Decimal?
+    /// Donations, converted.
+    public var raised: Decimal
+    /// Pledges (promised, not yet given), converted.
+    public var pledged: Decimal
+    public var goalPeopleEngaged: Int64?
+    public var peopleEngaged: Int64
+    /// The latest rate used for each foreign currency among the campaign's gifts.
+    public var latestRates: [ExchangeRate]
+    /// Gifts left out for want of a rate: the amounts above are then incomplete.
+    public var unconverted: [UnconvertedGifts]
+
+    /// `measured` as a percentage of `goal`, to one decimal; nil without a goal.
+    public static func percent(_ measured: Decimal, of goal: Decimal?) -> Decimal? {
+        guard let goal, goal > 0 else { return nil }
+        var value = measured / goal * 100
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 1, .plain)
+        return rounded
     }
 }
