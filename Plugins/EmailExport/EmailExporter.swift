@@ -64,6 +64,8 @@ public struct EmailExporter {
     public var format: ExportFormat
     public var columns: [String]
     public var spreadsheet: Bool
+    /// Cells exactly as stored, even those a spreadsheet would run as a formula (`--raw`).
+    public var raw = false
     /// A file (written atomically) or nil for standard output.
     public var output: String?
     /// The contact the list is handed to, if any (flagged when a funder).
@@ -125,7 +127,8 @@ public struct EmailExporter {
             """) {
             summary.excluded[try row.decode(String.self, at: 0)] = try row.decode(Int.self, at: 1)
         }
-        let writer = ExportWriter(format: format, columns: columns, spreadsheet: spreadsheet)
+        var writer = ExportWriter(format: format, columns: columns, spreadsheet: spreadsheet)
+        writer.neutralizesFormulas = !raw
         let sink = try ExportSink(path: output, replacing: replacing)
         var digest = SHA256Digest()
         func emit(_ text: String) throws {

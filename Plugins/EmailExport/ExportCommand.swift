@@ -12,6 +12,18 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Email lists for mailing services, their blocklist, and their unsubscribes read back.",
+        discussion: """
+            Only people who may be emailed are exported (valid consent, no suppression); the summary says how many were \
+            left out and why. Files are written with mode 0600, never over an existing one without --force, and no cell \
+            starts a formula a spreadsheet would run (--raw keeps values exactly as stored).
+
+            Examples:
+              sanad export emails --list newsletter --format mailchimp --out newsletter.csv
+              sanad export emails --list winter --segment lybunt --format listmonk --out winter.csv
+              sanad export suppression --format mailchimp --out blocklist.csv
+              sanad export sync-unsubscribes mailchimp-unsubscribed.csv
+              sanad export log
+            """,
         subcommands: [Emails.self, Suppression.self, SyncUnsubscribes.self, Log.self]
     )
 
@@ -37,7 +49,9 @@ struct ExportCommand: ParsableCommand {
         @Option(help: "Only contacts with an interaction in this campaign.") var campaign: String?
         @Option(help: "mailchimp, listmonk, brevo, csv or jsonl (default: the plugin's default_format).") var format: ExportFormat?
         @Option(help: "For --format csv: columns among \(ExportWriter.csvColumns.joined(separator: ", ")).") var columns: String = "email,name"
-        @Flag(help: "For Excel: UTF-8 with BOM, and cells that would start a formula made text.") var spreadsheet = false
+        @Flag(help: "For Excel: UTF-8 with a BOM so it shows Arabic.") var spreadsheet = false
+        @Flag(help: "Cells exactly as stored, even those a spreadsheet would run as a formula (by default they start with an apostrophe).")
+        var raw = false
         @Option(help: "Write to this file (atomically, mode 0600) instead of standard output.") var out: String?
         @Flag(help: "Replace the --out file if it exists.") var force = false
         @Option(help: "The contact the list is handed to (flagged in the log when a funder).") var recipient: Int64?
@@ -59,8 +73,10 @@ struct ExportCommand: ParsableCommand {
             }
             let summary = try inEmailExport(global) { _, transaction, configuration in
                 let chosenFormat = format ?? ExportFormat(rawValue: configuration.text("default_format")) ?? .mailchimp
-                return try EmailExporter(list: list, source: source, format: chosenFormat, columns: chosen, spreadsheet: spreadsheet,
-                                         output: out, recipient: recipient, replacing: force).run(in: transaction)
+                var exporter = EmailExporter(list: list, source: source, format: chosenFormat, columns: chosen, spreadsheet: spreadsheet,
+                                             output: out, recipient: recipient, replacing: force)
+                exporter.raw = raw
+                return try exporter.run(in: transaction)
             }
             if out == nil {
                 // The list went to standard output: the summary goes to standard error.
@@ -121,7 +137,7 @@ struct ExportCommand: ParsableCommand {
             let report = try inEmailExport(global) { _, transaction, _ in
                 try UnsubscribeSync(path: file, defaultReason: defaultReason, source: source).run(in: transaction)
             }
-            OutputWriter(format: format.format).print(report.outputRecord)
+            OutputWriter(format).print(report.outputRecord)
         }
     }
 
@@ -145,7 +161,7 @@ struct ExportCommand: ParsableCommand {
                      "flagged_funder_recipient": .bool(try row.decode(Bool.self, at: 10))]
                 }, transaction.association)
             }
-            OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(records)
+            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(records)
         }
     }
 }

@@ -45,8 +45,11 @@ struct ExportRow {
 struct ExportWriter {
     let format: ExportFormat
     let columns: [String]
-    /// UTF-8 with BOM for Excel, and cells that would start a formula neutralized.
+    /// UTF-8 with BOM for Excel.
     let spreadsheet: Bool
+    /// Cells that would start a formula get a leading apostrophe (unless `--raw`): people
+    /// open exports in Excel too.
+    var neutralizesFormulas = true
 
     static let csvColumns = ["email", "name", "first_name", "last_name", "phone", "language", "direction", "city", "tags", "roles",
                              "consent_date", "contact_id"]
@@ -108,9 +111,9 @@ struct ExportWriter {
         }
     }
 
-    /// Quoting and, for spreadsheets, formula neutralization of each final cell.
+    /// Quoting and formula neutralization of each final cell.
     private func row(_ fields: [String]) -> String {
-        CSVText.row(fields, separator: separator, neutralizingFormulas: spreadsheet)
+        CSVText.row(fields, separator: separator, neutralizingFormulas: neutralizesFormulas)
     }
 
     /// At most 255 bytes of UTF-8, cut between characters (an Arabic letter is two bytes).

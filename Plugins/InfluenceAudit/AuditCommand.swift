@@ -47,7 +47,7 @@ struct AuditCommand: ParsableCommand {
                 let (summary, base) = try inAudit(global) { _, transaction, configuration in
                     (try AuditEngine(transaction, configuration: configuration).run(), transaction.association.baseCurrency)
                 }
-                OutputWriter(format: format.format).print(summary.outputRecord)
+                OutputWriter(format).print(summary.outputRecord)
                 if let warning = UnconvertedGifts.warning(summary.unconverted, baseCurrency: base) {
                     Console.note("warning: the audit's figures are incomplete: " + warning)
                 }
@@ -70,7 +70,7 @@ struct AuditCommand: ParsableCommand {
                 try AuditStore(transaction).findings(status: status, severity: severity, includeGone: all)
             }
             let columns = format.format == .table ? ["id", "severity", "rule", "status", "group", "summary"] : nil
-            OutputWriter(format: format.format).print(findings.map(\.outputRecord), columns: columns)
+            OutputWriter(format).print(findings.map(\.outputRecord), columns: columns)
         }
     }
 
@@ -85,7 +85,7 @@ struct AuditCommand: ParsableCommand {
             let finding = try inAudit(global) { _, transaction, _ in try AuditStore(transaction).finding(id) }
             var record = finding.outputRecord
             record.append("evidence", finding.evidenceValue)
-            OutputWriter(format: format.format).print(record)
+            OutputWriter(format).print(record)
         }
     }
 
@@ -119,7 +119,7 @@ struct AuditCommand: ParsableCommand {
             let finding = try inAudit(global) { _, transaction, _ in
                 try AuditStore(transaction).review(id, decision: decision.decision, reason: reason)
             }
-            OutputWriter(format: format.format).print(finding.outputRecord)
+            OutputWriter(format).print(finding.outputRecord)
         }
     }
 
@@ -175,7 +175,7 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let approvals = try inAudit(global) { _, transaction, _ in try AuditStore(transaction).approvals() }
-            OutputWriter(format: format.format).print(approvals)
+            OutputWriter(format).print(approvals)
         }
     }
 }

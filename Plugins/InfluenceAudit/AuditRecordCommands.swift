@@ -42,7 +42,7 @@ extension AuditCommand {
             @OptionGroup var format: FormatOptions
 
             func run() throws {
-                OutputWriter(format: format.format).print(try inAudit(global) { _, transaction, _ in try AuditStore(transaction).decisions() })
+                OutputWriter(format).print(try inAudit(global) { _, transaction, _ in try AuditStore(transaction).decisions() })
             }
         }
 
@@ -107,7 +107,7 @@ extension AuditCommand {
             @OptionGroup var format: FormatOptions
 
             func run() throws {
-                OutputWriter(format: format.format).print(try inAudit(global) { _, transaction, _ in try AuditStore(transaction).elections() })
+                OutputWriter(format).print(try inAudit(global) { _, transaction, _ in try AuditStore(transaction).elections() })
             }
         }
 
@@ -143,7 +143,7 @@ extension AuditCommand {
 
             func run() throws {
                 let phrases = try inAudit(global) { _, transaction, _ in try AuditStore(transaction).lexicon() }
-                OutputWriter(format: format.format).print(phrases.filter { category == nil || $0["category"] == .text(category!) })
+                OutputWriter(format).print(phrases.filter { category == nil || $0["category"] == .text(category!) })
             }
         }
 

@@ -58,7 +58,7 @@ struct SegmentCommand: ParsableCommand {
                 return (try store.summary(slug), left, transaction.association)
             }
             warnUnconverted(unconverted, association, segment: slug)
-            OutputWriter(format: format.format).print(summary.outputRecord)
+            OutputWriter(format).print(summary.outputRecord)
         }
     }
 
@@ -75,7 +75,7 @@ struct SegmentCommand: ParsableCommand {
             let (preview, association) = try inSegmentation(global) { _, transaction, configuration in
                 (try SegmentStore(transaction).preview(RuleSource(rule), sample: configuration.integer("preview_sample")), transaction.association)
             }
-            let writer = OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt)
+            let writer = OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt)
             if format.format == .table {
                 writer.message("\(preview.count) contact(s) match. A sample:")
                 writer.print(preview.sample.map(\.outputRecord))
@@ -93,7 +93,7 @@ struct SegmentCommand: ParsableCommand {
 
         func run() throws {
             let segments = try inSegmentation(global) { _, transaction, _ in try SegmentStore(transaction).list() }
-            OutputWriter(format: format.format).print(segments.map(\.outputRecord))
+            OutputWriter(format).print(segments.map(\.outputRecord))
         }
     }
 
@@ -113,7 +113,7 @@ struct SegmentCommand: ParsableCommand {
                 }
                 return record
             }
-            OutputWriter(format: format.format).print(record)
+            OutputWriter(format).print(record)
         }
     }
 
@@ -130,7 +130,7 @@ struct SegmentCommand: ParsableCommand {
             let (members, association) = try inSegmentation(global) { _, transaction, _ in
                 (try SegmentStore(transaction).members(slug, limit: limit), transaction.association)
             }
-            OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt)
+            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt)
                 .print(members.map(\.outputRecord))
         }
     }
@@ -158,7 +158,7 @@ struct SegmentCommand: ParsableCommand {
                     return try store.refresh(slug, trigger: "manual")
                 }, transaction.association)
             }
-            OutputWriter(format: format.format).print(results.map {
+            OutputWriter(format).print(results.map {
                 ["segment": .text($0.slug), "members": .integer(Int64($0.members)), "joined": .integer(Int64($0.joined)),
                  "left": .integer(Int64($0.left)), "duration_ms": .integer(Int64($0.milliseconds))]
             })
@@ -179,7 +179,7 @@ struct SegmentCommand: ParsableCommand {
             let (records, association) = try inSegmentation(global) { _, transaction, _ in
                 (try SegmentStore(transaction).history(slug, limit: limit, changes: changes), transaction.association)
             }
-            OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(records)
+            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(records)
         }
     }
 
@@ -201,7 +201,7 @@ struct SegmentCommand: ParsableCommand {
                 try store.edit(slug, rule: rule.map(RuleSource.init), description: description, cron: schedule, removeSchedule: noSchedule)
                 return try store.summary(slug)
             }
-            OutputWriter(format: format.format).print(summary.outputRecord)
+            OutputWriter(format).print(summary.outputRecord)
         }
     }
 

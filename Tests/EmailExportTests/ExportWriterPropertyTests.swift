@@ -13,7 +13,7 @@ struct ExportWriterPropertyTests {
         !piece.unicodeScalars.contains { $0.properties.generalCategory == .control || TextRules.isDirectionControl($0) }
     }
 
-    @Test("mailchimp, brevo, csv, listmonk and jsonl, with and without --spreadsheet")
+    @Test("mailchimp, brevo, csv, listmonk and jsonl: neutralized by default, with --spreadsheet, and --raw")
     func formatsRoundTrip() throws {
         let folder = try ScratchFolder("export-writer")
         var random = HostileText(seed: 7)
@@ -30,12 +30,13 @@ struct ExportWriterPropertyTests {
         }
         var manifest: [[String: Any]] = []
         for format in ExportFormat.allCases {
-            for spreadsheet in [false, true] {
-                let writer = ExportWriter(format: format, columns: ExportWriter.csvColumns, spreadsheet: spreadsheet)
-                let path = folder.path + "/\(format.rawValue)-\(spreadsheet).out"
+            for (spreadsheet, raw) in [(false, false), (true, false), (false, true)] {
+                var writer = ExportWriter(format: format, columns: ExportWriter.csvColumns, spreadsheet: spreadsheet)
+                writer.neutralizesFormulas = !raw
+                let path = folder.path + "/\(format.rawValue)-\(spreadsheet)-\(raw).out"
                 let text = writer.header() + people.map(writer.line).joined()
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-                let label = "\(format.rawValue) spreadsheet=\(spreadsheet)"
+                let label = "\(format.rawValue) spreadsheet=\(spreadsheet) raw=\(raw)"
                 switch format {
                 case .jsonl:
                     manifest.append(["kind": "jsonl", "label": label, "path": path, "values": people.map(Self.jsonObject)])
@@ -43,10 +44,10 @@ struct ExportWriterPropertyTests {
                     // The attributes cell is JSON; its own round trip is the JSON writer's test.
                     let rows = [["email", "name", "attributes"]] + people.map { [$0.address, $0.displayName, Self.listmonkAttributes($0)] }
                     manifest.append(["kind": "csv", "label": label, "path": path, "delimiter": ",", "bom": spreadsheet,
-                                     "formulas_neutralized": spreadsheet, "rows": rows])
+                                     "formulas_neutralized": !raw, "rows": rows])
                 default:
                     manifest.append(["kind": "csv", "label": label, "path": path, "delimiter": format == .brevo ? ";" : ",", "bom": spreadsheet,
-                                     "formulas_neutralized": spreadsheet, "rows": Self.rows(format, people)])
+                                     "formulas_neutralized": !raw, "rows": Self.rows(format, people)])
                 }
             }
         }

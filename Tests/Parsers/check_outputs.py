@@ -10,6 +10,7 @@ import csv
 import html.parser
 import io
 import json
+import re
 import sys
 
 import html5lib
@@ -28,8 +29,17 @@ def fail(case, message):
         failures.append(f"{case.get('label', case['kind'])}: {message}")
 
 
+def is_signed_number(cell):
+    """+9613123456 or -12.5: a spreadsheet reads a number, and runs nothing."""
+    return re.fullmatch(r"[+-][0-9]+(\.[0-9]+)?", cell) is not None
+
+
+def starts_formula(cell):
+    return bool(cell) and cell[0] in FORMULA_STARTS and not is_signed_number(cell)
+
+
 def neutralized(cell):
-    return "'" + cell if cell and cell[0] in FORMULA_STARTS else cell
+    return "'" + cell if starts_formula(cell) else cell
 
 
 def check_csv(case):
@@ -47,7 +57,7 @@ def check_csv(case):
             continue
         for cell, value in zip(row, want):
             if case.get("formulas_neutralized"):
-                if cell and cell[0] in FORMULA_STARTS:
+                if starts_formula(cell):
                     fail(case, f"row {number}: cell {cell!r} starts a formula")
                 value = neutralized(value)
             if cell != value:

@@ -48,6 +48,13 @@ struct HelpTests {
         }
     }
 
+    @Test("every plugin's root command shows examples too, like the core's")
+    func pluginRootsHaveExamples() {
+        for command in installedPlugins.flatMap(\.commands) + [CurrencyCommand.self, CurrencyCommand.Rate.self] {
+            #expect(command.configuration.discussion.contains("sanad "), "sanad \(command._commandName) --help has no example")
+        }
+    }
+
     @Test("every example in the help parses as a command")
     func examplesParse() {
         PluginRegistry.install(installedPlugins)

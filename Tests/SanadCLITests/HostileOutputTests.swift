@@ -113,6 +113,31 @@ struct HostileOutputFileTests {
         #expect(try String(contentsOfFile: rejects, encoding: .utf8) == "my own notes\n")
     }
 
+    @Test("CSV listings, exports and rejects files never start a formula; --raw gives programs the stored values")
+    func spreadsheetsRunNoFormula() throws {
+        let formula = "=HYPERLINK(\"http://evil.example\",\"click\")"
+        let id = (try sanad.json(["contact", "add", formula, "--email", "formula@example.org", "--phone", "+961 3 123 456"]) as! [String: Any])["id"] as! Int
+        try sanad.succeed(["consent", "set", String(id), "email", "granted", "--basis", "consent"])
+        let listing = try sanad.succeed(["contact", "list", "--format", "csv"])
+        #expect(listing.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""), "\(listing)")
+        #expect(try sanad.succeed(["contact", "list", "--format", "csv", "--raw"]).contains("\"=HYPERLINK("))
+        let export = try sanad.succeed(["export", "emails", "--list", "f", "--format", "csv", "--columns", "email,name,phone"])
+        #expect(export.contains(",\"'=HYPERLINK(") && export.contains(",+9613123456"), "a phone in E.164 is a number, left alone: \(export)")
+        #expect(try sanad.succeed(["export", "emails", "--list", "f", "--format", "csv", "--raw"]).contains(",\"=HYPERLINK("))
+
+        let path = folder.path + "/formulas.csv"
+        try Data("name,email\n\"\(formula.replacingOccurrences(of: "\"", with: "\"\""))-x\",not-an-address\n".utf8).write(to: URL(fileURLWithPath: path))
+        _ = try sanad.run(["contact", "import", path])
+        let rejects = try String(contentsOfFile: folder.path + "/formulas.rejects.csv", encoding: .utf8)
+        #expect(rejects.contains("\"'=HYPERLINK("), "\(rejects)")
+        // Fixed and imported again, the name is what was typed, without the apostrophe.
+        let fixed = folder.path + "/fixed.csv"
+        try Data(rejects.replacingOccurrences(of: "not-an-address", with: "fixed@example.org").utf8).write(to: URL(fileURLWithPath: fixed))
+        let again = try sanad.run(["contact", "import", fixed])
+        #expect(again.status == 0, "\(again.stdout) \(again.stderr)")
+        #expect(try connection.query("SELECT count(*) FROM contacts WHERE display_name = \(formula + "-x")")[0].decode(Int.self, at: 0) == 1)
+    }
+
     @Test("the report, the export and the calendar read back with independent parsers: no element, column or field is added")
     func hostileValuesStayData() throws {
         try sanad.succeed(["audit", "report", "--format", "html", "--out", folder.path + "/audit.html"])

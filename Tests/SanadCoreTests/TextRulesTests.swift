@@ -81,6 +81,23 @@ struct TextRulesTests {
         #expect(PhoneNumbers.normalize(written, region: "LB") == .e164("+9613123456"))
     }
 
+    /// Numbers as WhatsApp and Arabic documents paste them: wrapped in or strewn with
+    /// direction marks and isolates, for every country the tests use.
+    @Test("direction marks in a pasted phone are removed, and the number still normalizes", arguments: [
+        ("LB", "\u{200E}+961 3 123 456\u{200E}", "+9613123456"), ("LB", "\u{2066}٠٣ ١٢٣ ٤٥٦\u{2069}", "+9613123456"),
+        ("LB", "03\u{200F} 123\u{200F} 456", "+9613123456"), ("LB", "\u{202A}06 412 345\u{202C}", "+9616412345"),
+        ("GB", "\u{200E}07911 123456", "+447911123456"), ("GB", "\u{2068}+44 20 7946 0958\u{2069}", "+442079460958"),
+        ("JO", "\u{200F}079 123 4567\u{200F}", "+962791234567"), ("SY", "\u{061C}0944 123 456", "+963944123456"),
+        ("EG", "\u{2067}010 1234 5678\u{2069}", "+201012345678"), ("IQ", "\u{200E}0790 123 4567", "+9647901234567"),
+        ("US", "\u{202D}(201) 555-0123\u{202C}", "+12015550123"),
+    ])
+    func phonesWithDirectionMarks(region: String, pasted: String, e164: String) throws {
+        #expect(PhoneNumbers.normalize(pasted, region: region) == .e164(e164))
+        let entry = try PhoneEntry.make(pasted, region: region)
+        #expect(entry.e164 == e164)
+        #expect(!TextRules.containsDirectionControl(entry.raw), "the stored number keeps no marks")
+    }
+
     @Test("phones that cannot be read are kept, not dropped")
     func unreadablePhones() throws {
         #expect(PhoneNumbers.normalize("call me maybe", region: "LB") == .unparseable)

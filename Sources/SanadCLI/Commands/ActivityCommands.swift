@@ -59,7 +59,7 @@ struct InteractionCommand: ParsableCommand {
                 logged.id = try store.log(draft, contact: contact)
                 return (try store.list(logged, limit: 1), transaction.association)
             }
-            OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(records[0])
+            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(records[0])
             if amount != nil, currency == nil {
                 // An amount typed without a currency is easy to misread (LBP or USD?): say which.
                 Console.note("recorded in \(association.baseCurrency), the association's currency (give --currency for another)")

@@ -44,7 +44,7 @@ struct CampaignCommand: ParsableCommand {
                 try store.add(input)
                 return (try store.show(slug), transaction.association)
             }
-            OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(record)
+            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(record)
         }
     }
 
@@ -162,7 +162,7 @@ struct EventCommand: ParsableCommand {
                 let store = EventStore(transaction)
                 return (try store.event(try store.add(input)), transaction.association)
             }
-            OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(event.outputRecord)
+            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(event.outputRecord)
         }
     }
 

@@ -23,7 +23,10 @@ struct CurrencyCommand: ParsableCommand {
     )
 
     struct Rate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set exchange rates by hand.", subcommands: [Set.self])
+        static let configuration = CommandConfiguration(
+            abstract: "Set exchange rates by hand.",
+            discussion: "Example:\n  sanad currency rate set USD 89500 --on 2026-11-01 --source \"market\"",
+            subcommands: [Set.self])
 
         struct Set: ParsableCommand {
             static let configuration = CommandConfiguration(

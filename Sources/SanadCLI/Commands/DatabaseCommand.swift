@@ -27,7 +27,7 @@ struct DatabaseCommand: ParsableCommand {
             let location = DatabaseLocation.resolve(environment: ProcessInfo.processInfo.environment)
             let connection = try location.connect(logger: logger)
             let applied = try CommandContext.migrator.migrate(connection, logger: logger)
-            let writer = OutputWriter(format: format.format)
+            let writer = OutputWriter(format)
             if format.format == .table {
                 writer.message(applied.isEmpty ? "The database is up to date." : "Applied \(applied.count) migration(s):")
                 if !applied.isEmpty { writer.print(applied.map { ["migration": .text($0.identifier)] }) }
@@ -77,7 +77,7 @@ struct DatabaseCommand: ParsableCommand {
                 }
                 summary.append("pending", .integer(Int64(status.pending.count)))
             }
-            let writer = OutputWriter(format: format.format)
+            let writer = OutputWriter(format)
             switch format.format {
             case .json:
                 summary.append("migrations", .list(migrations.map { .record($0) }))

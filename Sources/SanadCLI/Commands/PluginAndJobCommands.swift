@@ -230,7 +230,7 @@ struct JobsCommand: ParsableCommand {
             if format.format == .table {
                 Console.say("Queued job #\(id) (\(kind)).")
             } else {
-                OutputWriter(format: format.format).print(["id": .integer(id), "kind": .text(kind)])
+                OutputWriter(format).print(["id": .integer(id), "kind": .text(kind)])
             }
         }
     }
@@ -275,7 +275,7 @@ struct JobsCommand: ParsableCommand {
             let owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):run-due"
             let runner = JobRunner(connection: context.connection, options: .init(owner: owner, lease: .seconds(lease)), logger: context.logger)
             let outcomes = try runner.runDue()
-            OutputWriter(format: format.format).print(outcomes.map { outcome in
+            OutputWriter(format).print(outcomes.map { outcome in
                 ["job": .integer(outcome.jobID), "association": .text(outcome.association), "kind": .text(outcome.kind),
                  "outcome": .text(outcome.result), "duration_ms": .integer(outcome.milliseconds)]
             })
@@ -288,7 +288,7 @@ struct JobsCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            OutputWriter(format: format.format).print(JobRegistry.kinds.map { kind in
+            OutputWriter(format).print(JobRegistry.kinds.map { kind in
                 ["kind": .text(kind.name), "plugin": .text(kind.pluginID), "summary": .text(kind.summary),
                  "parameters": .text(kind.parameters.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "))]
             })

@@ -72,7 +72,7 @@ public final class CommandContext {
 
     /// An output writer that shows times in the association's time zone.
     public func writer(_ options: FormatOptions, association: Association? = nil) -> OutputWriter {
-        OutputWriter(format: options.format, timeZone: association.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt)
+        OutputWriter(options, timeZone: association.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt)
     }
 
     /// What every listing command does: open the association the options name, read in one

@@ -23,5 +23,8 @@ public struct FormatOptions: ParsableArguments, Sendable {
     @Option(help: "Output format: table (for people), json or csv (for programs).")
     public var format: OutputFormat = .table
 
+    @Flag(help: "With --format csv: cells exactly as stored, even those a spreadsheet would run as a formula (for programs).")
+    public var raw = false
+
     public init() {}
 }

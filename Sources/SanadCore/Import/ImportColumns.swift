@@ -113,7 +113,9 @@ public struct ColumnMapping: Sendable {
         var fields: [String: [String]] = [:]
         var custom: [String: String] = [:]
         for (index, target) in targets.enumerated() where index < record.count {
-            let value = record[index].trimmed
+            // An apostrophe before `=`, `+`, `-`, `@` is a spreadsheet's "this is text" (Sanad's
+            // own rejects files and exports write it): the value is what follows.
+            let value = CSVText.unneutralized(record[index].trimmed)
             guard !value.isEmpty else { continue }
             switch target {
             case .field(let name): fields[name, default: []].append(value)

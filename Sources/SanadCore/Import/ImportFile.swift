@@ -217,11 +217,13 @@ final class ImportFile {
         let header = (mapping.header ?? (1...mapping.targets.count).map { "column_\($0)" })
             .filter { !ColumnMapping.rejectColumns.contains($0.trimmed.lowercased()) }
         let kept = (mapping.header ?? []).enumerated().filter { !ColumnMapping.rejectColumns.contains($0.element.trimmed.lowercased()) }.map(\.offset)
-        try file.write(CSVText.row(header + ["sanad_line", "sanad_field", "sanad_reason"]).utf8)
+        // People fix rejects in a spreadsheet: no cell may run there as a formula. Importing
+        // the file again takes the apostrophes off (ColumnMapping.values).
+        try file.write(CSVText.row(header + ["sanad_line", "sanad_field", "sanad_reason"], neutralizingFormulas: true).utf8)
         for rejection in rejected {
             let fields = rejectedRecords[rejection.line] ?? []
             let original = mapping.header == nil ? fields : kept.map { $0 < fields.count ? fields[$0] : "" }
-            try file.write(CSVText.row(original + [String(rejection.line), rejection.field, rejection.reason]).utf8)
+            try file.write(CSVText.row(original + [String(rejection.line), rejection.field, rejection.reason], neutralizingFormulas: true).utf8)
         }
         try file.commit()
     }

@@ -54,7 +54,7 @@ public final class AtomicFile {
                                      hint: "check that the folder exists and is writable")
         }
         descriptor = opened
-        temporaryPath = String(cString: template)
+        temporaryPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
         guard fchmod(descriptor, finalMode) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -20,12 +20,21 @@ public struct OutputWriter {
     public var timeZone: TimeZone
     /// Whether standard output is a terminal (then RTL cells are isolated for bidi terminals).
     public var isTerminal: Bool
+    /// CSV cells a spreadsheet would run as a formula get a leading apostrophe (people open
+    /// CSV listings in Excel); `--raw` turns it off for programs.
+    public var neutralizesFormulas: Bool
 
     public init(format: OutputFormat, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
-                isTerminal: Bool = isatty(STDOUT_FILENO) == 1) {
+                isTerminal: Bool = isatty(STDOUT_FILENO) == 1, neutralizesFormulas: Bool = true) {
         self.format = format
         self.timeZone = timeZone
         self.isTerminal = isTerminal
+        self.neutralizesFormulas = neutralizesFormulas
+    }
+
+    /// The writer `--format` and `--raw` ask for.
+    public init(_ options: FormatOptions, timeZone: TimeZone = TimeZone(identifier: "UTC")!) {
+        self.init(format: options.format, timeZone: timeZone, neutralizesFormulas: !options.raw)
     }
 
     /// Prints a list of records.
@@ -37,7 +46,7 @@ public struct OutputWriter {
         case .csv:
             var text = CSVText.row(columns)
             for record in records {
-                text += CSVText.row(columns.map { record[$0].map(plain) ?? "" })
+                text += CSVText.row(columns.map { record[$0].map(plain) ?? "" }, neutralizingFormulas: neutralizesFormulas)
             }
             write(text)
         case .table:

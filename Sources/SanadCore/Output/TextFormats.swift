@@ -107,9 +107,27 @@ public enum CSVText {
 
     /// The cell as text a spreadsheet shows and never runs: a leading apostrophe when its
     /// first scalar would start a formula. Decided on the final cell, the one a reader sees.
+    /// A plain signed number (`+9613123456`, `-250.5`) is left alone: a spreadsheet reads it
+    /// as a number and runs nothing, and mailing services need E.164 phones as they are.
     public static func neutralizedFormula(_ cell: String) -> String {
-        guard let first = cell.unicodeScalars.first, startsFormula(first) else { return cell }
+        guard let first = cell.unicodeScalars.first, startsFormula(first), !isSignedNumber(cell) else { return cell }
         return "'" + cell
+    }
+
+    /// `+961…`, `-12.5`: a sign, digits, at most one dot between digits.
+    public static func isSignedNumber(_ cell: String) -> Bool {
+        let bytes = Array(cell.utf8)
+        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-") else { return false }
+        let parts = bytes.dropFirst().split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return parts.count <= 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 >= 48 && $0 <= 57 } }
+    }
+
+    /// A cell read back from a spreadsheet file: the apostrophe ``neutralizedFormula(_:)``
+    /// (or a person in Excel) put before a formula start is taken off again.
+    public static func unneutralized(_ cell: String) -> String {
+        let scalars = cell.unicodeScalars
+        guard scalars.first == "'", let second = scalars.dropFirst().first, startsFormula(second) else { return cell }
+        return String(String.UnicodeScalarView(scalars.dropFirst()))
     }
 }
 

@@ -12,12 +12,12 @@ public struct PhoneEntry: Sendable, Hashable {
     public var digits: String
     public var kind: PhoneKind
 
-    /// Reads a phone with `region` as the default country.
+    /// Reads a phone with `region` as the default country. Direction marks and isolates are
+    /// removed (in a number they carry no meaning; names and emails still refuse them).
     ///
     /// - Throws: ``SanadError`` only for text that cannot be kept at all (empty, controls).
-    public static func make(_ raw: String, region: String, kind: PhoneKind = .mobile, field: String = "phone",
-                            stripDirectionControls: Bool = false) throws -> PhoneEntry {
-        let text = try TextRules.cleanedName(raw, field: field, maxLength: 60, removeDirectionControls: stripDirectionControls)
+    public static func make(_ raw: String, region: String, kind: PhoneKind = .mobile, field: String = "phone") throws -> PhoneEntry {
+        let text = try TextRules.cleanedName(TextRules.removingDirectionControls(raw), field: field, maxLength: 60)
         switch PhoneNumbers.normalize(text, region: region) {
         case .e164(let number):
             return PhoneEntry(raw: text, e164: number, problem: nil, digits: PhoneNumbers.digits(text), kind: kind)
@@ -154,7 +154,7 @@ extension ContactInput {
         }
         var phones: [PhoneEntry] = []
         for text in self.phones where !text.trimmed.isEmpty {
-            let phone = try field("phone") { try PhoneEntry.make(text, region: association.phoneRegion, stripDirectionControls: strip) }
+            let phone = try field("phone") { try PhoneEntry.make(text, region: association.phoneRegion) }
             if !phones.contains(where: { ($0.e164 ?? $0.digits) == (phone.e164 ?? phone.digits) }) { phones.append(phone) }
         }
         var roles: [RoleAssignment] = []

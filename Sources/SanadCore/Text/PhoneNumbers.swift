@@ -12,7 +12,12 @@ public enum PhoneNumbers {
     }
 
     /// Parses `raw` with `region` (ISO 3166) assumed for numbers without a country code.
+    ///
+    /// Direction marks and isolates (U+200E, U+200F, U+061C, U+202A–202E, U+2066–2069) mean
+    /// nothing in a number: they come with numbers copied from WhatsApp or Arabic documents,
+    /// so they are removed before libphonenumber reads it.
     public static func normalize(_ raw: String, region: String) -> Outcome {
+        let raw = TextRules.removingDirectionControls(raw)
         guard !raw.utf8.contains(0), raw.utf8.count < 200 else { return .unparseable }
         var buffer = [CChar](repeating: 0, count: 64)
         let status = sanad_phone_to_e164(raw, region, &buffer, buffer.count)

@@ -108,7 +108,7 @@ extension ContactCommand {
                 return (try store.details(id), transaction.association, draft.warnings)
             }
             warn(warnings)
-            OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(details.outputRecord)
+            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(details.outputRecord)
         }
     }
 
@@ -259,7 +259,7 @@ extension ContactCommand {
                 return (try store.details(id), association, warnings)
             }
             warn(warnings)
-            OutputWriter(format: format.format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(details.outputRecord)
+            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(details.outputRecord)
         }
     }
 
