@@ -1,5 +1,6 @@
 internal import ArgumentParser
 internal import Foundation
+internal import Glibc
 internal import SanadCore
 internal import Logging
 
@@ -14,9 +15,14 @@ struct AssociationCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an association.",
             discussion: """
+                The currency, the language and the time zone follow from the country where there is one obvious \
+                answer (LB: LBP, ar, Asia/Beirut); where there is not (the United States has several time zones), \
+                Sanad asks on a terminal, or says which to give.
+
                 Examples:
-                  sanad association add tripoli-relief --name "جمعية طرابلس للإغاثة" --country LB --currency LBP --time-zone Asia/Beirut --language ar
+                  sanad association add tripoli-relief --name "جمعية طرابلس للإغاثة" --country LB
                   sanad association add leeds-food --name "Leeds Food Aid" --country GB --currency GBP --time-zone Europe/London --language en
+                  sanad association add boston-aid --name "Boston Aid" --country US --time-zone America/New_York
                 """)
 
         @Argument(help: "Short name used with --association: lowercase letters, digits and hyphens.")
@@ -27,21 +33,59 @@ struct AssociationCommand: ParsableCommand {
         var country: String
         @Option(help: "Region assumed for phones written without a country code (default: the country).")
         var phoneRegion: String?
-        @Option(help: "ISO 4217 currency the association accounts in (LBP, USD, GBP, ...).")
-        var currency: String
-        @Option(help: "IANA time zone for schedules and calendars (Asia/Beirut, Europe/London, ...).")
-        var timeZone: String
-        @Option(help: "ISO 639 language of the association's texts (ar, en, fr, ...).")
-        var language: String
+        @Option(help: "ISO 4217 currency the association accounts in (default: the country's).")
+        var currency: String?
+        @Option(help: "IANA time zone for schedules and calendars (default: the country's, when it has one).")
+        var timeZone: String?
+        @Option(help: "ISO 639 language of the association's texts (default: the country's main language).")
+        var language: String?
         @OptionGroup var format: FormatOptions
 
         func run() throws {
+            let code = try StandardCodes.country(country)
+            let defaults = CountryDefaults.of(code)
+            let chosenCurrency = try currency ?? defaults.currency ?? Self.missing("currency", country: code, option: "--currency",
+                                                                                 example: "USD")
+            let chosenLanguage = try language ?? defaults.language ?? Self.missing("language", country: code, option: "--language",
+                                                                                 example: "ar")
+            let chosenZone = try timeZone ?? defaults.timeZone ?? Self.askZone(country: code, among: defaults.timeZones)
             let context = try CommandContext.open(GlobalOptions())
             let association = try context.directory.create(
-                NewAssociation(slug: slug, name: name, country: country, phoneRegion: phoneRegion,
-                               baseCurrency: currency, timeZone: timeZone, language: language),
+                NewAssociation(slug: slug, name: name, country: code, phoneRegion: phoneRegion,
+                               baseCurrency: chosenCurrency, timeZone: chosenZone, language: chosenLanguage),
                 actor: context.actor)
             context.writer(format, association: association).print(association.outputRecord)
+            let derived = [currency == nil ? "currency \(chosenCurrency)" : nil, language == nil ? "language \(chosenLanguage)" : nil,
+                           timeZone == nil ? "time zone \(chosenZone)" : nil].compactMap { $0 }
+            if !derived.isEmpty {
+                Console.note("from the country \(code): \(derived.joined(separator: ", ")) (change with sanad association config)")
+            }
+        }
+
+        static func missing(_ what: String, country: String, option: String, example: String) throws -> String {
+            throw SanadError.usage("\(country) has no single obvious \(what)", hint: "give it with \(option), such as \(option) \(example)")
+        }
+
+        /// The zone among several: asked on a terminal, else named in the error.
+        static func askZone(country: String, among zones: [String]) throws -> String {
+            guard !zones.isEmpty else {
+                throw SanadError.usage("the time zone of \(country) is not known here", hint: "give it with --time-zone, such as --time-zone Asia/Beirut")
+            }
+            let shown = zones.prefix(12).joined(separator: ", ") + (zones.count > 12 ? ", …" : "")
+            guard isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 else {
+                throw SanadError.usage("\(country) has \(zones.count) time zones: \(shown)", hint: "give one with --time-zone, such as --time-zone \(zones[0])")
+            }
+            var prompt = "\(country) has \(zones.count) time zones:\n"
+            for (index, zone) in zones.enumerated() { prompt += "  \(index + 1). \(zone)\n" }
+            FileHandle.standardError.write(Data((prompt + "Which one (number or name)? ").utf8))
+            guard let answer = readLine()?.trimmingCharacters(in: .whitespaces), !answer.isEmpty else {
+                throw SanadError.usage("no time zone was chosen", hint: "give one with --time-zone \(zones[0])")
+            }
+            if let number = Int(answer), (1...zones.count).contains(number) { return zones[number - 1] }
+            guard let zone = zones.first(where: { $0.caseInsensitiveCompare(answer) == .orderedSame }) else {
+                throw SanadError.usage("\"\(answer)\" is not one of the \(country) time zones", hint: "give one with --time-zone \(zones[0])")
+            }
+            return zone
         }
     }
 
