@@ -145,20 +145,26 @@ public struct AuditEngine {
             WHERE n.a = g.contact_id AND n.smallest < g.group_key
             """) > 0 {}
         // Each gift with its amount in the base currency (NULL without a rate for its day) and
-        // the rate it was converted at.
+        // the rate it was converted at. Only the foreign-currency gifts look up a rate, in a
+        // second statement, so a single-currency association pays nothing for it.
         let association = transaction.association
         try transaction.execute("""
             CREATE TEMP TABLE audit_gifts ON COMMIT DROP AS
             SELECT i.id, i.contact_id, g.group_key, i.type, i.occurred_at, i.amount, i.currency, i.is_restricted, i.is_anonymous,
                    i.conditions, i.conditions_key,
-                   CASE WHEN i.currency = \(currency)::text THEN i.amount ELSE round(i.amount * r.rate, 3) END AS base_amount,
-                   r.rate, r.valid_on AS rate_on
+                   CASE WHEN i.currency = \(currency)::text THEN i.amount END AS base_amount, NULL::numeric AS rate, NULL::date AS rate_on
             FROM interactions i JOIN audit_groups g ON g.contact_id = i.contact_id
-            LEFT JOIN LATERAL (SELECT x.rate, x.valid_on FROM exchange_rates x
-                               WHERE i.currency <> \(currency)::text AND x.currency = i.currency
-                                 AND x.valid_on <= \(MoneySQL.localDay("i.occurred_at", in: association))
-                               ORDER BY x.valid_on DESC LIMIT 1) r ON true
             WHERE i.type IN ('donation', 'pledge')
+            """)
+        try transaction.execute("""
+            UPDATE audit_gifts g SET base_amount = round(g.amount * r.rate, 3), rate = r.rate, rate_on = r.valid_on
+            FROM (SELECT f.id, x.rate, x.valid_on
+                  FROM audit_gifts f
+                  CROSS JOIN LATERAL (SELECT x.rate, x.valid_on FROM exchange_rates x
+                                      WHERE x.currency = f.currency AND x.valid_on <= \(MoneySQL.localDay("f.occurred_at", in: association))
+                                      ORDER BY x.valid_on DESC LIMIT 1) x
+                  WHERE f.currency <> \(currency)::text AND f.amount IS NOT NULL) r
+            WHERE g.id = r.id
             """)
         try transaction.execute("CREATE INDEX ON audit_gifts (group_key)")
         try transaction.execute("ANALYZE audit_gifts")
