@@ -18,9 +18,13 @@ public enum MatchPolicy: String, Vocabulary {
 ///
 /// Matching: a row with an external id matches the contact with that external id (or, if
 /// none, a contact without external id sharing an email, then an E.164 phone); a row
-/// without one matches by email, then phone. Rows of the same file that share an external
-/// id (or, without one, a first email or phone) are one contact: the first is loaded, the
-/// others count as duplicates in the file. Rows matching someone erased are refused.
+/// without one matches by email, then phone. A shared email or phone matches only when the
+/// names agree (`sanad_names_agree`, the duplicate scorer's rules): families share one
+/// landline and couples one email, so a row whose name does not agree becomes a new contact,
+/// and the pair is set aside for a person to look at (`duplicate_suggestions`). Rows of the
+/// same file that share an external id (or, without one, a first email or phone, with
+/// agreeing names) are one contact: the first is loaded, the others count as duplicates in
+/// the file. Rows matching someone erased are refused.
 public struct ContactBulkLoader {
     public struct Summary: Sendable, Equatable {
         public var inserted = 0
@@ -29,8 +33,21 @@ public struct ContactBulkLoader {
         public var duplicatesInFile = 0
         /// Rows refused by the database side of the checks, with their line and reason.
         public var refused: [Refusal] = []
+        /// Every row that went to an existing contact (or to an earlier row of the file).
+        public var matches: [Match] = []
+        /// Rows that became new contacts although they share an email or a phone with one
+        /// whose name does not agree: possible duplicates for a person to look at.
+        public var setAside: [Match] = []
 
         public init() {}
+    }
+
+    /// A row and the contact it went to (or was set beside), and by what.
+    public struct Match: Sendable, Equatable, Codable {
+        public var line: Int
+        public var contact: Int64
+        /// `external_id`, `email`, `phone`, or `in_file` (the same person as an earlier row).
+        public var by: String
     }
 
     public struct Refusal: Sendable, Equatable {
@@ -57,7 +74,8 @@ public struct ContactBulkLoader {
                 country text, preferred_language text, birth_date date, source_channel text, is_pep boolean, pep_note text,
                 external_id text, custom_fields jsonb, emails text[], email_keys text[], phones_raw text[], phones_e164 text[],
                 phones_digits text[], phones_problem text[], roles text[], tags text[], tag_keys text[],
-                leader bigint, contact_id bigint, match_kind text, is_new boolean NOT NULL DEFAULT false, refused text
+                leader bigint, contact_id bigint, match_kind text, is_new boolean NOT NULL DEFAULT false, refused text,
+                beside_contact_id bigint, beside_line bigint, beside_kind text
             ) ON COMMIT DROP
             """)
         try transaction.copyIn("""
@@ -91,6 +109,11 @@ public struct ContactBulkLoader {
             FROM contact_staging l
             WHERE f.leader = l.line AND f.line <> f.leader AND l.refused IS NULL
             """)
+        // A row set beside an earlier row of the file: its new contact's id is known now.
+        try transaction.execute("""
+            UPDATE contact_staging s SET beside_contact_id = l.contact_id
+            FROM contact_staging l WHERE s.beside_line = l.line AND s.is_new AND l.contact_id IS NOT NULL
+            """)
         var summary = Summary()
         summary.refused = refused
         summary.inserted = try transaction.execute("""
@@ -111,6 +134,21 @@ public struct ContactBulkLoader {
             "SELECT count(*) FROM contact_staging WHERE match_kind = 'in_file'")[0].decode(Int.self, at: 0)
         try addDetails()
         try applyStandingSuppressions()
+        try transaction.execute("""
+            INSERT INTO duplicate_suggestions (contact_a, contact_b, reason)
+            SELECT least(contact_id, beside_contact_id), greatest(contact_id, beside_contact_id),
+                   'shares the ' || beside_kind || ' at import; names differ'
+            FROM contact_staging WHERE is_new AND beside_contact_id IS NOT NULL AND beside_contact_id <> contact_id
+            ON CONFLICT DO NOTHING
+            """)
+        summary.matches = try transaction.query("""
+            SELECT line, contact_id, match_kind FROM contact_staging
+            WHERE NOT is_new AND contact_id IS NOT NULL AND match_kind IS NOT NULL ORDER BY line
+            """).map { Match(line: try $0.decode("line"), contact: try $0.decode("contact_id"), by: try $0.decode("match_kind")) }
+        summary.setAside = try transaction.query("""
+            SELECT line, beside_contact_id, beside_kind FROM contact_staging
+            WHERE is_new AND beside_contact_id IS NOT NULL ORDER BY line
+            """).map { Match(line: try $0.decode("line"), contact: try $0.decode("beside_contact_id"), by: try $0.decode("beside_kind")) }
         return summary
     }
 
@@ -127,6 +165,15 @@ public struct ContactBulkLoader {
                          END AS leader
                   FROM contact_staging) d
             WHERE d.line = s.line
+            """)
+        // Sharing an email or a phone makes one person only when the names agree: a child
+        // signed up with a parent's mobile is a contact of its own, set beside that row.
+        try transaction.execute("""
+            UPDATE contact_staging s SET leader = s.line, beside_line = l.line,
+                   beside_kind = CASE WHEN s.email_keys[1] = l.email_keys[1] THEN 'email' ELSE 'phone' END
+            FROM contact_staging l
+            WHERE l.line = s.leader AND s.leader <> s.line AND s.external_id IS NULL
+              AND NOT sanad_names_agree(s.name_key, s.name_skeleton, l.name_key, l.name_skeleton)
             """)
     }
 
@@ -148,15 +195,32 @@ public struct ContactBulkLoader {
             try transaction.execute("""
                 UPDATE contact_staging s SET contact_id = m.contact_id, match_kind = \(kind)
                 FROM (SELECT u.line, min(x.contact_id) AS contact_id
-                      FROM (SELECT line, external_id, unnest(\(unsafeSQL: keys)) AS key
+                      FROM (SELECT line, external_id, name_key, name_skeleton, unnest(\(unsafeSQL: keys)) AS key
                             FROM contact_staging WHERE contact_id IS NULL AND line = leader) u
                       JOIN \(identifier: table) x ON x.\(unsafeSQL: column) = u.key
                       JOIN contacts c ON c.id = x.contact_id
                       WHERE c.deleted_at IS NULL AND c.erased_at IS NULL AND (u.external_id IS NULL OR c.external_id IS NULL)
+                        AND sanad_names_agree(u.name_key, u.name_skeleton, c.name_key, c.name_skeleton)
                       GROUP BY u.line) m
                 WHERE s.line = m.line
                 """)
         }
+        // Rows still without a contact that share an email or a phone with one whose name does
+        // not agree: they become new contacts, set beside that one.
+        try transaction.execute("""
+            UPDATE contact_staging s SET beside_contact_id = m.contact_id, beside_kind = m.kind, beside_line = NULL
+            FROM (SELECT DISTINCT ON (u.line) u.line, c.id AS contact_id, u.kind
+                  FROM (SELECT line, 'email' AS kind, unnest(email_keys) AS key FROM contact_staging WHERE contact_id IS NULL AND line = leader
+                        UNION ALL
+                        SELECT line, 'phone', unnest(phones_e164) FROM contact_staging WHERE contact_id IS NULL AND line = leader) u
+                  JOIN LATERAL (SELECT e.contact_id FROM contact_emails e WHERE u.kind = 'email' AND e.address_key = u.key
+                                UNION ALL
+                                SELECT p.contact_id FROM contact_phones p WHERE u.kind = 'phone' AND p.e164 = u.key) x ON true
+                  JOIN contacts c ON c.id = x.contact_id
+                  WHERE c.deleted_at IS NULL AND c.erased_at IS NULL
+                  ORDER BY u.line, u.kind, c.id) m
+            WHERE s.line = m.line AND s.contact_id IS NULL
+            """)
     }
 
     /// Rows that would bring back someone who was erased are refused.

@@ -57,13 +57,15 @@ public struct DuplicateFinder {
         let settings = try AssociationSettings.load(transaction)
         let possible = NSDecimalNumber(decimal: settings.decimal("duplicates.possible")).doubleValue
         let probable = NSDecimalNumber(decimal: settings.decimal("duplicates.probable")).doubleValue
-        try scorePairs()
+        try scorePairs(probable: probable)
         let floor = level == .probable ? probable : possible
         return try transaction.query("""
             SELECT s.a, ca.display_name, s.b, cb.display_name, s.score, s.same_email, s.same_phone, s.name_similarity,
-                   s.first_names_differ, s.birth_dates
+                   s.first_names_differ, s.birth_dates, g.reason
             FROM duplicate_scores s JOIN contacts ca ON ca.id = s.a JOIN contacts cb ON cb.id = s.b
-            WHERE s.score >= \(floor)
+            LEFT JOIN duplicate_suggestions g ON g.contact_a = s.a AND g.contact_b = s.b
+            -- A pair an import set aside for a person to look at is listed whatever its score.
+            WHERE s.score >= \(floor) OR (\(level == .possible) AND g.reason IS NOT NULL)
             ORDER BY s.score DESC, s.a, s.b
             LIMIT \(limit)
             """).map { row in
@@ -83,6 +85,7 @@ public struct DuplicateFinder {
             case "different": reasons.append("birth dates differ -0.50")
             default: break
             }
+            if let suggested = try row.decode(String?.self, at: 10) { reasons.append(suggested) }
             return DuplicatePair(first: try row.decode(Int64.self, at: 0), firstName: try row.decode(String.self, at: 1),
                                  second: try row.decode(Int64.self, at: 2), secondName: try row.decode(String.self, at: 3),
                                  score: score, level: score >= probable ? .probable : .possible, reasons: reasons)
@@ -90,7 +93,7 @@ public struct DuplicateFinder {
     }
 
     /// Every candidate pair, scored, in the temporary table `duplicate_scores`.
-    func scorePairs() throws {
+    func scorePairs(probable: Double = 0.8) throws {
         try transaction.execute("""
             CREATE TEMP TABLE duplicate_candidates (a bigint NOT NULL, b bigint NOT NULL) ON COMMIT DROP
             """)
@@ -104,6 +107,8 @@ public struct DuplicateFinder {
                                              GROUP BY 1 HAVING count(*) BETWEEN 2 AND \(Self.blockLimit))
                 """)
         }
+        // Pairs an import found sharing an email or phone under names that do not agree.
+        try transaction.execute("INSERT INTO duplicate_candidates (a, b) SELECT contact_a, contact_b FROM duplicate_suggestions")
         // Same cross-script name key.
         try transaction.execute("""
             INSERT INTO duplicate_candidates (a, b)
@@ -133,19 +138,8 @@ public struct DuplicateFinder {
                                WHERE x.contact_id = p.a AND y.contact_id = p.b) AS same_email,
                        EXISTS (SELECT 1 FROM contact_phones x JOIN contact_phones y ON y.e164 = x.e164
                                WHERE x.contact_id = p.a AND y.contact_id = p.b) AS same_phone,
-                       greatest(similarity(ca.name_key, cb.name_key),
-                                CASE WHEN length(ca.name_skeleton) >= 3
-                                     THEN greatest(similarity(ca.name_skeleton, cb.name_skeleton),
-                                                   -- "Nasr Allah" and "Nasrallah": the same letters, spaced differently
-                                                   similarity(replace(ca.name_skeleton, ' ', ''), replace(cb.name_skeleton, ' ', '')))
-                                     ELSE 0 END)
-                           AS name_similarity,
-                       (ca.kind = 'person' AND split_part(ca.name_skeleton, ' ', 2) <> '' AND split_part(cb.name_skeleton, ' ', 2) <> ''
-                        AND (split_part(ca.name_skeleton, ' ', 1) <> split_part(cb.name_skeleton, ' ', 1)
-                             -- consonant keys cannot tell آمنة from منى: within one script, spelling decides
-                             OR ((split_part(ca.name_key, ' ', 1) ~ '[\\u0600-\\u06FF]') = (split_part(cb.name_key, ' ', 1) ~ '[\\u0600-\\u06FF]')
-                                 AND levenshtein(split_part(ca.name_key, ' ', 1), split_part(cb.name_key, ' ', 1))::float8
-                                     / greatest(length(split_part(ca.name_key, ' ', 1)), length(split_part(cb.name_key, ' ', 1)), 1) > 0.5)))
+                       sanad_name_similarity(ca.name_key, ca.name_skeleton, cb.name_key, cb.name_skeleton) AS name_similarity,
+                       (ca.kind = 'person' AND sanad_given_names_differ(ca.name_key, ca.name_skeleton, cb.name_key, cb.name_skeleton))
                            AS first_names_differ,
                        CASE WHEN ca.birth_date IS NULL OR cb.birth_date IS NULL THEN 'unknown'
                             WHEN ca.birth_date = cb.birth_date THEN 'same' ELSE 'different' END AS birth_dates
@@ -157,12 +151,16 @@ public struct DuplicateFinder {
                   AND NOT EXISTS (SELECT 1 FROM duplicate_dismissals d WHERE d.contact_a = p.a AND d.contact_b = p.b)
             )
             SELECT e.*,
-                   (CASE WHEN same_email THEN 0.35 ELSE 0 END
-                    + CASE WHEN same_phone THEN 0.30 ELSE 0 END
-                    + CASE WHEN name_similarity >= 0.5 THEN 0.45 * name_similarity WHEN name_similarity < 0.3 THEN -0.30 ELSE 0 END
-                    + CASE WHEN first_names_differ THEN -0.40 ELSE 0 END
-                    + CASE birth_dates WHEN 'same' THEN 0.25 WHEN 'different' THEN -0.50 ELSE 0 END)::float8 AS score
-            FROM evidence e
+                   -- Different given names are two people, whatever else they share (twins share a
+                   -- phone, an email and a birth date): such a pair never reaches "probable".
+                   (CASE WHEN first_names_differ THEN least(raw_score, \(probable - 0.01)) ELSE raw_score END)::float8 AS score
+            FROM (SELECT e.*,
+                         CASE WHEN same_email THEN 0.35 ELSE 0 END
+                         + CASE WHEN same_phone THEN 0.30 ELSE 0 END
+                         + CASE WHEN name_similarity >= 0.5 THEN 0.45 * name_similarity WHEN name_similarity < 0.3 THEN -0.30 ELSE 0 END
+                         + CASE WHEN first_names_differ THEN -0.40 ELSE 0 END
+                         + CASE birth_dates WHEN 'same' THEN 0.25 WHEN 'different' THEN -0.50 ELSE 0 END AS raw_score
+                  FROM evidence e) e
             """)
     }
 

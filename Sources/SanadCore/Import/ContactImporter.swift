@@ -50,6 +50,8 @@ public struct ContactImporter {
                 result.updated = summary.updated
                 result.unchanged = summary.unchanged
                 result.duplicatesInFile = summary.duplicatesInFile
+                result.matches = summary.matches
+                result.setAside = summary.setAside
                 result.rejected = file.rejected
                 result.warnings = file.warnings
                 if options.dryRun || (options.allOrNothing && !file.rejected.isEmpty) {

@@ -98,6 +98,10 @@ public struct ImportReport: Sendable {
     /// Rows imported with something worth a look (a phone kept as typed).
     public var warnings: [ImportRejection] = []
     public var unknownColumns: [String] = []
+    /// Rows that went to an existing contact (or an earlier row), by what.
+    public var matches: [ContactBulkLoader.Match] = []
+    /// Rows made new contacts beside one that shares their email or phone under another name.
+    public var setAside: [ContactBulkLoader.Match] = []
     public var mapping: [(column: String, field: String)] = []
     public var rejectsPath: String?
     public var dryRun = false
@@ -118,6 +122,12 @@ public struct ImportReport: Sendable {
             }),
             "warning_details": .list(warnings.prefix(1000).map {
                 .record(["line": .integer(Int64($0.line)), "field": .text($0.field), "reason": .text($0.reason)])
+            }),
+            "matched": .list(matches.prefix(10_000).map {
+                .record(["line": .integer(Int64($0.line)), "contact": .integer($0.contact), "by": .text($0.by)])
+            }),
+            "set_aside": .list(setAside.prefix(10_000).map {
+                .record(["line": .integer(Int64($0.line)), "beside_contact": .integer($0.contact), "shares": .text($0.by)])
             }),
             "seconds": .decimal(Decimal(string: String(format: "%.2f", seconds)) ?? 0),
         ]

@@ -45,8 +45,18 @@ struct ImportCommandOptions: ParsableArguments {
 func finishImport(_ report: ImportReport, writer: OutputWriter, noun: String) throws {
     if writer.format == .table {
         var summary = report.outputRecord
-        summary.fields.removeAll { ["rejections", "columns", "warning_details"].contains($0.name) }
+        summary.fields.removeAll { ["rejections", "columns", "warning_details", "matched", "set_aside"].contains($0.name) }
         writer.print(summary)
+        if !report.matches.isEmpty {
+            writer.message("\nMatched to contacts already here (line, contact, by)\(report.matches.count > 20 ? ", first 20 of \(report.matches.count)" : ""):")
+            writer.print(report.matches.prefix(20).map { ["line": .integer(Int64($0.line)), "contact": .integer($0.contact), "by": .text($0.by)] })
+        }
+        if !report.setAside.isEmpty {
+            writer.message("\nNew contacts sharing an email or phone with another name — possible duplicates to look at (sanad contact duplicates):")
+            writer.print(report.setAside.prefix(20).map {
+                ["line": .integer(Int64($0.line)), "beside_contact": .integer($0.contact), "shares": .text($0.by)]
+            })
+        }
         if !report.rejected.isEmpty {
             writer.message("\nRejected rows (line, field, reason)\(report.rejected.count > 20 ? ", first 20" : ""):")
             writer.print(report.rejected.prefix(20).map { ["line": .integer(Int64($0.line)), "field": .text($0.field), "reason": .text($0.reason)] })
