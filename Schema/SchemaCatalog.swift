@@ -30,6 +30,7 @@ public enum SchemaCatalog {
         SchemaFile("core", "0009_demo_associations.sql", PackageResources._009_demo_associations_sql),
         SchemaFile("core", "0010_exchange_rates.sql", PackageResources._010_exchange_rates_sql),
         SchemaFile("core", "0011_name_rules.sql", PackageResources._011_name_rules_sql),
+        SchemaFile("core", "0012_name_keys_2.sql", PackageResources._012_name_keys_2_sql),
         SchemaFile("segmentation", "0001_segments.sql", PackageResources._001_segments_sql),
         SchemaFile("email-export", "0001_email_exports.sql", PackageResources._001_email_exports_sql),
         SchemaFile("influence-audit", "0001_influence_audit.sql", PackageResources._001_influence_audit_sql),

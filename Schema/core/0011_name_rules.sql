@@ -16,21 +16,14 @@ CREATE FUNCTION sanad_given_name(key text) RETURNS text
                 ELSE split_part($1, ' ', 1) END
 $$;
 
--- How alike two names are, 0 to 1. Written in Arabic both, their normalized keys decide:
--- the consonant key drops long vowels, and سعيد and سعد are different names. Across
--- scripts, or between Latin transliterations, the consonant keys count too (Mohammed,
--- Muhammad, محمد), spaced or not ("Nasr Allah", "Nasrallah").
-CREATE FUNCTION sanad_name_similarity(key_a text, skeleton_a text, key_b text, skeleton_b text) RETURNS float8
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN sanad_is_arabic(key_a) AND sanad_is_arabic(key_b)
-                THEN greatest(similarity(key_a, key_b), similarity(replace(key_a, ' ', ''), replace(key_b, ' ', '')))::float8
-                ELSE greatest(similarity(key_a, key_b),
-                              CASE WHEN length(skeleton_a) >= 3
-                                   THEN greatest(similarity(skeleton_a, skeleton_b),
-                                                 similarity(replace(skeleton_a, ' ', ''), replace(skeleton_b, ' ', '')))
-                                   ELSE 0 END)::float8
-           END
-$$;
+-- A consonant key with dh and z folded together: they stand for ذ, ظ and ض in different
+-- countries (Dhikra and Zikra, Nadhir and Nazir, Dhaher and Daher).
+CREATE FUNCTION sanad_folded_skeleton(skeleton text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT translate($1, 'Z', 'D') $$;
+
+-- An Arabic key without the article at the start of its words: المصري and مصري.
+CREATE FUNCTION sanad_without_articles(key text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT regexp_replace($1, '(^| )ال', '\1', 'g') $$;
 
 -- Whether one given name is the other's initial ("N. Jaber" and "Nour Jaber").
 CREATE FUNCTION sanad_is_initial_of(given_a text, given_b text) RETURNS boolean
@@ -44,23 +37,55 @@ CREATE FUNCTION sanad_family_part(key text) RETURNS text
     SELECT CASE WHEN strpos($1, ' ') > 0 THEN substr($1, strpos($1, ' ') + 1) ELSE '' END
 $$;
 
+-- How alike two names are, 0 to 1. Written in Arabic both, their normalized keys decide
+-- (with and without the article): the consonant key drops long vowels, and سعيد and سعد
+-- are different names. Across scripts, or between Latin transliterations, the consonant
+-- keys count too (Mohammed, Muhammad, محمد), spaced or not ("Nasr Allah", "Nasrallah"),
+-- dh and z folded. An initial and the same family name count as fairly alike (0.7).
+CREATE FUNCTION sanad_name_similarity(key_a text, skeleton_a text, key_b text, skeleton_b text) RETURNS float8
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT greatest(
+        CASE WHEN sanad_is_arabic(key_a) AND sanad_is_arabic(key_b)
+             THEN greatest(similarity(key_a, key_b), similarity(replace(key_a, ' ', ''), replace(key_b, ' ', '')),
+                           similarity(sanad_without_articles(key_a), sanad_without_articles(key_b)))
+             ELSE greatest(similarity(key_a, key_b),
+                           CASE WHEN length(skeleton_a) >= 3
+                                THEN greatest(similarity(skeleton_a, skeleton_b),
+                                              similarity(replace(skeleton_a, ' ', ''), replace(skeleton_b, ' ', '')),
+                                              similarity(sanad_folded_skeleton(skeleton_a), sanad_folded_skeleton(skeleton_b)))
+                                ELSE 0 END)
+        END,
+        CASE WHEN sanad_is_initial_of(sanad_given_name(key_a), sanad_given_name(key_b))
+                  AND sanad_family_part(key_a) <> '' AND sanad_family_part(key_a) = sanad_family_part(key_b)
+             THEN 0.7 ELSE 0 END)::float8
+$$;
+
 -- Whether two people's given names are different names, so they are two people however
 -- much else they share (twins share a phone, an email and a birth date). Decided only when
--- both names have a given and a family part. In Arabic the normalized given names must be
--- equal; across scripts their consonant keys; in Latin the consonant keys and a spelling
--- close enough (an edit distance of at most half the name).
+-- both names have a given and a family part.
+-- - In Arabic both: the normalized given names must be equal (سعيد is not سعد, سامي not سامية).
+-- - Across scripts: the consonant keys (dh and z folded), one consonant of slack (جورج, Georges).
+-- - In Latin: the consonant keys and the spelling: different keys a quarter apart, or any
+--   spelling more than half apart (Samir and Omar; not George and Georges, nor Fatima and Fatmeh).
+-- An initial never differs ("N. Jaber").
 CREATE FUNCTION sanad_given_names_differ(key_a text, skeleton_a text, key_b text, skeleton_b text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT split_part(skeleton_a, ' ', 2) <> '' AND split_part(skeleton_b, ' ', 2) <> ''
-       AND CASE WHEN sanad_is_arabic(key_a) AND sanad_is_arabic(key_b)
-                THEN sanad_given_name(key_a) <> sanad_given_name(key_b)
-                WHEN sanad_is_arabic(key_a) <> sanad_is_arabic(key_b)
-                THEN replace(sanad_given_name(skeleton_a), ' ', '') <> replace(sanad_given_name(skeleton_b), ' ', '')
-                ELSE NOT sanad_is_initial_of(sanad_given_name(key_a), sanad_given_name(key_b))
-                     AND (replace(sanad_given_name(skeleton_a), ' ', '') <> replace(sanad_given_name(skeleton_b), ' ', '')
-                          OR levenshtein(sanad_given_name(key_a), sanad_given_name(key_b))::float8
-                             / greatest(length(sanad_given_name(key_a)), length(sanad_given_name(key_b)), 1) > 0.5)
+    WITH given AS (
+        SELECT sanad_given_name(key_a) AS a, sanad_given_name(key_b) AS b,
+               sanad_folded_skeleton(replace(sanad_given_name(skeleton_a), ' ', '')) AS consonants_a,
+               sanad_folded_skeleton(replace(sanad_given_name(skeleton_b), ' ', '')) AS consonants_b
+    )
+    SELECT split_part($2, ' ', 2) <> '' AND split_part($4, ' ', 2) <> ''
+       AND NOT sanad_is_initial_of(g.a, g.b)
+       AND CASE WHEN sanad_is_arabic($1) AND sanad_is_arabic($3)
+                THEN g.a <> g.b
+                WHEN sanad_is_arabic($1) <> sanad_is_arabic($3)
+                THEN levenshtein(g.consonants_a, g.consonants_b)::float8 / greatest(length(g.consonants_a), length(g.consonants_b), 1) > 0.25
+                ELSE (g.consonants_a <> g.consonants_b
+                      AND levenshtein(g.a, g.b)::float8 / greatest(length(g.a), length(g.b), 1) > 0.25)
+                     OR levenshtein(g.a, g.b)::float8 / greatest(length(g.a), length(g.b), 1) > 0.5
            END
+    FROM given g
 $$;
 
 -- Whether two names can be one person's: their given names do not differ, and the names
@@ -71,9 +96,8 @@ CREATE FUNCTION sanad_names_agree(key_a text, skeleton_a text, key_b text, skele
        AND (sanad_name_similarity(key_a, skeleton_a, key_b, skeleton_b) >= 0.5
             OR (sanad_is_arabic(key_a) = sanad_is_arabic(key_b) AND sanad_given_name(key_a) = sanad_given_name(key_b))
             OR (sanad_is_arabic(key_a) <> sanad_is_arabic(key_b)
-                AND replace(sanad_given_name(skeleton_a), ' ', '') = replace(sanad_given_name(skeleton_b), ' ', ''))
-            OR (sanad_is_initial_of(sanad_given_name(key_a), sanad_given_name(key_b))
-                AND sanad_family_part(key_a) <> '' AND sanad_family_part(key_a) = sanad_family_part(key_b)))
+                AND sanad_folded_skeleton(replace(sanad_given_name(skeleton_a), ' ', ''))
+                    = sanad_folded_skeleton(replace(sanad_given_name(skeleton_b), ' ', ''))))
 $$;
 
 -- Pairs an import found sharing an email or a phone with names that do not agree: the row

@@ -139,15 +139,19 @@ struct EmailExportTests {
         #expect(emails(jsonl, kind: "jsonl").count == 7)
     }
 
-    @Test("--spreadsheet writes a BOM and neutralizes cells that would run as formulas")
+    @Test("cells that would run as formulas are neutralized, --spreadsheet adds a BOM, --raw keeps values as typed")
     func spreadsheetSafety() throws {
         let (_, file) = try exported(["--list", "x", "--format", "csv", "--columns", "email,name,first_name,last_name", "--spreadsheet"], kind: "csv")
         #expect(file["bom"] as? Bool == true)
         let row = ((file["rows"] as? [[String]]) ?? []).first { $0[0] == "formula@example.org" }
         #expect(row == ["formula@example.org", "'=HYPERLINK(\"http://evil\")", "'+cmd", "'@SUM(1)"])
         let (_, plain) = try exported(["--list", "x", "--format", "csv", "--columns", "email,name"], kind: "csv")
-        #expect(((plain["rows"] as? [[String]]) ?? []).first { $0[0] == "formula@example.org" }?[1] == "=HYPERLINK(\"http://evil\")",
-                "importers get the name as typed")
+        #expect(plain["bom"] as? Bool == false)
+        #expect(((plain["rows"] as? [[String]]) ?? []).first { $0[0] == "formula@example.org" }?[1] == "'=HYPERLINK(\"http://evil\")",
+                "people open exports in spreadsheets too")
+        let (_, raw) = try exported(["--list", "x", "--format", "csv", "--columns", "email,name", "--raw"], kind: "csv")
+        #expect(((raw["rows"] as? [[String]]) ?? []).first { $0[0] == "formula@example.org" }?[1] == "=HYPERLINK(\"http://evil\")",
+                "programs ask for the name as typed")
     }
 
     @Test("sources narrow the list; a funder recipient is flagged in the export log and the audit log")

@@ -24,7 +24,12 @@ struct TextRulesTests {
         ["حسين", "Hussein", "Hussain", "Husayn"],
         ["عبد الرحمن", "Abd al-Rahman", "Abdulrahman", "Abdel Rahman", "Abdurrahman"],
         ["الحسن", "Al-Hassan", "El Hassan"],
-        ["عبد الله", "Abdullah", "Abdallah", "Abd Allah"],
+        ["عبد الله", "Abdullah", "Abdallah", "Abd Allah", "Abdellah", "Abd-Allah"],
+        ["الحسن", "El-Hassan", "Al Hassan", "Elhassan", "Alhassan", "Ul-Hassan"],
+        ["حسن الخوري", "Hassan El-Khoury", "Hassan Elkhoury", "Hassan Al Khoury", "Hassan Khoury"],
+        ["قاسم", "Qassem", "Kassem", "Kasim"],
+        ["يوسف", "Youssef", "Yusuf", "Yosef"],
+        ["سمير", "Sameer", "Samir"],
     ])
     func crossScriptKey(spellings: [String]) {
         let keys = Set(spellings.map { NameKeys.skeleton($0) })

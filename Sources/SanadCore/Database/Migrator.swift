@@ -122,6 +122,8 @@ public struct Migrator: Sendable {
                         hint: error.hint ?? "the database is unchanged by this migration; fix the cause and run `sanad db migrate` again")
                 }
             }
+            // Keys made by older name rules are recomputed once the schema is current.
+            if !status.pending.isEmpty { try NameKeyBackfill.run(connection, logger: logger) }
             return status.pending
         }
     }

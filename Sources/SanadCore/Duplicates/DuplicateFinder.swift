@@ -35,14 +35,17 @@ public struct DuplicatePair: Sendable {
 /// | --- | --- |
 /// | same email | +0.35 |
 /// | same phone | +0.30 |
-/// | similar name (best trigram similarity of the normalized names, of the consonant keys, and of the keys without spaces) | +0.45 × similarity, from 0.5 |
+/// | similar name (`sanad_name_similarity`: in Arabic both, the normalized keys with and without the article; otherwise also the consonant keys, spaced or not, dh and z folded; an initial with the same family name counts 0.7) | +0.45 × similarity, from 0.5 |
 /// | clearly different names (similarity under 0.3) | −0.30 |
-/// | different first names (two persons; different consonant keys, or in one script an edit distance over half the name) | −0.40 |
+/// | different given names (`sanad_given_names_differ`: in Arabic both, any difference of the normalized given names, so سعيد is not سعد; across scripts the consonant keys; in Latin the keys and the spelling) | −0.40, and never "probable" |
 /// | same birth date | +0.25 |
 /// | different birth dates | −0.50 |
 ///
 /// A shared email or phone alone never reaches "possible": family members share them, and
-/// the different first names of relatives push the score down.
+/// the different given names of relatives push the score down; twins who share a phone,
+/// an email and a birth date reach "possible" at most. Pairs an import set aside
+/// (`duplicate_suggestions`) are listed with their reason. `scripts/duplicates-eval`
+/// measures the rules on a labelled set.
 public struct DuplicateFinder {
     public let transaction: AssociationTransaction
     static let blockLimit = 50

@@ -10,8 +10,13 @@ internal import Foundation
 /// The rules carry a ``version``; stored keys record the version that made them, so a rule
 /// change is rolled out by recomputing the keys of older rows.
 public enum NameKeys {
-    /// Bumped whenever ``normalized(_:)`` or ``skeleton(_:)`` changes its output.
-    public static let version: Int16 = 1
+    /// Bumped whenever ``normalized(_:)`` or ``skeleton(_:)`` changes its output; `sanad db
+    /// migrate` then recomputes older rows (``NameKeyBackfill``).
+    ///
+    /// 2: the article joined to a Latin name (Elhassan, Alkhoury) and assimilated (Ash-Shami)
+    /// is dropped as a separate one is. (dh and z, which stand for ذ ظ ض in different
+    /// countries, are told apart here and folded together only when names are compared.)
+    public static let version: Int16 = 2
 
     /// NFKC; drops tashkeel, Quranic marks, tatweel and invisible format characters; unifies
     /// alef, yaa, taa marbuta, hamza seats and keheh; turns Arabic-Indic and Persian digits
@@ -73,6 +78,27 @@ public enum NameKeys {
 
     /// Words that are the article on their own.
     private static let articles: Set<Substring> = ["al", "el", "ul", "ال"]
+    /// The article assimilated to a sun letter, written apart: "Ash-Shami", "Ar-Rahman".
+    private static let assimilatedArticles: [Substring: Character] = [
+        "ash": "s", "as": "s", "ar": "r", "az": "z", "ad": "d", "at": "t", "an": "n", "ath": "t", "adh": "d",
+    ]
+    /// Latin names that start with al, el or ul without the article.
+    private static let latinNamesLikeArticle: Set<Substring> = [
+        "albert", "alberto", "albertine", "alfred", "alfredo", "alban", "alden", "alfons", "alphonse", "alston", "alwyn",
+        "elbert", "elmer", "elton", "elwood", "elspeth", "ulrich", "ulrike", "almond", "alster", "elgin", "elkins",
+    ]
+
+    /// A Latin word that carries the article joined to it ("elhassan", "alkhoury"): the name
+    /// without it. Only before a consonant and with at least four letters left, so Ali,
+    /// Alaa, Elias and Elie keep their letters.
+    private static func withoutJoinedArticle(_ word: Substring) -> Substring {
+        guard word.count >= 6, let first = word.unicodeScalars.first, first.isASCII,
+              word.hasPrefix("al") || word.hasPrefix("el") || word.hasPrefix("ul"),
+              !latinNamesLikeArticle.contains(word) else { return word }
+        let rest = word.dropFirst(2)
+        guard let next = rest.first, !"aeiouy".contains(next) else { return word }
+        return rest
+    }
     /// Words that belong with the next one ("Abd al-Rahman", "Abu Bakr").
     private static let joiningPrefixes: Set<Substring> = ["abd", "abdel", "abdul", "abdal", "abu", "abou", "abo", "عبد", "ابو"]
     /// Names that start with ال without it being the article.
@@ -82,9 +108,11 @@ public enum NameKeys {
     public static func skeleton(normalized key: String) -> String {
         var words: [String] = []
         var carried = ""
-        for rawWord in key.split(separator: " ") {
+        let allWords = key.split(separator: " ")
+        for (position, rawWord) in allWords.enumerated() {
             if articles.contains(rawWord) { continue }
-            var word = rawWord
+            if let letter = assimilatedArticles[rawWord], position + 1 < allWords.count, allWords[position + 1].first == letter { continue }
+            var word = withoutJoinedArticle(rawWord)
             if word.hasPrefix("ال"), word.count > 3, !notArticle.contains(word) { word = word.dropFirst(2) }
             let code = consonants(of: word)
             if code.isEmpty { continue }
