@@ -60,6 +60,14 @@ CREATE FUNCTION sanad_name_similarity(key_a text, skeleton_a text, key_b text, s
              THEN 0.7 ELSE 0 END)::float8
 $$;
 
+-- The consonant key of a given name, dh and z folded, compound parts joined.
+CREATE FUNCTION sanad_given_consonants(skeleton text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT sanad_folded_skeleton(replace(sanad_given_name($1), ' ', '')) $$;
+
+-- Edit distance as a share of the longer spelling, 0 to 1.
+CREATE FUNCTION sanad_spelling_distance(a text, b text) RETURNS float8
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT levenshtein($1, $2)::float8 / greatest(length($1), length($2), 1) $$;
+
 -- Whether two people's given names are different names, so they are two people however
 -- much else they share (twins share a phone, an email and a birth date). Decided only when
 -- both names have a given and a family part.
@@ -70,22 +78,17 @@ $$;
 -- An initial never differs ("N. Jaber").
 CREATE FUNCTION sanad_given_names_differ(key_a text, skeleton_a text, key_b text, skeleton_b text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    WITH given AS (
-        SELECT sanad_given_name(key_a) AS a, sanad_given_name(key_b) AS b,
-               sanad_folded_skeleton(replace(sanad_given_name(skeleton_a), ' ', '')) AS consonants_a,
-               sanad_folded_skeleton(replace(sanad_given_name(skeleton_b), ' ', '')) AS consonants_b
-    )
-    SELECT split_part($2, ' ', 2) <> '' AND split_part($4, ' ', 2) <> ''
-       AND NOT sanad_is_initial_of(g.a, g.b)
-       AND CASE WHEN sanad_is_arabic($1) AND sanad_is_arabic($3)
-                THEN g.a <> g.b
-                WHEN sanad_is_arabic($1) <> sanad_is_arabic($3)
-                THEN levenshtein(g.consonants_a, g.consonants_b)::float8 / greatest(length(g.consonants_a), length(g.consonants_b), 1) > 0.25
-                ELSE (g.consonants_a <> g.consonants_b
-                      AND levenshtein(g.a, g.b)::float8 / greatest(length(g.a), length(g.b), 1) > 0.25)
-                     OR levenshtein(g.a, g.b)::float8 / greatest(length(g.a), length(g.b), 1) > 0.5
+    -- One expression (no CTE), so the planner inlines it into the statement that calls it.
+    SELECT split_part(skeleton_a, ' ', 2) <> '' AND split_part(skeleton_b, ' ', 2) <> ''
+       AND NOT sanad_is_initial_of(sanad_given_name(key_a), sanad_given_name(key_b))
+       AND CASE WHEN sanad_is_arabic(key_a) AND sanad_is_arabic(key_b)
+                THEN sanad_given_name(key_a) <> sanad_given_name(key_b)
+                WHEN sanad_is_arabic(key_a) <> sanad_is_arabic(key_b)
+                THEN sanad_spelling_distance(sanad_given_consonants(skeleton_a), sanad_given_consonants(skeleton_b)) > 0.25
+                ELSE (sanad_given_consonants(skeleton_a) <> sanad_given_consonants(skeleton_b)
+                      AND sanad_spelling_distance(sanad_given_name(key_a), sanad_given_name(key_b)) > 0.25)
+                     OR sanad_spelling_distance(sanad_given_name(key_a), sanad_given_name(key_b)) > 0.5
            END
-    FROM given g
 $$;
 
 -- Whether two names can be one person's: their given names do not differ, and the names
