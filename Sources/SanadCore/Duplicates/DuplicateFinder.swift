@@ -135,7 +135,9 @@ public struct DuplicateFinder {
         try transaction.execute("""
             CREATE TEMP TABLE duplicate_scores ON COMMIT DROP AS
             WITH pairs AS (SELECT DISTINCT a, b FROM duplicate_candidates),
-            evidence AS (
+            -- Materialized: the score names each piece of evidence several times, and inlined it
+            -- would recompute the name rules (several function calls) once per mention.
+            evidence AS MATERIALIZED (
                 SELECT p.a, p.b,
                        EXISTS (SELECT 1 FROM contact_emails x JOIN contact_emails y ON y.address_key = x.address_key
                                WHERE x.contact_id = p.a AND y.contact_id = p.b) AS same_email,
@@ -163,7 +165,7 @@ public struct DuplicateFinder {
                          + CASE WHEN name_similarity >= 0.5 THEN 0.45 * name_similarity WHEN name_similarity < 0.3 THEN -0.30 ELSE 0 END
                          + CASE WHEN first_names_differ THEN -0.40 ELSE 0 END
                          + CASE birth_dates WHEN 'same' THEN 0.25 WHEN 'different' THEN -0.50 ELSE 0 END AS raw_score
-                  FROM evidence e) e
+                  FROM evidence e OFFSET 0) e
             """)
     }
 
