@@ -150,8 +150,10 @@ struct CurrencyTests {
         let runRecord = report["run"] as! [String: Any]
         #expect(Self.double(runRecord["income"]) == Self.double(summary["income"]))
         #expect(runRecord["complete"] as? Bool == false)
-        let formatted = "1,5" // the income is 1.5 billion LBP: written with separators in both
-        #expect(text.contains(formatted) && html.contains(formatted))
+        // The income as people read it, grouped by thousands, in both reports.
+        let income = Int(Self.double(summary["income"]))
+        #expect(income == 1_565_050_000, "\(income)")
+        #expect(text.contains("1,565,050,000 LBP") && html.contains("1,565,050,000 LBP"))
 
         try sanad.succeed(["currency", "rate", "set", "GBP", "113000", "--on", Self.daysAgo(30)])
         let again = try sanad.run(["audit", "influence", "run", "--format", "json"])
