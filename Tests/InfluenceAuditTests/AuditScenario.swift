@@ -19,13 +19,7 @@ struct AuditScenario {
     }
 
     /// A day `days` ago, in the association's time zone, as the CLI takes it.
-    static func daysAgo(_ days: Int) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Beirut")!
-        let day = calendar.date(byAdding: .day, value: -days, to: Date())!
-        let parts = calendar.dateComponents([.year, .month, .day], from: day)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
-    }
+    static func daysAgo(_ days: Int) -> String { LocalDays.daysAgo(days) }
 
     @discardableResult
     func contact(_ name: String, _ arguments: [String] = []) throws -> Int {

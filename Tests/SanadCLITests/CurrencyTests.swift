@@ -13,13 +13,7 @@ struct CurrencyTests {
     var ids: [String: Int] = [:]
 
     /// A day `days` ago in Beirut.
-    static func daysAgo(_ days: Int) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Beirut")!
-        let day = calendar.date(byAdding: .day, value: -days, to: Date())!
-        let parts = calendar.dateComponents([.year, .month, .day], from: day)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
-    }
+    static func daysAgo(_ days: Int) -> String { LocalDays.daysAgo(days) }
 
     /// USD and EUR rates in LBP, each from a day on.
     static let usd: [(days: Int, rate: Decimal)] = [(400, 89_500), (200, 89_600), (60, 89_700)]

@@ -24,31 +24,19 @@ public enum ExchangeRateFile {
                                      hint: "start the file with the line: date,currency,rate")
         }
         let sourceColumn = column(["source", "المصدر"])
-        var rates: [ExchangeRate] = []
-        var problems: [String] = []
-        while let record = try reader.next() {
-            if let problem = record.problem {
-                problems.append("line \(record.line): \(problem)")
-                continue
-            }
-            if record.fields.allSatisfy({ $0.trimmed.isEmpty }) { continue }
+        return try eachRecord(of: reader, path: path) { record in
+            if record.fields.allSatisfy({ $0.trimmed.isEmpty }) { return [] }
             func field(_ index: Int) -> String { index < record.fields.count ? record.fields[index].trimmed : "" }
-            do {
-                let day = try InputValues.day(field(dateColumn), field: "date")
-                let currency = try StandardCodes.currency(field(currencyColumn))
-                guard currency != baseCurrency else {
-                    throw SanadError.invalid("\(currency) is the association's own currency", hint: "leave its rows out")
-                }
-                let rate = try positiveRate(field(rateColumn))
-                let source = sourceColumn.map(field).flatMap { $0.isEmpty ? nil : $0 } ?? defaultSource
-                rates.append(ExchangeRate(currency: currency, validOn: day, rate: rate,
-                                          source: try TextRules.cleanedName(source, field: "source", maxLength: 200)))
-            } catch let error as SanadError {
-                problems.append("line \(record.line): \(error.message)")
+            let day = try InputValues.day(field(dateColumn), field: "date")
+            let currency = try StandardCodes.currency(field(currencyColumn))
+            guard currency != baseCurrency else {
+                throw SanadError.invalid("\(currency) is the association's own currency", hint: "leave its rows out")
             }
+            let rate = try positiveRate(field(rateColumn))
+            let source = sourceColumn.map(field).flatMap { $0.isEmpty ? nil : $0 } ?? defaultSource
+            return [ExchangeRate(currency: currency, validOn: day, rate: rate,
+                                 source: try TextRules.cleanedName(source, field: "source", maxLength: 200))]
         }
-        try refuseIfAny(problems, path: path)
-        return rates
     }
 
     /// Reads the ECB's reference rates: a `Date` column and one column per currency, each
@@ -68,6 +56,33 @@ public enum ExchangeRateFile {
             throw SanadError.invalid("the ECB publishes no \(baseCurrency) rate, so its file cannot give rates in \(baseCurrency)",
                                      hint: "import your own rates instead: sanad currency import rates.csv (date,currency,rate)")
         }
+        return try eachRecord(of: reader, path: path) { record in
+            let fields = record.fields.map(\.trimmed)
+            guard let first = fields.first, !first.isEmpty else { return [] }
+            guard let day = CalendarDate(iso: first) ?? ecbDay(first) else {
+                throw SanadError.invalid("\"\(first)\" is not a date", hint: "the first column holds the day")
+            }
+            func value(_ index: Int) -> Decimal? {
+                guard index < fields.count, InputValues.isDecimalLiteral(fields[index]) else { return nil }
+                return Decimal(string: fields[index], locale: Locale(identifier: "en_US_POSIX")).flatMap { $0 > 0 ? $0 : nil }
+            }
+            // Euros in the base currency; a day without a base rate (N/A) gives nothing.
+            guard let euro: Decimal = baseCurrency == "EUR" ? 1 : value(baseColumn!) else { return [] }
+            var rates: [ExchangeRate] = []
+            if baseCurrency != "EUR" {
+                rates.append(ExchangeRate(currency: "EUR", validOn: day, rate: rounded(euro), source: "ECB reference rate"))
+            }
+            for (index, code) in names.enumerated().dropFirst() where code.count == 3 && code != baseCurrency {
+                guard let perEuro = value(index) else { continue }
+                rates.append(ExchangeRate(currency: code, validOn: day, rate: rounded(euro / perEuro), source: "ECB reference rate"))
+            }
+            return rates
+        }
+    }
+
+    /// The rates of every record after the header. A record that cannot be read, or whose
+    /// row `body` refuses, is a problem named by its line; any problem refuses the file whole.
+    static func eachRecord(of reader: CSVReader, path: String, _ body: (CSVRecord) throws -> [ExchangeRate]) throws -> [ExchangeRate] {
         var rates: [ExchangeRate] = []
         var problems: [String] = []
         while let record = try reader.next() {
@@ -75,24 +90,10 @@ public enum ExchangeRateFile {
                 problems.append("line \(record.line): \(problem)")
                 continue
             }
-            let fields = record.fields.map(\.trimmed)
-            guard let first = fields.first, !first.isEmpty else { continue }
-            guard let day = CalendarDate(iso: first) ?? ecbDay(first) else {
-                problems.append("line \(record.line): \"\(first)\" is not a date")
-                continue
-            }
-            func value(_ index: Int) -> Decimal? {
-                guard index < fields.count, InputValues.isDecimalLiteral(fields[index]) else { return nil }
-                return Decimal(string: fields[index], locale: Locale(identifier: "en_US_POSIX")).flatMap { $0 > 0 ? $0 : nil }
-            }
-            // Euros in the base currency; a day without a base rate (N/A) gives nothing.
-            guard let euro: Decimal = baseCurrency == "EUR" ? 1 : value(baseColumn!) else { continue }
-            if baseCurrency != "EUR" {
-                rates.append(ExchangeRate(currency: "EUR", validOn: day, rate: rounded(euro), source: "ECB reference rate"))
-            }
-            for (index, code) in names.enumerated().dropFirst() where code.count == 3 && code != baseCurrency {
-                guard let perEuro = value(index) else { continue }
-                rates.append(ExchangeRate(currency: code, validOn: day, rate: rounded(euro / perEuro), source: "ECB reference rate"))
+            do {
+                rates += try body(record)
+            } catch let error as SanadError {
+                problems.append("line \(record.line): \(error.message)")
             }
         }
         try refuseIfAny(problems, path: path)
