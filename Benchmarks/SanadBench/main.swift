@@ -25,7 +25,7 @@ func searchLatency(_ arguments: [String]) throws {
         FileHandle.standardError.write(Data("usage: sanad-bench search SLUG SEED CONTACTS QUERIES\n".utf8))
         exit(2)
     }
-    PluginRegistry.install(installedPlugins)
+    CommandContext.bootstrap(InstalledPlugins(installedPlugins))
     let context = try CommandContext.open(try GlobalOptions.parse(["-a", arguments[0]]))
     let session = try context.session()
     let generator = SyntheticAssociation(.init(seed: seed, contacts: contacts), for: session.association)

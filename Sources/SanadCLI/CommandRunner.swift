@@ -9,7 +9,7 @@ internal import SanadCore
 /// Sanad promises: 0 success, 1 failure, 2 usage error.
 public enum CommandRunner {
     public static func run(arguments: [String]) async -> Int32 {
-        PluginRegistry.install(installedPlugins)
+        CommandContext.bootstrap(InstalledPlugins(installedPlugins))
         do {
             var command = try SanadCommand.parseAsRoot(hoistingAssociation(arguments))
             if var asyncCommand = command as? any AsyncParsableCommand {

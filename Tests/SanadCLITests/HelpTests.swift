@@ -40,7 +40,7 @@ struct HelpTests {
 
     @Test("every command without subcommands shows at least one example")
     func examplesEverywhere() {
-        PluginRegistry.install(installedPlugins)
+        CommandContext.bootstrap(InstalledPlugins(installedPlugins))
         let leaves = Self.commands().filter { $0.1.configuration.subcommands.isEmpty }
         #expect(leaves.count > 80)
         for (path, command) in leaves {
@@ -57,7 +57,7 @@ struct HelpTests {
 
     @Test("every example in the help parses as a command")
     func examplesParse() {
-        PluginRegistry.install(installedPlugins)
+        CommandContext.bootstrap(InstalledPlugins(installedPlugins))
         var checked = 0
         for (path, command) in Self.commands() {
             // A long example continues on the next line after a backslash, as in a shell.

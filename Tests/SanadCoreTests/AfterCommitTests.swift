@@ -16,7 +16,7 @@ struct AfterCommitTests {
         let association = try AssociationDirectory(connection: connection).create(
             NewAssociation(slug: "first", name: "First", country: "LB", baseCurrency: "USD", timeZone: "Asia/Beirut", language: "ar"),
             actor: "test")
-        session = AssociationSession(association: association, connection: connection, actor: "test", logger: TestDatabase.logger)
+        session = AssociationSession(association: association, connection: connection, actor: "test", logger: TestDatabase.logger, plugins: TestDatabase.plugins)
     }
 
     @Test("actions run in order after the commit, never after a rollback, and a failed savepoint drops its own")

@@ -151,7 +151,7 @@ struct DuplicatePairsEvaluation {
         let association = try AssociationDirectory(connection: connection).create(
             NewAssociation(slug: "eval", name: "Evaluation", country: "LB", baseCurrency: "LBP", timeZone: "Asia/Beirut", language: "ar"),
             actor: "test")
-        let session = AssociationSession(association: association, connection: connection, actor: "test", logger: TestDatabase.logger)
+        let session = AssociationSession(association: association, connection: connection, actor: "test", logger: TestDatabase.logger, plugins: TestDatabase.plugins)
         let pairs = LabelledPairs.all
         #expect(pairs.count >= 300)
         var ids: [(Int64, Int64)] = []

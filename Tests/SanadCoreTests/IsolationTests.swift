@@ -20,7 +20,7 @@ struct IsolationTests {
     }
 
     func session(_ association: Association) -> AssociationSession {
-        AssociationSession(association: association, connection: connection, actor: "test", logger: TestDatabase.logger)
+        AssociationSession(association: association, connection: connection, actor: "test", logger: TestDatabase.logger, plugins: TestDatabase.plugins)
     }
 
     @Test("association work runs as the non-owner application role")

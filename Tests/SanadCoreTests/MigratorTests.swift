@@ -72,9 +72,9 @@ struct MigratorTests {
         let outcomes = children.map { $0.wait() }
         #expect(outcomes.map(\.status) == [0, 0], "\(outcomes.map(\.errorOutput))")
         let counts = try connection.query("SELECT count(*), count(DISTINCT identifier) FROM schema_migrations")[0].decode(Int.self, Int.self)
-        #expect(counts.0 == CommandContext.migrator.migrations.count)
+        #expect(counts.0 == TestDatabase.plugins.migrator.migrations.count)
         #expect(counts.0 == counts.1)
-        #expect(try CommandContext.migrator.status(connection).isCurrent)
+        #expect(try TestDatabase.plugins.migrator.status(connection).isCurrent)
     }
 
     @Test("every SQL file in Schema/ is compiled into the binary")

@@ -14,7 +14,7 @@ struct NameKeyBackfillTests {
         for (slug, name) in [("first", "Hassan Elkhoury"), ("second", "ذكرى الحسن")] {
             let association = try directory.create(NewAssociation(slug: slug, name: slug, country: "LB", baseCurrency: "LBP",
                                                                   timeZone: "Asia/Beirut", language: "ar"), actor: "test")
-            let session = AssociationSession(association: association, connection: connection, actor: "test", logger: TestDatabase.logger)
+            let session = AssociationSession(association: association, connection: connection, actor: "test", logger: TestDatabase.logger, plugins: TestDatabase.plugins)
             try session.transaction { transaction in
                 var input = ContactInput()
                 input.displayName = name

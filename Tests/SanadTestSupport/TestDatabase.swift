@@ -41,12 +41,14 @@ public enum TestDatabase {
 
     /// A cluster of the test's own (for tests that stop or restart the server), with a
     /// migrated `sanad` database. The caller destroys it.
+    /// The plugins of the real binary, for sessions and migrations a test opens itself.
+    public static let plugins = InstalledPlugins(installedPlugins)
+
     public static func privateCluster(_ label: String) throws -> (LocalCluster, ConnectionConfiguration) {
-        PluginRegistry.install(installedPlugins)
         let directory = "/tmp/sanad-test-\(label)-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
         let cluster = LocalCluster(directory: directory, durable: false)
         let configuration = try cluster.ensureRunning(logger: logger)
-        try CommandContext.migrator.migrate(try connect(configuration), logger: logger)
+        try plugins.migrator.migrate(try connect(configuration), logger: logger)
         return (cluster, configuration)
     }
 
@@ -97,7 +99,6 @@ public enum TestDatabase {
     }
 
     private static func startServer() throws -> Server {
-        PluginRegistry.install(installedPlugins)
         removeAbandonedClusters()
         let base: ConnectionConfiguration
         if let url = ProcessInfo.processInfo.environment["SANAD_TEST_DATABASE_URL"], !url.isEmpty {
@@ -121,7 +122,7 @@ public enum TestDatabase {
             LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'
             """)
         let template = try connect(base.database(templateName))
-        try CommandContext.migrator.migrate(template, logger: logger)
+        try plugins.migrator.migrate(template, logger: logger)
         return Server(base: base, templateName: templateName)
     }
 }

@@ -72,7 +72,7 @@ struct PluginCommand: ParsableCommand {
         func run() throws {
             let context = try CommandContext.open(global)
             let session = try context.session()
-            let target = try PluginStore.plugin(plugin)
+            let target = try session.transaction(readOnly: true) { try PluginStore($0).plugin(plugin) }
             let values = try keyValues(settings, option: "--set")
             let state = try session.transaction { transaction in
                 let store = PluginStore(transaction)
@@ -92,8 +92,12 @@ struct PluginCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let target = try PluginStore.plugin(plugin)
-            try inAssociation(global) { _, transaction in try PluginStore(transaction).disable(target) }
+            let target = try inAssociation(global) { _, transaction in
+                let store = PluginStore(transaction)
+                let target = try store.plugin(plugin)
+                try store.disable(target)
+                return target
+            }
             Console.say("\(target.id) disabled; its data and settings are kept (enable it again with: sanad plugin enable \(target.id)).")
         }
     }
@@ -112,7 +116,7 @@ struct PluginCommand: ParsableCommand {
         func run() throws {
             let context = try CommandContext.open(global)
             let session = try context.session()
-            let target = try PluginStore.plugin(plugin)
+            let target = try session.transaction(readOnly: true) { try PluginStore($0).plugin(plugin) }
             let values = try keyValues(settings, option: "--set")
             let state = try session.transaction { transaction in
                 let store = PluginStore(transaction)
@@ -273,7 +277,8 @@ struct JobsCommand: ParsableCommand {
         func run() throws {
             let context = try CommandContext.open(GlobalOptions())
             let owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):run-due"
-            let runner = JobRunner(connection: context.connection, options: .init(owner: owner, lease: .seconds(lease)), logger: context.logger)
+            let runner = JobRunner(connection: context.connection, options: .init(owner: owner, lease: .seconds(lease)), logger: context.logger,
+                                   plugins: context.plugins)
             let outcomes = try runner.runDue()
             OutputWriter(format).print(outcomes.map { outcome in
                 ["job": .integer(outcome.jobID), "association": .text(outcome.association), "kind": .text(outcome.kind),
@@ -288,7 +293,7 @@ struct JobsCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            OutputWriter(format).print(JobRegistry.kinds.map { kind in
+            OutputWriter(format).print(CommandContext.installedPlugins.jobs.kinds.map { kind in
                 ["kind": .text(kind.name), "plugin": .text(kind.pluginID), "summary": .text(kind.summary),
                  "parameters": .text(kind.parameters.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "))]
             })

@@ -75,7 +75,8 @@ struct DemoCommand: ParsableCommand {
             association = try directory.create(demo.new, actor: context.actor)
             try directory.markDemo(association)
         }
-        let session = AssociationSession(association: association, connection: context.connection, actor: context.actor, logger: context.logger)
+        let session = AssociationSession(association: association, connection: context.connection, actor: context.actor, logger: context.logger,
+                                         plugins: context.plugins)
         var configuration = SyntheticAssociation.Configuration(seed: demo.arabic ? 11 : 12, contacts: contacts)
         configuration.interactionsPerContact = 6
         let generator = SyntheticAssociation(configuration, for: association)
@@ -89,7 +90,7 @@ struct DemoCommand: ParsableCommand {
         }
         try session.transaction { transaction in
             let plugins = PluginStore(transaction)
-            for plugin in PluginRegistry.installed where try !plugins.state(of: plugin).enabled {
+            for plugin in transaction.plugins.all where try !plugins.state(of: plugin).enabled {
                 try plugins.enable(plugin)
             }
             if try transaction.query("SELECT NOT EXISTS (SELECT 1 FROM audit_decisions)")[0].decode(Bool.self, at: 0) {

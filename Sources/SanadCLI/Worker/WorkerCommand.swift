@@ -39,11 +39,11 @@ struct WorkerCommand: AsyncParsableCommand {
         if ProcessInfo.processInfo.environment["SANAD_LOG_LEVEL"] == nil { logger.logLevel = .info }
         let location = DatabaseLocation.resolve(environment: ProcessInfo.processInfo.environment)
         // Migrate or check the schema once before starting, as every command does.
-        _ = try CommandContext.open(GlobalOptions())
+        let context = try CommandContext.open(GlobalOptions())
         let pool = WorkerPool(
             settings: .init(concurrency: concurrency, lease: .seconds(lease), pollInterval: .milliseconds(Int(pollInterval * 1000)),
                             shutdownGrace: .seconds(shutdownGrace)),
-            location: location, logger: logger)
+            location: location, logger: logger, plugins: context.plugins)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: WorkerService(pool: pool))],
             gracefulShutdownSignals: [.sigterm, .sigint],

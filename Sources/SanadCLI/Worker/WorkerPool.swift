@@ -29,10 +29,14 @@ final class WorkerPool: Sendable {
         var cancellers: [Int: QueryCanceller] = [:]
     }
 
-    init(settings: Settings, location: DatabaseLocation, logger: Logger) {
+    /// The plugins whose job kinds the workers run.
+    let plugins: InstalledPlugins
+
+    init(settings: Settings, location: DatabaseLocation, logger: Logger, plugins: InstalledPlugins) {
         self.settings = settings
         self.location = location
         self.logger = logger
+        self.plugins = plugins
         let host = ProcessInfo.processInfo.hostName
         let pid = ProcessInfo.processInfo.processIdentifier
         owners = (0..<settings.concurrency).map { "\(host):\(pid):\($0)" }
@@ -105,7 +109,8 @@ final class WorkerPool: Sendable {
                     }
                 }
                 guard let connection else { continue }
-                let runner = JobRunner(connection: connection, options: .init(owner: owners[slot], lease: settings.lease), logger: logger)
+                let runner = JobRunner(connection: connection, options: .init(owner: owners[slot], lease: settings.lease), logger: logger,
+                                       plugins: plugins)
                 try runner.fireDueSchedules()
                 if try runner.runNext() == nil {
                     _ = try connection.waitForNotifications(timeout: settings.pollInterval)

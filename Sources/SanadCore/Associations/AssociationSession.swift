@@ -19,13 +19,16 @@ public final class AssociationSession: @unchecked Sendable {
     /// Who is acting, recorded in the audit log.
     public let actor: String
     public let logger: Logger
+    /// The plugins of this binary, for the stores that ask which are installed.
+    public let plugins: InstalledPlugins
     let connection: Connection
 
-    public init(association: Association, connection: Connection, actor: String, logger: Logger) {
+    public init(association: Association, connection: Connection, actor: String, logger: Logger, plugins: InstalledPlugins) {
         self.association = association
         self.connection = connection
         self.actor = actor
         self.logger = logger
+        self.plugins = plugins
     }
 
     /// Runs `body` in one transaction scoped to the association; rolled back if it throws.
@@ -37,7 +40,7 @@ public final class AssociationSession: @unchecked Sendable {
             committed = AfterCommit()
             try Self.enterScope(connection, association: association.id, actor: actor)
             return try body(AssociationTransaction(connection: connection, association: association, actor: actor, logger: logger,
-                                                   pendingAfterCommit: committed))
+                                                   plugins: plugins, pendingAfterCommit: committed))
         }
         try committed.run()
         return result
@@ -52,7 +55,7 @@ public final class AssociationSession: @unchecked Sendable {
             committed = AfterCommit()  // a retried attempt starts with nothing pending
             try Self.enterScope(connection, association: association.id, actor: actor)
             return try body(AssociationTransaction(connection: connection, association: association, actor: actor, logger: logger,
-                                                   pendingAfterCommit: committed))
+                                                   plugins: plugins, pendingAfterCommit: committed))
         }
         try committed.run()
         return result
@@ -90,6 +93,7 @@ public struct AssociationTransaction {
     public let association: Association
     public let actor: String
     public let logger: Logger
+    public let plugins: InstalledPlugins
     let pendingAfterCommit: AfterCommit
 
     /// Runs `action` once this transaction has committed, and never if it rolls back: for

@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 public import Postgres
 internal import Glibc
+internal import Synchronization
 
 /// What a command needs to do its work: a migrated database connection, the actor, and
 /// the association the person chose. Core and plugin commands open it the same way.
@@ -17,13 +18,31 @@ public final class CommandContext {
     /// Who runs the command, recorded in the audit log.
     public let actor: String
     public let global: GlobalOptions
+    /// The plugins of this binary, handed on to every session the context opens.
+    public let plugins: InstalledPlugins
 
-    init(logger: Logger, location: DatabaseLocation, connection: Connection, actor: String, global: GlobalOptions) {
+    init(logger: Logger, location: DatabaseLocation, connection: Connection, actor: String, global: GlobalOptions,
+         plugins: InstalledPlugins) {
         self.logger = logger
         self.location = location
         self.connection = connection
         self.actor = actor
         self.global = global
+        self.plugins = plugins
+    }
+
+    private static let bootstrapped = Mutex(InstalledPlugins.none)
+
+    /// The one bootstrap point: argument-parser builds commands itself and cannot hand them
+    /// values, so the composition root (SanadCLI) leaves the installed plugins here once,
+    /// before any command runs, and every context a command opens takes them from here.
+    public static func bootstrap(_ plugins: InstalledPlugins) {
+        bootstrapped.withLock { $0 = plugins }
+    }
+
+    /// The plugins the composition root installed.
+    public static var installedPlugins: InstalledPlugins {
+        bootstrapped.withLock { $0 }
     }
 
     /// Connects and makes sure the schema matches this binary: Sanad's own local cluster is
@@ -33,18 +52,16 @@ public final class CommandContext {
         let location = DatabaseLocation.resolve(environment: environment)
         let connection = try location.connect(logger: logger)
         let context = CommandContext(logger: logger, location: location, connection: connection,
-                                     actor: Actor.current(environment: environment), global: global)
+                                     actor: Actor.current(environment: environment), global: global, plugins: installedPlugins)
         try context.ensureSchema()
         return context
     }
 
     /// All migrations: the core's, then each compiled-in plugin's.
-    public static var migrator: Migrator {
-        Migrator(migrations: Migration.bundled(owner: "core") + PluginRegistry.installed.flatMap(\.migrations))
-    }
+    public static var migrator: Migrator { installedPlugins.migrator }
 
     func ensureSchema() throws {
-        let migrator = Self.migrator
+        let migrator = plugins.migrator
         if try migrator.isCurrentQuickCheck(connection) { return }
         let status = try migrator.status(connection)
         try Migrator.refuseIncompatible(status)
@@ -67,7 +84,7 @@ public final class CommandContext {
 
     /// The association-scoped API for the chosen association.
     public func session() throws -> AssociationSession {
-        AssociationSession(association: try association(), connection: connection, actor: actor, logger: logger)
+        AssociationSession(association: try association(), connection: connection, actor: actor, logger: logger, plugins: plugins)
     }
 
     /// An output writer that shows times in the association's time zone.

@@ -107,7 +107,7 @@ public struct ContactMerger {
         try transaction.execute("DELETE FROM contact_suppressions WHERE contact_id = \(merged)")
         moved("interactions", try transaction.execute("UPDATE interactions SET contact_id = \(kept) WHERE contact_id = \(merged)"))
         try transaction.execute("DELETE FROM duplicate_dismissals WHERE contact_a IN (\(kept), \(merged)) AND contact_b IN (\(kept), \(merged))")
-        for plugin in PluginRegistry.installed {
+        for plugin in transaction.plugins.all {
             try plugin.contactsMerged(kept: kept, merged: merged, in: transaction)
         }
         // The kept contact takes what it lacked; an external id moves over when it had none.
@@ -166,7 +166,7 @@ public struct ContactEraser {
             UPDATE interactions SET notes = NULL, conditions = NULL, channel = NULL, notes_key = NULL, conditions_key = NULL
             WHERE contact_id = \(id)
             """)
-        for plugin in PluginRegistry.installed {
+        for plugin in transaction.plugins.all {
             try plugin.contactErased(id, in: transaction)
         }
         try transaction.execute("""

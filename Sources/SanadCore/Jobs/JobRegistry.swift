@@ -1,20 +1,23 @@
 internal import Foundation
 internal import Postgres
 
-/// Every job kind this binary can run: the core's and each installed plugin's.
-public enum JobRegistry {
-    public static var kinds: [JobKind] {
-        CoreJobs.kinds + PluginRegistry.installed.flatMap(\.jobKinds)
+/// Every job kind this binary can run: the core's and each installed plugin's
+/// (``InstalledPlugins/jobs``).
+public struct JobRegistry: Sendable {
+    public let kinds: [JobKind]
+
+    public init(kinds: [JobKind]) {
+        self.kinds = kinds
     }
 
-    public static func kind(named name: String) -> JobKind? {
+    public func kind(named name: String) -> JobKind? {
         kinds.first { $0.name == name }
     }
 
     /// The kind named `name`, with `parameters` checked against what it understands.
     ///
     /// - Throws: ``SanadError`` listing the kinds or parameters there are.
-    public static func validated(_ name: String, parameters: [String: String]) throws -> JobKind {
+    public func validated(_ name: String, parameters: [String: String]) throws -> JobKind {
         guard let kind = kind(named: name) else {
             let known = kinds.map(\.name)
             var hint = "job kinds: \(known.joined(separator: ", "))"

@@ -52,11 +52,14 @@ public final class JobRunner {
     public let connection: Connection
     public let options: Options
     let logger: Logger
+    /// The plugins whose job kinds this runner can run.
+    public let plugins: InstalledPlugins
 
-    public init(connection: Connection, options: Options, logger: Logger) {
+    public init(connection: Connection, options: Options, logger: Logger, plugins: InstalledPlugins) {
         self.connection = connection
         self.options = options
         self.logger = logger
+        self.plugins = plugins
     }
 
     var leaseSeconds: Double { Double(options.lease.components.seconds) }
@@ -168,20 +171,22 @@ public final class JobRunner {
         }
         let association = try Association(row: associationRow)
         var outcome = Outcome(jobID: job.id, association: association.slug, kind: job.kind, result: "succeeded", milliseconds: 0, counts: [:])
-        guard let kind = JobRegistry.kind(named: job.kind) else {
+        guard let kind = plugins.jobs.kind(named: job.kind) else {
             try finish(job, state: "failed", runOutcome: "failed", error: "this sanad has no job kind \"\(job.kind)\"", milliseconds: elapsed())
             outcome.result = "failed"
             outcome.milliseconds = elapsed()
             return outcome
         }
-        let session = AssociationSession(association: association, connection: connection, actor: "worker:\(options.owner)", logger: logger)
+        let session = AssociationSession(association: association, connection: connection, actor: "worker:\(options.owner)", logger: logger,
+                                         plugins: plugins)
         do {
             let result = try session.transaction { transaction -> JobResult in
                 let configuration: PluginConfiguration
                 if kind.pluginID == "core" {
                     configuration = PluginConfiguration(pluginID: "core", values: [:], explicitKeys: [])
                 } else {
-                    let state = try PluginStore(transaction).state(of: try PluginStore.plugin(kind.pluginID))
+                    let store = PluginStore(transaction)
+                    let state = try store.state(of: try store.plugin(kind.pluginID))
                     guard state.enabled else { throw PluginDisabled(pluginID: kind.pluginID) }
                     configuration = state.configuration
                 }

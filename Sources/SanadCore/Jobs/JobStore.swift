@@ -13,7 +13,7 @@ public struct JobStore {
 
     /// Checks that the kind exists and its plugin is enabled here.
     func checkRunnable(_ kind: String, parameters: [String: String]) throws -> JobKind {
-        let jobKind = try JobRegistry.validated(kind, parameters: parameters)
+        let jobKind = try transaction.plugins.jobs.validated(kind, parameters: parameters)
         if jobKind.pluginID != "core" { _ = try PluginStore(transaction).requireEnabled(jobKind.pluginID) }
         return jobKind
     }

@@ -19,7 +19,7 @@ public enum ContactSets {
     ///
     /// - Throws: ``SanadError`` when no plugin offers the kind, or its plugin is disabled.
     public static func members(kind: String, name: String, in transaction: AssociationTransaction) throws -> SQL {
-        let sources = PluginRegistry.installed.flatMap(\.contactSetSources)
+        let sources = transaction.plugins.all.flatMap(\.contactSetSources)
         guard let source = sources.first(where: { $0.kind == kind }) else {
             throw SanadError.invalid("no installed plugin offers \(kind) sets",
                                      hint: "sets available: \(sources.map(\.kind).joined(separator: ", "))")

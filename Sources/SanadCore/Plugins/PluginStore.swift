@@ -21,9 +21,9 @@ public struct PluginStore {
     /// The compiled-in plugin with `id`.
     ///
     /// - Throws: ``SanadError`` listing the plugins there are.
-    public static func plugin(_ id: String) throws -> any SanadPlugin {
-        if let plugin = PluginRegistry.plugin(id: id) { return plugin }
-        let known = PluginRegistry.installed.map(\.id)
+    public func plugin(_ id: String) throws -> any SanadPlugin {
+        if let plugin = transaction.plugins.plugin(id: id) { return plugin }
+        let known = transaction.plugins.all.map(\.id)
         var hint = "installed plugins: \(known.joined(separator: ", "))"
         if let guess = Suggestion.closest(to: id, among: known) { hint = "did you mean \(guess)? " + hint }
         throw SanadError.notFound("there is no plugin \"\(id)\"", hint: hint)
@@ -40,7 +40,7 @@ public struct PluginStore {
     }
 
     public func states() throws -> [PluginState] {
-        try PluginRegistry.installed.map(state(of:))
+        try transaction.plugins.all.map(state(of:))
     }
 
     /// Turns a plugin on, optionally setting keys at the same time.
@@ -80,7 +80,7 @@ public struct PluginStore {
     ///
     /// - Throws: ``SanadError`` naming the command that enables it.
     public func requireEnabled(_ pluginID: String) throws -> PluginConfiguration {
-        let state = try state(of: try Self.plugin(pluginID))
+        let state = try state(of: try plugin(pluginID))
         guard state.enabled else {
             throw SanadError.usage(
                 "the \(pluginID) plugin is not enabled for \(transaction.association.slug)",

@@ -1,5 +1,4 @@
 public import ArgumentParser
-internal import Synchronization
 
 /// What a plugin declares to the core.
 ///
@@ -47,20 +46,30 @@ extension SanadPlugin {
     public func contactErased(_ id: Int64, in transaction: AssociationTransaction) throws {}
 }
 
-/// The plugins compiled into this binary, installed once by the executable at start-up.
-public enum PluginRegistry {
-    private static let storage = Mutex<[any SanadPlugin]>([])
+/// The plugins compiled into this binary: a value the composition root makes once and
+/// hands to what needs it (the migrator, the job registry, every association session). No
+/// store reads a global.
+public struct InstalledPlugins: Sendable {
+    public let all: [any SanadPlugin]
 
-    /// Called once by the composition root (SanadCLI) before any command runs.
-    public static func install(_ plugins: [any SanadPlugin]) {
-        storage.withLock { $0 = plugins }
+    public init(_ plugins: [any SanadPlugin]) {
+        all = plugins
     }
 
-    public static var installed: [any SanadPlugin] {
-        storage.withLock { $0 }
+    /// No plugins: the core alone.
+    public static let none = InstalledPlugins([])
+
+    public func plugin(id: String) -> (any SanadPlugin)? {
+        all.first { $0.id == id }
     }
 
-    public static func plugin(id: String) -> (any SanadPlugin)? {
-        installed.first { $0.id == id }
+    /// The core's migrations, then each plugin's.
+    public var migrations: [Migration] {
+        Migration.bundled(owner: "core") + all.flatMap(\.migrations)
     }
+
+    public var migrator: Migrator { Migrator(migrations: migrations) }
+
+    /// Every job kind: the core's and each plugin's.
+    public var jobs: JobRegistry { JobRegistry(kinds: CoreJobs.kinds + all.flatMap(\.jobKinds)) }
 }
