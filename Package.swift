@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "SanadSchema",
             path: "Schema",
-            resources: [.embedInCode("core"), .embedInCode("segmentation"), .embedInCode("email-export"), .embedInCode("influence-audit")],
+            resources: [.embedInCode("core")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -55,6 +55,7 @@ let package = Package(
             dependencies: ["SanadCore", "Postgres", argumentParser, logging],
             path: "Plugins/Segmentation",
             exclude: ["README.md"],
+            resources: [.embedInCode("Schema")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -62,13 +63,14 @@ let package = Package(
             dependencies: ["SanadCore", "Postgres", argumentParser, logging],
             path: "Plugins/InfluenceAudit",
             exclude: ["README.md"],
-            resources: [.embedInCode("Lexicon")],
+            resources: [.embedInCode("Lexicon"), .embedInCode("Schema")],
             swiftSettings: strictSettings
         ),
         .target(
             name: "EmailExport",
             dependencies: ["SanadCore", "Postgres", argumentParser, logging],
             path: "Plugins/EmailExport",
+            resources: [.embedInCode("Schema")],
             swiftSettings: strictSettings
         ),
         .target(

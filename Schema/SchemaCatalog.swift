@@ -1,4 +1,5 @@
-/// One SQL migration file under `Schema/<owner>/`, compiled into the binary.
+/// One SQL migration file of the core's, under `Schema/core/`, compiled into the binary.
+/// (Each plugin embeds its own, from its folder's `Schema/`.)
 public struct SchemaFile: Sendable {
     /// `core` or a plugin id: the folder the file lives in.
     public let owner: String
@@ -13,10 +14,8 @@ public struct SchemaFile: Sendable {
     }
 }
 
-/// Every migration file in `Schema/`, embedded with SwiftPM's `.embedInCode`.
-///
-/// SwiftPM names each embedded file after its base name only, so every file name is unique
-/// across folders and is listed here once; a test checks this list against the folders.
+/// Every migration file in `Schema/core/`, embedded with SwiftPM's `.embedInCode`, which
+/// names each after its file name; a test checks this list against the folder.
 public enum SchemaCatalog {
     public static let files: [SchemaFile] = [
         SchemaFile("core", "0001_foundation.sql", PackageResources._001_foundation_sql),
@@ -31,10 +30,6 @@ public enum SchemaCatalog {
         SchemaFile("core", "0010_exchange_rates.sql", PackageResources._010_exchange_rates_sql),
         SchemaFile("core", "0011_name_rules.sql", PackageResources._011_name_rules_sql),
         SchemaFile("core", "0012_name_keys_2.sql", PackageResources._012_name_keys_2_sql),
-        SchemaFile("segmentation", "0001_segments.sql", PackageResources._001_segments_sql),
-        SchemaFile("email-export", "0001_email_exports.sql", PackageResources._001_email_exports_sql),
-        SchemaFile("influence-audit", "0001_influence_audit.sql", PackageResources._001_influence_audit_sql),
-        SchemaFile("influence-audit", "0002_audit_currencies.sql", PackageResources._002_audit_currencies_sql),
     ]
 
     /// The files of one owner, in the order they apply.

@@ -4,6 +4,10 @@ public import SanadCore
 /// Produces the list a mailing service imports: exactly the people the association may email.
 public struct EmailExportPlugin: SanadPlugin {
     public let id = "email-export"
+    /// The files of `Plugins/EmailExport/Schema/`, in order.
+    public var migrations: [Migration] {
+        [Migration(owner: id, name: "0001_email_exports.sql", embedded: PackageResources._001_email_exports_sql)]
+    }
     public let summary = "Consent-checked email lists for Mailchimp, listmonk and Brevo"
 
     public init() {}

@@ -6,6 +6,11 @@ public import SanadCore
 /// Flags funders who may be trying to steer the association, and explains each flag.
 public struct InfluenceAuditPlugin: SanadPlugin {
     public let id = "influence-audit"
+    /// The files of `Plugins/InfluenceAudit/Schema/`, in order.
+    public var migrations: [Migration] {
+        [Migration(owner: id, name: "0001_influence_audit.sql", embedded: PackageResources._001_influence_audit_sql),
+         Migration(owner: id, name: "0002_audit_currencies.sql", embedded: PackageResources._002_audit_currencies_sql)]
+    }
     public let summary = "Audit of funding concentration, gift conditions and conflicts of interest"
 
     public init() {}

@@ -6,6 +6,10 @@ public import SanadCore
 /// Dynamic groups of contacts defined by rules and refreshed on a schedule.
 public struct SegmentationPlugin: SanadPlugin {
     public let id = "segmentation"
+    /// The files of `Plugins/Segmentation/Schema/`, in order.
+    public var migrations: [Migration] {
+        [Migration(owner: id, name: "0001_segments.sql", embedded: PackageResources._001_segments_sql)]
+    }
     public let summary = "Dynamic segments of contacts defined by rules, refreshed on a schedule"
 
     public init() {}

@@ -50,7 +50,7 @@ struct MigratorTests {
         let migrator = Migrator(migrations: [edited, Self.second])
         #expect(try migrator.status(connection).changed == ["demo/0001_first.sql"])
         let error = #expect(throws: SanadError.self) { try migrator.migrate(connection, logger: TestDatabase.logger) }
-        #expect(error?.message.contains("Schema/demo/0001_first.sql") == true)
+        #expect(error?.message.contains("migration demo/0001_first.sql was changed") == true)
         #expect(error?.message.contains("changed") == true)
         #expect(try connection.query("SELECT to_regclass('first_table') IS NOT NULL")[0].decode(Bool.self, at: 0))
         #expect(try connection.query("SELECT count(*) FROM schema_migrations")[0].decode(Int.self, at: 0) == 1)
@@ -77,17 +77,37 @@ struct MigratorTests {
         #expect(try TestDatabase.plugins.migrator.status(connection).isCurrent)
     }
 
-    @Test("every SQL file in Schema/ is compiled into the binary")
-    func catalogMatchesFolders() throws {
-        let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Schema").standardized
-        var onDisk: [String: [String]] = [:]
-        for owner in try FileManager.default.contentsOfDirectory(atPath: schema.path) {
-            let folder = schema.appendingPathComponent(owner)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-            let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
-            if !files.isEmpty { onDisk[owner] = files }
+    static var root: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized }
+
+    static func sqlFiles(in folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
+    }
+
+    @Test("every SQL file of Schema/core/ is compiled into the binary")
+    func coreCatalogMatchesFolder() throws {
+        let folders = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Schema").path)
+            .filter { !$0.hasSuffix(".swift") }
+        #expect(folders == ["core"], "plugins keep their migrations in their own folders")
+        #expect(try Self.sqlFiles(in: Self.root.appendingPathComponent("Schema/core")) == Migration.bundledFileNames["core"])
+    }
+
+    /// Each plugin owns its schema: the SQL files of its folder's `Schema/`, all of them,
+    /// in order, under its id; the migrator the installed plugins make applies every one.
+    @Test("each installed plugin declares exactly the SQL files of its own Schema folder, and the migrator holds them")
+    func pluginsOwnTheirSchema() throws {
+        var byFolder: [String: [String]] = [:]
+        for folder in try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Plugins").path) {
+            let schema = Self.root.appendingPathComponent("Plugins/\(folder)/Schema")
+            guard FileManager.default.fileExists(atPath: schema.path) else { continue }
+            byFolder[folder] = try Self.sqlFiles(in: schema)
         }
-        #expect(onDisk == Migration.bundledFileNames)
+        let migrator = TestDatabase.plugins.migrator.migrations.map(\.identifier)
+        for plugin in TestDatabase.plugins.all {
+            let names = plugin.migrations.map(\.name)
+            #expect(names == names.sorted(), "\(plugin.id) lists its migrations in order")
+            #expect(byFolder.values.contains(names), "\(plugin.id)'s migrations \(names) are the files of one plugin folder: \(byFolder)")
+            #expect(plugin.migrations.allSatisfy { $0.owner == plugin.id && migrator.contains($0.identifier) })
+        }
+        #expect(byFolder.count == TestDatabase.plugins.all.count, "no plugin folder's migrations are left out")
     }
 }

@@ -3,7 +3,8 @@ public import Logging
 public import Postgres
 internal import SanadSchema
 
-/// One forward-only schema change: a SQL file under `Schema/<owner>/`.
+/// One forward-only schema change: a SQL file of `Schema/core/`, or of a plugin's own
+/// `Plugins/<Name>/Schema/`.
 public struct Migration: Sendable, Hashable {
     /// `core` or a plugin id.
     public let owner: String
@@ -21,6 +22,11 @@ public struct Migration: Sendable, Hashable {
     public var identifier: String { "\(owner)/\(name)" }
 
     /// The migrations compiled into the binary for `owner`, in order.
+    /// A migration a plugin embedded (`.embedInCode("Schema")` in its target).
+    public init(owner: String, name: String, embedded bytes: [UInt8]) {
+        self.init(owner: owner, name: name, sql: String(decoding: bytes, as: UTF8.self))
+    }
+
     public static func bundled(owner: String) -> [Migration] {
         SchemaCatalog.files(owner: owner).map { Migration(owner: $0.owner, name: $0.name, sql: $0.sql) }
     }
@@ -131,7 +137,7 @@ public struct Migrator: Sendable {
     static func refuseIncompatible(_ status: MigrationStatus) throws {
         if let changed = status.changed.first {
             throw SanadError.failure(
-                "migration Schema/\(changed) was changed after it was applied to this database",
+                "migration \(changed) was changed after it was applied to this database",
                 hint: "restore the file as it was and put the change in a new migration file")
         }
         if !status.unknown.isEmpty {

@@ -14,11 +14,13 @@ public import ArgumentParser
 /// }
 /// ```
 public protocol SanadPlugin: Sendable {
-    /// A stable identifier such as `segmentation`; also its folder under `Schema/`.
+    /// A stable identifier such as `segmentation`; it names the plugin's migrations
+    /// (`segmentation/0001_segments.sql`) and its settings.
     var id: String { get }
     /// One line for `sanad plugin list`.
     var summary: String { get }
-    /// Its migrations, applied whenever the binary migrates.
+    /// Its migrations, in order: the SQL files of its own `Schema/` folder, which its target
+    /// embeds (`.embedInCode("Schema")`); applied whenever the binary migrates.
     var migrations: [Migration] { get }
     /// Its configuration keys, with types, defaults and validation.
     var configurationKeys: [ConfigurationKey] { get }
@@ -37,7 +39,7 @@ public protocol SanadPlugin: Sendable {
 }
 
 extension SanadPlugin {
-    public var migrations: [Migration] { Migration.bundled(owner: id) }
+    public var migrations: [Migration] { [] }
     public var configurationKeys: [ConfigurationKey] { [] }
     public var jobKinds: [JobKind] { [] }
     public var commands: [any ParsableCommand.Type] { [] }
