@@ -125,6 +125,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            // A fourth plugin written only to show what adding one takes (its folder, these
+            // lines, and the list it is installed with).
+            name: "ExamplePluginTests",
+            dependencies: ["SanadCore", "SanadCLI", "SanadTestSupport", "Postgres"],
+            resources: [.embedInCode("Schema")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "SanadCLITests",
             dependencies: ["SanadCLI", "SanadCore", "SanadTestSupport", "Postgres", logging, argumentParser],
             swiftSettings: strictSettings
