@@ -9,9 +9,10 @@ internal import SanadCore
 /// Sanad promises: 0 success, 1 failure, 2 usage error.
 public enum CommandRunner {
     public static func run(arguments: [String]) async -> Int32 {
-        CommandContext.bootstrap(InstalledPlugins(installedPlugins))
+        let (rest, association) = hoistingAssociation(arguments)
+        CommandContext.bootstrap(InstalledPlugins(installedPlugins), association: association)
         do {
-            var command = try SanadCommand.parseAsRoot(hoistingAssociation(arguments))
+            var command = try SanadCommand.parseAsRoot(rest)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -33,7 +34,7 @@ public enum CommandRunner {
             }
             if exitCode == .validationFailure {
                 var output = text + "\n"
-                if let guess = likelyCommand(for: hoistingAssociation(arguments)) { output += "hint: did you mean: \(guess)\n" }
+                if let guess = likelyCommand(for: rest) { output += "hint: did you mean: \(guess)\n" }
                 FileHandle.standardError.write(Data(TerminalText.visible(output).utf8))
                 return 2
             }
@@ -64,21 +65,24 @@ public enum CommandRunner {
     }
 
     /// `sanad -a SLUG contact list` reads naturally, but the option belongs to the
-    /// subcommand; a leading `-a`/`--association` is passed on through `SANAD_ASSOCIATION`.
-    static func hoistingAssociation(_ arguments: [String]) -> [String] {
+    /// subcommand: a leading `-a`/`--association` is taken off and handed to the commands
+    /// through the bootstrap (``CommandContext/bootstrap(_:association:)``), the process
+    /// environment left as it was.
+    static func hoistingAssociation(_ arguments: [String]) -> (arguments: [String], association: String?) {
         var remaining = arguments[...]
+        var association: String?
         while let first = remaining.first {
             if first == "-a" || first == "--association", remaining.count >= 2 {
-                setenv("SANAD_ASSOCIATION", remaining[remaining.startIndex + 1], 1)
+                association = remaining[remaining.startIndex + 1]
                 remaining = remaining.dropFirst(2)
             } else if first.hasPrefix("--association=") {
-                setenv("SANAD_ASSOCIATION", String(first.dropFirst("--association=".count)), 1)
+                association = String(first.dropFirst("--association=".count))
                 remaining = remaining.dropFirst()
             } else {
                 break
             }
         }
-        return Array(remaining)
+        return (Array(remaining), association)
     }
 
     static func report(_ message: String, hint: String?) {

@@ -42,6 +42,12 @@ struct AssociationDefaultsTests {
                                    "--format", "json"])
         #expect(given.status == 0, "\(given.stderr)")
         #expect((try JSONSerialization.jsonObject(with: Data(given.stdout.utf8)) as! [String: Any])["currency"] as? String == "USD")
+        // With two associations, one must be chosen; before the subcommand works as after it.
+        #expect(try sanad.run(["contact", "list"]).status != 0)
+        let hoisted = try sanad.run(["-a", "boston", "contact", "add", "Jane Doe", "--format", "json"])
+        #expect(hoisted.status == 0, "\(hoisted.stderr)")
+        #expect(try sanad.run(["contact", "list", "-a", "tripoli", "--format", "json"]).stdout.contains("Jane") == false)
+        #expect(try sanad.run(["--association=boston", "contact", "list", "--format", "json"]).stdout.contains("Jane Doe"))
         let palestine = try sanad.run(["association", "add", "gaza", "--name", "Gaza Relief", "--country", "PS"])
         #expect(palestine.status == 2 && palestine.stderr.contains("--currency"))
     }

@@ -67,7 +67,7 @@ struct HelpTests {
                 guard example.hasPrefix("sanad ") else { continue }
                 if let comment = example.range(of: "  (") { example = String(example[..<comment.lowerBound]) }
                 if let redirect = example.range(of: " > ") { example = String(example[..<redirect.lowerBound]) }
-                let arguments = CommandRunner.hoistingAssociation(Array(Self.words(example).dropFirst()))
+                let arguments = CommandRunner.hoistingAssociation(Array(Self.words(example).dropFirst())).arguments
                 #expect(throws: Never.self, "in the help of sanad \(path.joined(separator: " ")): \(example)") {
                     _ = try SanadCommand.parseAsRoot(arguments)
                 }
@@ -84,5 +84,22 @@ struct HelpTests {
         #expect(CommandRunner.likelyCommand(for: ["audit", "findngs"]) == "sanad audit findings")
         #expect(CommandRunner.likelyCommand(for: ["segmnt", "list"]) == "sanad segment list")
         #expect(CommandRunner.likelyCommand(for: ["xyzzy"]) == nil)
+    }
+}
+
+/// `sanad -a SLUG contact list`: the association before the subcommand reaches the
+/// commands through the bootstrap, and the process environment stays as it was.
+@Suite("An association named before the subcommand")
+struct HoistedAssociationTests {
+    @Test("is taken off the arguments without touching the environment", arguments: [
+        (["-a", "tripoli", "contact", "list"], "tripoli"), (["--association=beirut", "segment", "list"], "beirut"),
+        (["contact", "list", "-a", "saida"], nil),
+    ])
+    func hoisted(arguments: [String], association: String?) {
+        let before = ProcessInfo.processInfo.environment["SANAD_ASSOCIATION"]
+        let (rest, hoisted) = CommandRunner.hoistingAssociation(arguments)
+        #expect(hoisted == association)
+        #expect(rest == (association == nil ? arguments : Array(arguments.drop { $0.hasPrefix("-") || $0 == association })))
+        #expect(ProcessInfo.processInfo.environment["SANAD_ASSOCIATION"] == before)
     }
 }

@@ -31,18 +31,24 @@ public final class CommandContext {
         self.plugins = plugins
     }
 
-    private static let bootstrapped = Mutex(InstalledPlugins.none)
+    private static let bootstrapped = Mutex((plugins: InstalledPlugins.none, association: String?.none))
 
     /// The one bootstrap point: argument-parser builds commands itself and cannot hand them
-    /// values, so the composition root (SanadCLI) leaves the installed plugins here once,
-    /// before any command runs, and every context a command opens takes them from here.
-    public static func bootstrap(_ plugins: InstalledPlugins) {
-        bootstrapped.withLock { $0 = plugins }
+    /// values, so the composition root (SanadCLI) leaves here, once, before any command
+    /// runs, the installed plugins and the association named before the subcommand
+    /// (`sanad -a SLUG contact list`). Every context a command opens takes them from here.
+    public static func bootstrap(_ plugins: InstalledPlugins, association: String? = nil) {
+        bootstrapped.withLock { $0 = (plugins, association) }
     }
 
     /// The plugins the composition root installed.
     public static var installedPlugins: InstalledPlugins {
-        bootstrapped.withLock { $0 }
+        bootstrapped.withLock { $0.plugins }
+    }
+
+    /// The association given before the subcommand, if any.
+    public static var hoistedAssociation: String? {
+        bootstrapped.withLock { $0.association }
     }
 
     /// Connects and makes sure the schema matches this binary: Sanad's own local cluster is

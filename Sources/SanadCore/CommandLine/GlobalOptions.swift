@@ -10,9 +10,11 @@ public struct GlobalOptions: ParsableArguments, Sendable {
 
     public init() {}
 
-    /// The slug from the option, else from `SANAD_ASSOCIATION`.
+    /// The slug from the option, else from `-a` before the subcommand, else from
+    /// `SANAD_ASSOCIATION`.
     public var associationSlug: String? {
         if let association, !association.isEmpty { return association }
+        if let hoisted = CommandContext.hoistedAssociation, !hoisted.isEmpty { return hoisted }
         let fromEnvironment = ProcessInfo.processInfo.environment["SANAD_ASSOCIATION"]
         return fromEnvironment?.isEmpty == false ? fromEnvironment : nil
     }
