@@ -192,35 +192,30 @@ public struct ContactBulkLoader {
                 SELECT count(*) FROM contact_staging WHERE contact_id IS NULL AND line = leader
                 """)[0].decode(Int.self, at: 0)
             guard unmatched > 0 else { break }
+            // One pass per kind finds both: the contact whose name agrees (the match), and,
+            // for a row with none, the first contact sharing the key under another name (set
+            // beside it; an email found first wins over a phone).
             try transaction.execute("""
-                UPDATE contact_staging s SET contact_id = m.contact_id, match_kind = \(kind)
-                FROM (SELECT u.line, min(x.contact_id) AS contact_id
+                UPDATE contact_staging s
+                SET contact_id = m.matched,
+                    match_kind = CASE WHEN m.matched IS NOT NULL THEN \(kind) END,
+                    beside_contact_id = CASE WHEN m.matched IS NULL THEN coalesce(s.beside_contact_id, m.sharer) ELSE s.beside_contact_id END,
+                    beside_kind = CASE WHEN m.matched IS NULL AND s.beside_contact_id IS NULL THEN \(kind) ELSE s.beside_kind END,
+                    beside_line = CASE WHEN m.matched IS NULL AND s.beside_contact_id IS NULL THEN NULL ELSE s.beside_line END
+                FROM (SELECT u.line,
+                             min(x.contact_id) FILTER (WHERE (u.external_id IS NULL OR c.external_id IS NULL)
+                                                         AND sanad_names_agree(u.name_key, u.name_skeleton, c.name_key, c.name_skeleton))
+                                 AS matched,
+                             min(x.contact_id) AS sharer
                       FROM (SELECT line, external_id, name_key, name_skeleton, unnest(\(unsafeSQL: keys)) AS key
                             FROM contact_staging WHERE contact_id IS NULL AND line = leader) u
                       JOIN \(identifier: table) x ON x.\(unsafeSQL: column) = u.key
                       JOIN contacts c ON c.id = x.contact_id
-                      WHERE c.deleted_at IS NULL AND c.erased_at IS NULL AND (u.external_id IS NULL OR c.external_id IS NULL)
-                        AND sanad_names_agree(u.name_key, u.name_skeleton, c.name_key, c.name_skeleton)
+                      WHERE c.deleted_at IS NULL AND c.erased_at IS NULL
                       GROUP BY u.line) m
                 WHERE s.line = m.line
                 """)
         }
-        // Rows still without a contact that share an email or a phone with one whose name does
-        // not agree: they become new contacts, set beside that one.
-        try transaction.execute("""
-            UPDATE contact_staging s SET beside_contact_id = m.contact_id, beside_kind = m.kind, beside_line = NULL
-            FROM (SELECT DISTINCT ON (u.line) u.line, c.id AS contact_id, u.kind
-                  FROM (SELECT line, 'email' AS kind, unnest(email_keys) AS key FROM contact_staging WHERE contact_id IS NULL AND line = leader
-                        UNION ALL
-                        SELECT line, 'phone', unnest(phones_e164) FROM contact_staging WHERE contact_id IS NULL AND line = leader) u
-                  JOIN LATERAL (SELECT e.contact_id FROM contact_emails e WHERE u.kind = 'email' AND e.address_key = u.key
-                                UNION ALL
-                                SELECT p.contact_id FROM contact_phones p WHERE u.kind = 'phone' AND p.e164 = u.key) x ON true
-                  JOIN contacts c ON c.id = x.contact_id
-                  WHERE c.deleted_at IS NULL AND c.erased_at IS NULL
-                  ORDER BY u.line, u.kind, c.id) m
-            WHERE s.line = m.line AND s.contact_id IS NULL
-            """)
     }
 
     /// Rows that would bring back someone who was erased are refused.

@@ -96,7 +96,7 @@ public struct DuplicateFinder {
     }
 
     /// Every candidate pair, scored, in the temporary table `duplicate_scores`.
-    func scorePairs(probable: Double = 0.8) throws {
+    func scorePairs(probable: Double) throws {
         try transaction.execute("""
             CREATE TEMP TABLE duplicate_candidates (a bigint NOT NULL, b bigint NOT NULL) ON COMMIT DROP
             """)

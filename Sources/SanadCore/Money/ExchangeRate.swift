@@ -49,10 +49,7 @@ public struct ExchangeRateStore {
         }
         guard rate > 0 else { throw SanadError.invalid("a rate must be more than zero", hint: "give how many \(baseCurrency) one \(code) is worth") }
         let source = try TextRules.cleanedText(source, field: "source", maxLength: 200) ?? "manual"
-        try transaction.execute("""
-            INSERT INTO exchange_rates (currency, valid_on, rate, source) VALUES (\(code), \(day), \(rate), \(source))
-            ON CONFLICT (association_id, currency, valid_on) DO UPDATE SET rate = excluded.rate, source = excluded.source
-            """)
+        try set([ExchangeRate(currency: code, validOn: day, rate: rate, source: source)])
     }
 
     /// Sets many rates in one statement (an import); returns how many were new or changed.

@@ -60,9 +60,11 @@ public struct UnconvertedGifts: Codable, Sendable, Hashable {
     public static func find(in transaction: AssociationTransaction, target: String, from source: SQL) throws -> [UnconvertedGifts] {
         let converted = MoneySQL.inCurrency(target, amount: "i.amount", currency: "i.currency", at: "i.occurred_at",
                                             association: transaction.association)
+        // Gifts in the base or the target currency always convert: only the others are looked at.
         return try transaction.query("""
             SELECT i.currency, count(*) AS gifts, sum(i.amount) AS amount FROM \(source)
-              AND i.amount IS NOT NULL AND \(converted) IS NULL
+              AND i.amount IS NOT NULL AND i.currency NOT IN (\(transaction.association.baseCurrency), \(target))
+              AND \(converted) IS NULL
             GROUP BY i.currency ORDER BY i.currency
             """).map { row in
             UnconvertedGifts(currency: try row.decode("currency"), gifts: try row.decode("gifts"), amount: try row.decode("amount"))

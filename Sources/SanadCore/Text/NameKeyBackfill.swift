@@ -17,10 +17,13 @@ public enum NameKeyBackfill {
         var total = 0
         // A database holding only other owners' migrations (a test's) has no contacts yet.
         guard try connection.query("SELECT to_regclass('contacts') IS NOT NULL")[0].decode(Bool.self, at: 0) else { return 0 }
+        // Keyset pagination on the primary key: each batch is an index range, not a scan.
+        var after: (association: Int64, id: Int64) = (0, 0)
         while true {
             let rows = try connection.query("""
                 SELECT association_id, id, display_name, given_name, family_name FROM contacts
-                WHERE keys_version < \(NameKeys.version) ORDER BY association_id, id LIMIT \(batch)
+                WHERE (association_id, id) > (\(after.association), \(after.id)) AND keys_version < \(NameKeys.version)
+                ORDER BY association_id, id LIMIT \(batch)
                 """)
             guard !rows.isEmpty else { break }
             var associations: [Int64] = [], ids: [Int64] = [], keys: [String] = [], skeletons: [String] = []
@@ -41,6 +44,7 @@ public enum NameKeyBackfill {
                     """)
             }
             total += rows.count
+            after = (associations.last!, ids.last!)
         }
         if total > 0 { logger.info("name keys recomputed", metadata: ["contacts": "\(total)", "version": "\(NameKeys.version)"]) }
         return total
