@@ -47,12 +47,22 @@ let package = Package(
         ),
         .target(
             name: "SanadCore",
-            dependencies: ["Postgres", "SanadSchema", "CPhoneNumber", logging, argumentParser],
+            dependencies: ["Postgres", "SanadSchema", "CPhoneNumber", logging],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SanadSynthetic",
+            dependencies: ["SanadCore", "Postgres"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SanadCommandKit",
+            dependencies: ["SanadCore", "Postgres", argumentParser, logging],
             swiftSettings: strictSettings
         ),
         .target(
             name: "Segmentation",
-            dependencies: ["SanadCore", "Postgres", argumentParser, logging],
+            dependencies: ["SanadCommandKit", "SanadCore", "Postgres", argumentParser, logging],
             path: "Plugins/Segmentation",
             exclude: ["README.md"],
             resources: [.embedInCode("Schema")],
@@ -60,7 +70,7 @@ let package = Package(
         ),
         .target(
             name: "InfluenceAudit",
-            dependencies: ["SanadCore", "Postgres", argumentParser, logging],
+            dependencies: ["SanadCommandKit", "SanadCore", "Postgres", argumentParser, logging],
             path: "Plugins/InfluenceAudit",
             exclude: ["README.md"],
             resources: [.embedInCode("Lexicon"), .embedInCode("Schema")],
@@ -68,7 +78,7 @@ let package = Package(
         ),
         .target(
             name: "EmailExport",
-            dependencies: ["SanadCore", "Postgres", argumentParser, logging],
+            dependencies: ["SanadCommandKit", "SanadCore", "Postgres", argumentParser, logging],
             path: "Plugins/EmailExport",
             resources: [.embedInCode("Schema")],
             swiftSettings: strictSettings
@@ -76,7 +86,7 @@ let package = Package(
         .target(
             name: "SanadCLI",
             dependencies: [
-                "SanadCore", "Segmentation", "InfluenceAudit", "EmailExport", argumentParser, logging,
+                "SanadCommandKit", "SanadSynthetic", "SanadCore", "Segmentation", "InfluenceAudit", "EmailExport", argumentParser, logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -89,12 +99,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "sanad-bench",
-            dependencies: ["SanadCLI", "SanadCore"],
+            dependencies: ["SanadCLI", "SanadCommandKit", "SanadSynthetic", "SanadCore"],
             path: "Benchmarks/SanadBench"
         ),
         .target(
             name: "SanadTestSupport",
-            dependencies: ["SanadCore", "SanadCLI", "Postgres", logging],
+            dependencies: ["SanadCore", "SanadCommandKit", "SanadSynthetic", "SanadCLI", "Postgres", logging],
             path: "Tests/SanadTestSupport",
             swiftSettings: strictSettings
         ),
@@ -109,13 +119,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "SanadCommandKitTests",
+            dependencies: ["SanadCommandKit", "SanadCore", "SanadTestSupport", "Postgres"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "SegmentationTests",
             dependencies: ["Segmentation", "SanadCore", "SanadTestSupport", "Postgres"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "EmailExportTests",
-            dependencies: ["EmailExport", "SanadCore", "SanadTestSupport", "Postgres"],
+            dependencies: ["EmailExport", "SanadCommandKit", "SanadCore", "SanadTestSupport", "Postgres"],
             exclude: ["read_export.py"],
             swiftSettings: strictSettings
         ),
@@ -134,7 +149,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SanadCLITests",
-            dependencies: ["SanadCLI", "SanadCore", "SanadTestSupport", "Postgres", logging, argumentParser],
+            dependencies: ["SanadCLI", "SanadCommandKit", "SanadSynthetic", "SanadCore", "SanadTestSupport", "Postgres", logging,
+                           argumentParser],
             swiftSettings: strictSettings
         ),
     ],

@@ -3,6 +3,8 @@
 import Foundation
 import SanadCLI
 import SanadCore
+import SanadCommandKit
+import SanadSynthetic
 
 CommandRunner.bootstrapLogging()
 

@@ -1,8 +1,9 @@
+public import SanadCommandKit
 public import ArgumentParser
 public import SanadCore
 
 /// Produces the list a mailing service imports: exactly the people the association may email.
-public struct EmailExportPlugin: SanadPlugin {
+public struct EmailExportPlugin: CommandPlugin {
     public let id = "email-export"
     /// The files of `Plugins/EmailExport/Schema/`, in order.
     public var migrations: [Migration] {

@@ -1,5 +1,5 @@
-internal import Foundation
-internal import Glibc
+public import Foundation
+
 internal import Postgres
 public import SanadCore
 
@@ -38,7 +38,7 @@ public enum ExportSource: Sendable, CustomStringConvertible {
 }
 
 /// What an export did.
-public struct ExportSummary: Sendable {
+public struct ExportSummary: Sendable, Encodable {
     public var list: String
     public var source: String
     public var format: String
@@ -49,10 +49,53 @@ public struct ExportSummary: Sendable {
     public var sha256: String?
     public var recipientIsFunder = false
 
-    public var outputRecord: OutputRecord {
-        ["list": .text(list), "source": .text(source), "format": .text(format), "rows": .integer(Int64(rows)),
-         "excluded": .record(OutputRecord(excluded.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) })),
-         "destination": .text(destination), "sha256": .of(sha256), "recipient_is_funder": .bool(recipientIsFunder)]
+    enum CodingKeys: String, CodingKey {
+        case list, source, format, rows, excluded, destination, sha256, recipientIsFunder = "recipient_is_funder"
+    }
+
+    /// The reasons for exclusion are written in alphabetical order.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(list, forKey: .list)
+        try container.encode(source, forKey: .source)
+        try container.encode(format, forKey: .format)
+        try container.encode(rows, forKey: .rows)
+        var reasons = container.nestedContainer(keyedBy: NamedKey.self, forKey: .excluded)
+        for (reason, count) in excluded.sorted(by: { $0.key < $1.key }) { try reasons.encode(count, forKey: NamedKey(reason)) }
+        try container.encode(destination, forKey: .destination)
+        try container.encodeIfPresent(sha256, forKey: .sha256)
+        try container.encode(recipientIsFunder, forKey: .recipientIsFunder)
+    }
+}
+
+/// One export in the log: who made which list, when, how many rows, and the file's SHA-256.
+public struct ExportLogEntry: Sendable, Codable, Equatable {
+    public var at: Date
+    public var actor: String
+    public var list: String
+    public var source: String
+    public var format: String
+    public var rows: Int64
+    /// The reasons for exclusion and their counts, as JSON text.
+    public var excluded: String
+    public var destination: String
+    public var sha256: String?
+    /// The contact the list was handed to, if any.
+    public var recipient: Int64?
+    public var flaggedFunderRecipient: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case at, actor, list, source, format, rows, excluded, destination, sha256, recipient,
+             flaggedFunderRecipient = "flagged_funder_recipient"
+    }
+
+    /// The association's latest exports, newest first.
+    public static func latest(_ limit: Int, in transaction: AssociationTransaction) throws -> [ExportLogEntry] {
+        try transaction.query("""
+            SELECT at, actor, list, source, format, rows, excluded::text AS excluded, destination, sha256,
+                   recipient_contact_id AS recipient, recipient_is_funder AS flagged_funder_recipient
+            FROM email_exports ORDER BY id DESC LIMIT \(limit)
+            """).map { try $0.decode(ExportLogEntry.self) }
     }
 }
 
@@ -102,7 +145,7 @@ public struct EmailExporter {
         ("NOT cc.is_valid", "consent expired"),
     ]
 
-    public func run(in transaction: AssociationTransaction, showProgress: Bool? = nil) throws -> ExportSummary {
+    public func run(in transaction: AssociationTransaction, progress: ProgressFactory = SilentProgress.factory) throws -> ExportSummary {
         let list = try TextRules.cleanedName(self.list, field: "list", maxLength: 100)
         var summary = ExportSummary(list: list, source: source.description, format: format.rawValue, destination: output ?? "standard output")
         if let recipient {
@@ -137,7 +180,7 @@ public struct EmailExporter {
             try sink.write(bytes)
         }
         try emit(writer.header())
-        let progress = ProgressReporter("addresses", enabled: showProgress ?? (output != nil && isatty(STDERR_FILENO) == 1))
+        let progress = progress("addresses", nil)
         // One pass over each eligible contact with its one address (the primary, else the
         // oldest), looked up per contact: a join of two CTEs here let the planner, misled by row
         // estimates over many associations, compare every address with every contact. Rows
@@ -202,11 +245,10 @@ public struct EmailExporter {
         // leaves no file under that name, never a file nobody logged.
         transaction.afterCommit { try sink.publish() }
         summary.sha256 = digest.hex
-        let excluded = JSONText.object(OutputRecord(summary.excluded.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) }))
         try transaction.execute("""
             INSERT INTO email_exports (list, source, format, spreadsheet, rows, excluded, destination, sha256, recipient_contact_id,
                                        recipient_is_funder)
-            VALUES (\(list), \(summary.source), \(format.rawValue), \(spreadsheet), \(summary.rows), \(excluded)::jsonb,
+            VALUES (\(list), \(summary.source), \(format.rawValue), \(spreadsheet), \(summary.rows), \(JSONB(summary.excluded)),
                     \(summary.destination), \(summary.sha256), \(recipient), \(summary.recipientIsFunder))
             """)
         try transaction.audit("export.emails", entity: "email_exports", id: recipient, details: [

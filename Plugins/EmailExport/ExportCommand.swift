@@ -1,3 +1,4 @@
+internal import SanadCommandKit
 internal import ArgumentParser
 internal import Foundation
 internal import Postgres
@@ -76,14 +77,14 @@ struct ExportCommand: ParsableCommand {
                 var exporter = EmailExporter(list: list, source: source, format: chosenFormat, columns: chosen, spreadsheet: spreadsheet,
                                              output: out, recipient: recipient, replacing: force)
                 exporter.raw = raw
-                return try exporter.run(in: transaction)
+                return try exporter.run(in: transaction, progress: out == nil ? SilentProgress.factory : ProgressReporter.terminal)
             }
             if out == nil {
                 // The list went to standard output: the summary goes to standard error.
                 let parts = summary.excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
                 Console.note("exported \(summary.rows) address(es); left out: \(parts.isEmpty ? "none" : parts)")
             } else {
-                OutputWriter(format: summaryFormat).print(summary.outputRecord)
+                OutputWriter(format: summaryFormat).print(summary)
             }
             if summary.recipientIsFunder {
                 Console.note("warning: the recipient holds the funder role; this export is flagged in the log")
@@ -137,7 +138,7 @@ struct ExportCommand: ParsableCommand {
             let report = try inEmailExport(global) { _, transaction, _ in
                 try UnsubscribeSync(path: file, defaultReason: defaultReason, source: source).run(in: transaction)
             }
-            OutputWriter(format).print(report.outputRecord)
+            OutputWriter(format).print(report)
         }
     }
 
@@ -149,17 +150,7 @@ struct ExportCommand: ParsableCommand {
 
         func run() throws {
             let (records, association) = try inEmailExport(global) { _, transaction, _ in
-                (try transaction.query("""
-                    SELECT at, actor, list, source, format, rows, excluded::text, destination, sha256, recipient_contact_id, recipient_is_funder
-                    FROM email_exports ORDER BY id DESC LIMIT \(limit)
-                    """).map { row -> OutputRecord in
-                    ["at": .timestamp(try row.decode(Date.self, at: 0)), "actor": .text(try row.decode(String.self, at: 1)),
-                     "list": .text(try row.decode(String.self, at: 2)), "source": .text(try row.decode(String.self, at: 3)),
-                     "format": .text(try row.decode(String.self, at: 4)), "rows": .integer(try row.decode(Int64.self, at: 5)),
-                     "excluded": .text(try row.decode(String.self, at: 6)), "destination": .text(try row.decode(String.self, at: 7)),
-                     "sha256": .of(try row.decode(String?.self, at: 8)), "recipient": .of(try row.decode(Int64?.self, at: 9)),
-                     "flagged_funder_recipient": .bool(try row.decode(Bool.self, at: 10))]
-                }, transaction.association)
+                (try ExportLogEntry.latest(limit, in: transaction), transaction.association)
             }
             OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(records)
         }

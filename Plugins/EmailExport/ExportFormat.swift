@@ -1,3 +1,4 @@
+internal import SanadCommandKit
 public import ArgumentParser
 internal import Foundation
 internal import SanadCore

@@ -62,18 +62,24 @@ public struct SuppressionExporter {
 /// match no contact are kept as hashes on the suppression list: a later import of them
 /// arrives already suppressed.
 public struct UnsubscribeSync {
-    public struct Report: Sendable {
+    public struct Report: Sendable, Encodable {
         public var rows = 0
         public var contactsSuppressed = 0
         public var unmatchedAddresses = 0
         public var rejected: [ImportRejection] = []
 
-        public var outputRecord: OutputRecord {
-            ["rows": .integer(Int64(rows)), "contacts_suppressed": .integer(Int64(contactsSuppressed)),
-             "kept_as_hashes": .integer(Int64(unmatchedAddresses)), "rejected": .integer(Int64(rejected.count)),
-             "rejections": .list(rejected.prefix(100).map {
-                 .record(["line": .integer(Int64($0.line)), "field": .text($0.field), "reason": .text($0.reason)])
-             })]
+        enum CodingKeys: String, CodingKey {
+            case rows, contactsSuppressed = "contacts_suppressed", unmatchedAddresses = "kept_as_hashes", rejected, rejections
+        }
+
+        /// The count of rejected rows, then the first hundred of them.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(rows, forKey: .rows)
+            try container.encode(contactsSuppressed, forKey: .contactsSuppressed)
+            try container.encode(unmatchedAddresses, forKey: .unmatchedAddresses)
+            try container.encode(rejected.count, forKey: .rejected)
+            try container.encode(Array(rejected.prefix(100)), forKey: .rejections)
         }
     }
 

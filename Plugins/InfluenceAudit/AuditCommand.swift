@@ -1,3 +1,4 @@
+internal import SanadCommandKit
 internal import ArgumentParser
 internal import Foundation
 internal import Glibc
@@ -47,7 +48,7 @@ struct AuditCommand: ParsableCommand {
                 let (summary, base) = try inAudit(global) { _, transaction, configuration in
                     (try AuditEngine(transaction, configuration: configuration).run(), transaction.association.baseCurrency)
                 }
-                OutputWriter(format).print(summary.outputRecord)
+                OutputWriter(format).print(summary)
                 if let warning = UnconvertedGifts.warning(summary.unconverted, baseCurrency: base) {
                     Console.note("warning: the audit's figures are incomplete: " + warning)
                 }
@@ -70,7 +71,7 @@ struct AuditCommand: ParsableCommand {
                 try AuditStore(transaction).findings(status: status, severity: severity, includeGone: all)
             }
             let columns = format.format == .table ? ["id", "severity", "rule", "status", "group", "summary"] : nil
-            OutputWriter(format).print(findings.map(\.outputRecord), columns: columns)
+            OutputWriter(format).print(findings, columns: columns)
         }
     }
 
@@ -83,9 +84,7 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let finding = try inAudit(global) { _, transaction, _ in try AuditStore(transaction).finding(id) }
-            var record = finding.outputRecord
-            record.append("evidence", finding.evidenceValue)
-            OutputWriter(format).print(record)
+            OutputWriter(format).print(AuditFinding.WithEvidence(finding))
         }
     }
 
@@ -119,7 +118,7 @@ struct AuditCommand: ParsableCommand {
             let finding = try inAudit(global) { _, transaction, _ in
                 try AuditStore(transaction).review(id, decision: decision.decision, reason: reason)
             }
-            OutputWriter(format).print(finding.outputRecord)
+            OutputWriter(format).print(finding)
         }
     }
 
@@ -140,7 +139,7 @@ struct AuditCommand: ParsableCommand {
             let report = try inAudit(global) { _, transaction, _ in try AuditReport.load(transaction) }
             let body: String = switch format {
             case .text: report.text()
-            case .json: JSONText.object(report.outputRecord) + "\n"
+            case .json: JSONText.object(OutputRecord(encoding: report)) + "\n"
             case .html: report.html()
             }
             if let out {

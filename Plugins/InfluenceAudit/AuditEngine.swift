@@ -3,7 +3,7 @@ internal import Postgres
 public import SanadCore
 
 /// What one audit run found.
-public struct AuditRunSummary: Sendable {
+public struct AuditRunSummary: Sendable, Encodable {
     public var income: Decimal
     public var currency: String
     public var funderGroups: Int
@@ -17,12 +17,22 @@ public struct AuditRunSummary: Sendable {
 
     public var isComplete: Bool { unconverted.isEmpty }
 
-    public var outputRecord: OutputRecord {
-        ["income": .decimal(income), "currency": .text(currency), "funder_groups": .integer(Int64(funderGroups)),
-         "hhi": .of(hhi), "findings": .integer(Int64(findings)), "new_findings": .integer(Int64(newFindings)),
-         "duration_ms": .integer(Int64(milliseconds)), "complete": .bool(isComplete),
-         "unconverted": .list(unconverted.map { .record(["currency": .text($0.currency), "gifts": .integer(Int64($0.gifts)),
-                                                         "amount": .decimal($0.amount)]) })]
+    enum CodingKeys: String, CodingKey {
+        case income, currency, funderGroups = "funder_groups", hhi, findings, newFindings = "new_findings",
+             milliseconds = "duration_ms", complete, unconverted
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(income, forKey: .income)
+        try container.encode(currency, forKey: .currency)
+        try container.encode(funderGroups, forKey: .funderGroups)
+        try container.encodeIfPresent(hhi, forKey: .hhi)
+        try container.encode(findings, forKey: .findings)
+        try container.encode(newFindings, forKey: .newFindings)
+        try container.encode(milliseconds, forKey: .milliseconds)
+        try container.encode(isComplete, forKey: .complete)
+        try container.encode(unconverted, forKey: .unconverted)
     }
 }
 

@@ -1,3 +1,4 @@
+internal import SanadCommandKit
 internal import ArgumentParser
 internal import Foundation
 internal import Postgres
@@ -143,7 +144,7 @@ extension AuditCommand {
 
             func run() throws {
                 let phrases = try inAudit(global) { _, transaction, _ in try AuditStore(transaction).lexicon() }
-                OutputWriter(format).print(phrases.filter { category == nil || $0["category"] == .text(category!) })
+                OutputWriter(format).print(phrases.filter { category == nil || $0.category == category })
             }
         }
 

@@ -3,8 +3,8 @@ internal import Postgres
 public import SanadCore
 
 /// The latest audit run and its findings, as the report shows them.
-public struct AuditReport: Sendable {
-    public struct Run: Sendable {
+public struct AuditReport: Sendable, Encodable {
+    public struct Run: Sendable, Encodable {
         public var startedAt: Date
         public var income: Decimal
         public var currency: String
@@ -12,14 +12,66 @@ public struct AuditReport: Sendable {
         public var funderGroups: Int
         public var hhi: Decimal?
         public var gini: Decimal?
-        /// The largest funder groups: name, members, total, share (0...1).
-        public var topGroups: [(name: String, members: Int, total: Decimal, share: Double)]
+        /// The largest funder groups.
+        public var topGroups: [TopGroup]
         /// Points of the Lorenz curve, (share of funder groups, share of income), both 0...1.
-        public var lorenz: [(x: Double, y: Double)]
+        public var lorenz: [LorenzPoint]
         /// The exchange rates the run converted gifts with.
         public var rates: [UsedRate]
         /// Gifts left out for want of a rate: when not empty, the figures are incomplete.
         public var unconverted: [UnconvertedGifts]
+
+        enum CodingKeys: String, CodingKey {
+            case startedAt = "started_at", income, currency, windowMonths = "window_months", funderGroups = "funder_groups",
+                 hhi, gini, topGroups = "top_groups", lorenz, complete, rates, unconverted
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(startedAt, forKey: .startedAt)
+            try container.encode(income, forKey: .income)
+            try container.encode(currency, forKey: .currency)
+            try container.encode(windowMonths, forKey: .windowMonths)
+            try container.encode(funderGroups, forKey: .funderGroups)
+            try container.encodeIfPresent(hhi, forKey: .hhi)
+            try container.encodeIfPresent(gini, forKey: .gini)
+            try container.encode(topGroups, forKey: .topGroups)
+            try container.encode(lorenz, forKey: .lorenz)
+            try container.encode(unconverted.isEmpty, forKey: .complete)
+            try container.encode(rates, forKey: .rates)
+            try container.encode(unconverted, forKey: .unconverted)
+        }
+    }
+
+    /// One of the largest funder groups: its name, members, total and share (0...1).
+    public struct TopGroup: Sendable, Codable {
+        public var name: String
+        public var members: Int
+        public var total: Decimal
+        public var share: Double
+    }
+
+    /// A point of the Lorenz curve, written as the pair `[x, y]`.
+    public struct LorenzPoint: Sendable, Codable {
+        public var x: Double
+        public var y: Double
+
+        public init(x: Double, y: Double) {
+            self.x = x
+            self.y = y
+        }
+
+        public init(from decoder: any Decoder) throws {
+            var pair = try decoder.unkeyedContainer()
+            x = try pair.decode(Double.self)
+            y = try pair.decode(Double.self)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var pair = encoder.unkeyedContainer()
+            try pair.encode(x)
+            try pair.encode(y)
+        }
     }
 
     /// One exchange rate a run used, and for how many gifts.
@@ -60,12 +112,12 @@ public struct AuditReport: Sendable {
             currency: try row.decode(String.self, at: 2), windowMonths: try row.decode(Int.self, at: 3),
             funderGroups: try row.decode(Int.self, at: 4), hhi: try row.decode(Decimal?.self, at: 5), gini: try row.decode(Decimal?.self, at: 6),
             topGroups: groups.map { group in
-                (group["name"] as? String ?? "?", FindingText.integer(group["members"]),
-                 Decimal(string: "\(group["total"] ?? 0)") ?? 0, FindingText.double(group["share"]) ?? 0)
+                TopGroup(name: group["name"] as? String ?? "?", members: FindingText.integer(group["members"]),
+                         total: Decimal(string: "\(group["total"] ?? 0)") ?? 0, share: FindingText.double(group["share"]) ?? 0)
             },
             lorenz: points.compactMap { point in
                 guard point.count == 2, let x = FindingText.double(point[0]), let y = FindingText.double(point[1]) else { return nil }
-                return (x, y)
+                return LorenzPoint(x: x, y: y)
             },
             rates: try JSONDecoder().decode([UsedRate].self, from: Data(try row.decode(String.self, at: 9).utf8)),
             unconverted: try JSONDecoder().decode([UnconvertedGifts].self, from: Data(try row.decode(String.self, at: 10).utf8)))
@@ -122,25 +174,15 @@ public struct AuditReport: Sendable {
             : "Warning: the figures are incomplete. Gifts with no exchange rate for their day were left out: \(parts.joined(separator: ", ")). Add the rates with sanad currency rate set, then run the audit again."
     }
 
-    public var outputRecord: OutputRecord {
-        ["association": .text(association.slug), "generated_at": .timestamp(generatedAt),
-         "run": .record(["started_at": .timestamp(run.startedAt), "income": .decimal(run.income), "currency": .text(run.currency),
-                         "window_months": .integer(Int64(run.windowMonths)), "funder_groups": .integer(Int64(run.funderGroups)),
-                         "hhi": .of(run.hhi), "gini": .of(run.gini),
-                         "top_groups": .list(run.topGroups.map { .record(["name": .text($0.name), "members": .integer(Int64($0.members)),
-                                                                          "total": .decimal($0.total), "share": .decimal(Decimal($0.share))]) }),
-                         "lorenz": .list(run.lorenz.map { .list([.decimal(Decimal($0.x)), .decimal(Decimal($0.y))]) }),
-                         "complete": .bool(run.unconverted.isEmpty),
-                         "rates": .list(run.rates.map { .record(["currency": .text($0.currency), "valid_on": .text($0.validOn),
-                                                                 "rate": .decimal($0.rate), "source": .of($0.source),
-                                                                 "gifts": .integer(Int64($0.gifts))]) }),
-                         "unconverted": .list(run.unconverted.map { .record(["currency": .text($0.currency), "gifts": .integer(Int64($0.gifts)),
-                                                                             "amount": .decimal($0.amount)]) })]),
-         "findings": .list(findings.map { finding in
-             var record = finding.outputRecord
-             record.append("evidence", finding.evidenceValue)
-             return .record(record)
-         })]
+    enum CodingKeys: String, CodingKey { case association, generatedAt = "generated_at", run, findings }
+
+    /// The report for programs: the association's slug, the run, every finding with its evidence.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(association.slug, forKey: .association)
+        try container.encode(generatedAt, forKey: .generatedAt)
+        try container.encode(run, forKey: .run)
+        try container.encode(findings.map(AuditFinding.WithEvidence.init), forKey: .findings)
     }
 }
 

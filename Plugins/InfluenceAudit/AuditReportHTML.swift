@@ -96,31 +96,31 @@ extension AuditReport {
         if let reason = finding.statusReason {
             html += "<p class=\"reason\">\(HTMLText.escape(reason))</p>\n"
         }
-        if case .record(let evidence) = finding.evidenceValue, !evidence.fields.isEmpty {
-            html += "<details open><summary>\(HTMLText.escape(language == .arabic ? "الأدلة" : "Evidence"))</summary>\(render(.record(evidence)))</details>\n"
+        if case .object(let evidence) = finding.evidenceValue, !evidence.isEmpty {
+            html += "<details open><summary>\(HTMLText.escape(language == .arabic ? "الأدلة" : "Evidence"))</summary>\(render(.object(evidence)))</details>\n"
         }
         return html + "</article>\n"
     }
 
     /// Evidence as nested definition lists, with lists of records as tables.
-    private func render(_ value: OutputValue) -> String {
+    private func render(_ value: EvidenceValue) -> String {
         switch value {
-        case .record(let record):
-            let items = record.fields.map { field -> String in
+        case .object(let fields):
+            let items = fields.map { field -> String in
                 var value = field.value
                 if field.name == "category", case .text(let category) = value { value = .text(FindingText.categoryName(category, language)) }
                 return "<dt>\(HTMLText.escape(label(field.name)))</dt><dd>\(render(value))</dd>"
             }
             return "<dl>" + items.joined() + "</dl>"
-        case .list(let values) where values.contains(where: { if case .record = $0 { true } else { false } }):
+        case .list(let values) where values.contains(where: { if case .object = $0 { true } else { false } }):
             var columns: [String] = []
-            for case .record(let record) in values {
-                for field in record.fields where !columns.contains(field.name) { columns.append(field.name) }
+            for case .object(let fields) in values {
+                for field in fields where !columns.contains(field.name) { columns.append(field.name) }
             }
             let head = columns.map { "<th>\(HTMLText.escape(label($0)))</th>" }.joined()
             let rows = values.map { value -> String in
-                guard case .record(let record) = value else { return "" }
-                return "<tr>" + columns.map { "<td>\(record[$0].map(render) ?? "")</td>" }.joined() + "</tr>"
+                guard case .object = value else { return "" }
+                return "<tr>" + columns.map { "<td>\(value[$0].map(render) ?? "")</td>" }.joined() + "</tr>"
             }
             return "<table><thead><tr>\(head)</tr></thead><tbody>\(rows.joined())</tbody></table>"
         case .list(let values):
@@ -130,8 +130,6 @@ extension AuditReport {
         case .text(let text): return "<bdi>\(HTMLText.escape(text))</bdi>"
         case .integer(let number): return String(number)
         case .decimal(let number): return number.description
-        case .date(let day): return day.description
-        case .timestamp(let moment): return Self.day(moment)
         }
     }
 

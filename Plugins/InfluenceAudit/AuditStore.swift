@@ -3,32 +3,56 @@ public import Postgres
 public import SanadCore
 
 /// One stored finding of the influence audit.
-public struct AuditFinding: Sendable {
+public struct AuditFinding: Sendable, Codable, Equatable {
     public var id: Int64
     public var rule: String
     public var severity: String
+    public var status: String
     public var groupName: String?
     public var groupContacts: [Int64]
     public var score: Decimal
     public var summary: String
-    /// The evidence as stored (JSON text): the gifts, notes, decisions and figures behind it.
-    public var evidence: String
+    public var present: Bool
     public var firstSeen: Date
     public var lastSeen: Date
-    public var present: Bool
-    public var status: String
     public var statusReason: String?
+    /// The evidence as stored (JSON text): the gifts, notes, decisions and figures behind it.
+    /// Listings leave it out; ``WithEvidence`` prints it.
+    public var evidence: String = "{}"
 
-    public var outputRecord: OutputRecord {
-        ["id": .integer(id), "rule": .text(rule), "severity": .text(severity), "status": .text(status),
-         "group": .of(groupName), "group_contacts": .list(groupContacts.map { .integer($0) }), "score": .decimal(score),
-         "summary": .text(summary), "present": .bool(present), "first_seen": .timestamp(firstSeen),
-         "last_seen": .timestamp(lastSeen), "status_reason": .of(statusReason)]
+    enum CodingKeys: String, CodingKey {
+        case id, rule, severity, status, groupName = "group", groupContacts = "group_contacts", score, summary, present,
+             firstSeen = "first_seen", lastSeen = "last_seen", statusReason = "status_reason"
     }
 
-    /// The evidence parsed into printable values (for JSON output and the report).
-    public var evidenceValue: OutputValue { JSONEvidence.value(evidence) }
+    static let columns: SQL = """
+        id, rule, severity, status, group_name AS "group", group_contacts, score, summary, present, first_seen, last_seen,
+        status_reason, evidence::text AS evidence
+        """
+
+    init(row: Row) throws {
+        self = try row.decode(AuditFinding.self)
+        evidence = try row.decode("evidence")
+    }
+
+    /// The evidence parsed, its keys in reading order (for JSON output and the report).
+    public var evidenceValue: EvidenceValue { EvidenceValue.parse(evidence) }
     var evidenceObject: [String: Any] { JSONEvidence.object(evidence) }
+
+    /// A finding with its evidence last, as `audit show` and the JSON report print it.
+    public struct WithEvidence: Sendable, Encodable {
+        public var finding: AuditFinding
+
+        public init(_ finding: AuditFinding) {
+            self.finding = finding
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            try finding.encode(to: encoder)
+            var container = encoder.container(keyedBy: NamedKey.self)
+            try container.encode(finding.evidenceValue, forKey: NamedKey("evidence"))
+        }
+    }
 }
 
 /// What a reviewer decided about a finding.
@@ -58,36 +82,21 @@ public struct AuditStore {
             throw SanadError.invalid("--severity cannot be \"\(value)\"", hint: "use notice, warn or high")
         }
         return try transaction.query("""
-            SELECT id, rule, severity, group_name, group_contacts, score, summary, evidence::text, first_seen, last_seen, present,
-                   status, status_reason
+            SELECT \(AuditFinding.columns)
             FROM audit_findings
             WHERE (cardinality(\(status)::text[]) = 0 OR status = ANY(\(status)))
               AND (cardinality(\(severity)::text[]) = 0 OR severity = ANY(\(severity)))
               AND (present OR \(includeGone))
             ORDER BY \(Self.severityOrder), score DESC, id
-            """).map(Self.finding)
+            """).map(AuditFinding.init(row:))
     }
 
     public func finding(_ id: Int64) throws -> AuditFinding {
-        let rows = try transaction.query("""
-            SELECT id, rule, severity, group_name, group_contacts, score, summary, evidence::text, first_seen, last_seen, present,
-                   status, status_reason
-            FROM audit_findings WHERE id = \(id)
-            """)
+        let rows = try transaction.query("SELECT \(AuditFinding.columns) FROM audit_findings WHERE id = \(id)")
         guard let row = rows.first else {
             throw SanadError.notFound("there is no finding \(id) in this association", hint: "list them with: sanad audit findings")
         }
-        return try Self.finding(row)
-    }
-
-    static func finding(_ row: Row) throws -> AuditFinding {
-        AuditFinding(id: try row.decode(Int64.self, at: 0), rule: try row.decode(String.self, at: 1),
-                     severity: try row.decode(String.self, at: 2), groupName: try row.decode(String?.self, at: 3),
-                     groupContacts: try row.decode([Int64].self, at: 4), score: try row.decode(Decimal.self, at: 5),
-                     summary: try row.decode(String.self, at: 6), evidence: try row.decode(String.self, at: 7),
-                     firstSeen: try row.decode(Date.self, at: 8), lastSeen: try row.decode(Date.self, at: 9),
-                     present: try row.decode(Bool.self, at: 10), status: try row.decode(String.self, at: 11),
-                     statusReason: try row.decode(String?.self, at: 12))
+        return try AuditFinding(row: row)
     }
 
     /// Free texts follow the contact rules: one-line titles (decision subjects, election names
@@ -135,20 +144,15 @@ public struct AuditStore {
         return id
     }
 
-    public func decisions() throws -> [OutputRecord] {
+    public func decisions() throws -> [AuditDecision] {
         try transaction.query("""
-            SELECT d.id, d.decided_on, d.subject, d.beneficiary_contact_id, c.display_name, d.amount,
-                   array(SELECT t.trustee_contact_id FROM audit_decision_trustees t WHERE t.decision_id = d.id AND t.stance = 'declared' ORDER BY 1),
-                   array(SELECT t.trustee_contact_id FROM audit_decision_trustees t WHERE t.decision_id = d.id AND t.stance = 'recused' ORDER BY 1)
+            SELECT d.id, d.decided_on AS date, d.subject, d.beneficiary_contact_id AS beneficiary, c.display_name AS beneficiary_name,
+                   d.amount,
+                   array(SELECT t.trustee_contact_id FROM audit_decision_trustees t WHERE t.decision_id = d.id AND t.stance = 'declared' ORDER BY 1) AS declared,
+                   array(SELECT t.trustee_contact_id FROM audit_decision_trustees t WHERE t.decision_id = d.id AND t.stance = 'recused' ORDER BY 1) AS recused
             FROM audit_decisions d LEFT JOIN contacts c ON c.id = d.beneficiary_contact_id
             ORDER BY d.decided_on DESC, d.id DESC
-            """).map { row in
-            ["id": .integer(try row.decode(Int64.self, at: 0)), "date": .date(try row.decode(CalendarDate.self, at: 1)),
-             "subject": .text(try row.decode(String.self, at: 2)), "beneficiary": .of(try row.decode(Int64?.self, at: 3)),
-             "beneficiary_name": .of(try row.decode(String?.self, at: 4)), "amount": .of(try row.decode(Decimal?.self, at: 5)),
-             "declared": .list(try row.decode([Int64].self, at: 6).map { .integer($0) }),
-             "recused": .list(try row.decode([Int64].self, at: 7).map { .integer($0) })]
-        }
+            """).map { try $0.decode(AuditDecision.self) }
     }
 
     /// Adds a trustee's declaration or recusal to a decision already recorded.
@@ -181,13 +185,9 @@ public struct AuditStore {
             """)[0].decode(Int64.self, at: 0)
     }
 
-    public func elections() throws -> [OutputRecord] {
+    public func elections() throws -> [ElectionPeriod] {
         try transaction.query("SELECT id, name, announced_on, polling_day, region FROM audit_election_periods ORDER BY announced_on DESC, id")
-            .map { row in
-                ["id": .integer(try row.decode(Int64.self, at: 0)), "name": .text(try row.decode(String.self, at: 1)),
-                 "announced_on": .date(try row.decode(CalendarDate.self, at: 2)), "polling_day": .date(try row.decode(CalendarDate.self, at: 3)),
-                 "region": .of(try row.decode(String?.self, at: 4))]
-            }
+            .map { try $0.decode(ElectionPeriod.self) }
     }
 
     public func deleteElection(_ id: Int64) throws {
@@ -208,27 +208,19 @@ public struct AuditStore {
             .decode(Int64.self, at: 0)
     }
 
-    public func approvals() throws -> [OutputRecord] {
+    public func approvals() throws -> [PEPApproval] {
         try transaction.query("""
-            SELECT a.id, a.contact_id, c.display_name, a.approved_on, a.approved_by, a.note
+            SELECT a.id, a.contact_id AS contact, c.display_name AS name, a.approved_on, a.approved_by, a.note
             FROM audit_approvals a JOIN contacts c ON c.id = a.contact_id ORDER BY a.approved_on DESC, a.id DESC
-            """).map { row in
-            ["id": .integer(try row.decode(Int64.self, at: 0)), "contact": .integer(try row.decode(Int64.self, at: 1)),
-             "name": .text(try row.decode(String.self, at: 2)), "approved_on": .date(try row.decode(CalendarDate.self, at: 3)),
-             "approved_by": .text(try row.decode(String.self, at: 4)), "note": .text(try row.decode(String.self, at: 5))]
-        }
+            """).map { try $0.decode(PEPApproval.self) }
     }
 
     // MARK: Lexicon
 
-    public func lexicon() throws -> [OutputRecord] {
-        let builtIn: [OutputRecord] = ConditionLexicon.builtIn.map {
-            ["category": .text($0.category), "phrase": .text($0.phrase), "source": .text("built-in")]
-        }
-        let added = try transaction.query("SELECT category, phrase FROM audit_lexicon ORDER BY category, phrase").map { row -> OutputRecord in
-            ["category": .text(try row.decode(String.self, at: 0)), "phrase": .text(try row.decode(String.self, at: 1)),
-             "source": .text("association")]
-        }
+    public func lexicon() throws -> [LexiconPhrase] {
+        let builtIn = ConditionLexicon.builtIn.map { LexiconPhrase(category: $0.category, phrase: $0.phrase, source: "built-in") }
+        let added = try transaction.query("SELECT category, phrase, 'association' AS source FROM audit_lexicon ORDER BY category, phrase")
+            .map { try $0.decode(LexiconPhrase.self) }
         return builtIn + added
     }
 
@@ -263,7 +255,56 @@ public struct AuditStore {
     }
 }
 
-/// Evidence is stored as JSON; these read it for summaries, printing and the report.
+/// A decision of the board, with who benefits and which trustees declared or recused.
+public struct AuditDecision: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var date: CalendarDate
+    public var subject: String
+    /// The contact who benefits.
+    public var beneficiary: Int64?
+    public var beneficiaryName: String?
+    public var amount: Decimal?
+    public var declared: [Int64]
+    public var recused: [Int64]
+
+    enum CodingKeys: String, CodingKey {
+        case id, date, subject, beneficiary, beneficiaryName = "beneficiary_name", amount, declared, recused
+    }
+}
+
+/// An election period, from its announcement to polling day.
+public struct ElectionPeriod: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var announcedOn: CalendarDate
+    public var pollingDay: CalendarDate
+    public var region: String?
+
+    enum CodingKeys: String, CodingKey { case id, name, announcedOn = "announced_on", pollingDay = "polling_day", region }
+}
+
+/// The approval of gifts from a politically exposed person.
+public struct PEPApproval: Sendable, Codable, Equatable {
+    public var id: Int64
+    /// The contact's id.
+    public var contact: Int64
+    public var name: String
+    public var approvedOn: CalendarDate
+    public var approvedBy: String
+    public var note: String
+
+    enum CodingKeys: String, CodingKey { case id, contact, name, approvedOn = "approved_on", approvedBy = "approved_by", note }
+}
+
+/// A phrase the condition classifier looks for, built in or added by the association.
+public struct LexiconPhrase: Sendable, Codable, Equatable {
+    public var category: String
+    public var phrase: String
+    /// built-in or association.
+    public var source: String
+}
+
+/// Evidence is stored as JSON; these read it for summaries and the report.
 enum JSONEvidence {
     static func object(_ text: String) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
@@ -277,39 +318,76 @@ enum JSONEvidence {
         let (rankA, rankB) = (leadingKeys.firstIndex(of: a) ?? leadingKeys.count, leadingKeys.firstIndex(of: b) ?? leadingKeys.count)
         return rankA != rankB ? rankA < rankB : a < b
     }
-
-    static func value(_ text: String) -> OutputValue {
-        (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))?.output ?? .null
-    }
 }
 
-/// Any JSON value, decoded with booleans and whole numbers kept apart from decimals.
-private struct JSONValue: Decodable {
-    let output: OutputValue
+/// A finding's evidence: any JSON value, with booleans and whole numbers kept apart from
+/// decimals, and object keys in reading order (``JSONEvidence/leadingKeys`` first).
+public indirect enum EvidenceValue: Sendable, Equatable, Codable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case decimal(Decimal)
+    case text(String)
+    case list([EvidenceValue])
+    case object([Field])
 
-    private struct Key: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+    public struct Field: Sendable, Equatable {
+        public var name: String
+        public var value: EvidenceValue
     }
 
-    init(from decoder: any Decoder) throws {
-        if let object = try? decoder.container(keyedBy: Key.self) {
-            output = .record(OutputRecord(try object.allKeys.sorted { JSONEvidence.precedes($0.stringValue, $1.stringValue) }.map {
-                ($0.stringValue, try object.decode(JSONValue.self, forKey: $0).output)
-            }))
+    /// The value of stored JSON text; `null` if it does not parse.
+    public static func parse(_ text: String) -> EvidenceValue {
+        (try? JSONDecoder().decode(EvidenceValue.self, from: Data(text.utf8))) ?? .null
+    }
+
+    public subscript(name: String) -> EvidenceValue? {
+        guard case .object(let fields) = self else { return nil }
+        return fields.first { $0.name == name }?.value
+    }
+
+    public init(from decoder: any Decoder) throws {
+        if let object = try? decoder.container(keyedBy: NamedKey.self) {
+            self = .object(try object.allKeys.sorted { JSONEvidence.precedes($0.stringValue, $1.stringValue) }.map {
+                Field(name: $0.stringValue, value: try object.decode(EvidenceValue.self, forKey: $0))
+            })
         } else if var list = try? decoder.unkeyedContainer() {
-            var values: [OutputValue] = []
-            while !list.isAtEnd { values.append(try list.decode(JSONValue.self).output) }
-            output = .list(values)
+            var values: [EvidenceValue] = []
+            while !list.isAtEnd { values.append(try list.decode(EvidenceValue.self)) }
+            self = .list(values)
         } else {
             let single = try decoder.singleValueContainer()
-            if single.decodeNil() { output = .null }
-            else if let flag = try? single.decode(Bool.self) { output = .bool(flag) }
-            else if let whole = try? single.decode(Int64.self) { output = .integer(whole) }
-            else if let number = try? single.decode(Decimal.self) { output = .decimal(number) }
-            else { output = .text(try single.decode(String.self)) }
+            if single.decodeNil() { self = .null }
+            else if let flag = try? single.decode(Bool.self) { self = .bool(flag) }
+            else if let whole = try? single.decode(Int64.self) { self = .integer(whole) }
+            else if let number = try? single.decode(Decimal.self) { self = .decimal(number) }
+            else { self = .text(try single.decode(String.self)) }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .object(let fields):
+            var container = encoder.container(keyedBy: NamedKey.self)
+            for field in fields { try container.encode(field.value, forKey: NamedKey(field.name)) }
+        case .list(let values):
+            var container = encoder.unkeyedContainer()
+            for value in values { try container.encode(value) }
+        case .null:
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
+        case .bool(let flag):
+            var container = encoder.singleValueContainer()
+            try container.encode(flag)
+        case .integer(let number):
+            var container = encoder.singleValueContainer()
+            try container.encode(number)
+        case .decimal(let number):
+            var container = encoder.singleValueContainer()
+            try container.encode(number)
+        case .text(let text):
+            var container = encoder.singleValueContainer()
+            try container.encode(text)
         }
     }
 }

@@ -1,10 +1,11 @@
+public import SanadCommandKit
 internal import Foundation
 internal import Postgres
 public import ArgumentParser
 public import SanadCore
 
 /// Flags funders who may be trying to steer the association, and explains each flag.
-public struct InfluenceAuditPlugin: SanadPlugin {
+public struct InfluenceAuditPlugin: CommandPlugin {
     public let id = "influence-audit"
     /// The files of `Plugins/InfluenceAudit/Schema/`, in order.
     public var migrations: [Migration] {

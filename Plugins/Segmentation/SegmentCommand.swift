@@ -1,3 +1,4 @@
+internal import SanadCommandKit
 internal import ArgumentParser
 internal import Foundation
 internal import Postgres
@@ -58,7 +59,7 @@ struct SegmentCommand: ParsableCommand {
                 return (try store.summary(slug), left, transaction.association)
             }
             warnUnconverted(unconverted, association, segment: slug)
-            OutputWriter(format).print(summary.outputRecord)
+            OutputWriter(format).print(summary)
         }
     }
 
@@ -78,9 +79,9 @@ struct SegmentCommand: ParsableCommand {
             let writer = OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt)
             if format.format == .table {
                 writer.message("\(preview.count) contact(s) match. A sample:")
-                writer.print(preview.sample.map(\.outputRecord))
+                writer.print(preview.sample)
             } else {
-                writer.print(["count": .integer(Int64(preview.count)), "sample": .list(preview.sample.map { .record($0.outputRecord) })])
+                writer.print(["count": .integer(Int64(preview.count)), "sample": .list(preview.sample.map { .record(OutputRecord(encoding: $0)) })])
             }
             warnUnconverted(preview.unconverted, association)
         }
@@ -93,7 +94,7 @@ struct SegmentCommand: ParsableCommand {
 
         func run() throws {
             let segments = try inSegmentation(global) { _, transaction, _ in try SegmentStore(transaction).list() }
-            OutputWriter(format).print(segments.map(\.outputRecord))
+            OutputWriter(format).print(segments)
         }
     }
 
@@ -107,7 +108,7 @@ struct SegmentCommand: ParsableCommand {
         func run() throws {
             let record = try inSegmentation(global) { _, transaction, _ -> OutputRecord in
                 let store = SegmentStore(transaction)
-                var record = try store.summary(slug).outputRecord
+                var record = OutputRecord(encoding: try store.summary(slug))
                 if sql, let text = try store.summary(slug).rule {
                     record.append("sql", .text(try store.memberQuery(try RuleParser.parse(text)).textWithPlaceholders))
                 }
@@ -131,7 +132,7 @@ struct SegmentCommand: ParsableCommand {
                 (try SegmentStore(transaction).members(slug, limit: limit), transaction.association)
             }
             OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt)
-                .print(members.map(\.outputRecord))
+                .print(members)
         }
     }
 
@@ -177,7 +178,10 @@ struct SegmentCommand: ParsableCommand {
 
         func run() throws {
             let (records, association) = try inSegmentation(global) { _, transaction, _ in
-                (try SegmentStore(transaction).history(slug, limit: limit, changes: changes), transaction.association)
+                let store = SegmentStore(transaction)
+                let records = changes ? [OutputRecord](encoding: try store.changes(slug, limit: limit))
+                    : [OutputRecord](encoding: try store.refreshes(slug, limit: limit))
+                return (records, transaction.association)
             }
             OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(records)
         }
@@ -201,7 +205,7 @@ struct SegmentCommand: ParsableCommand {
                 try store.edit(slug, rule: rule.map(RuleSource.init), description: description, cron: schedule, removeSchedule: noSchedule)
                 return try store.summary(slug)
             }
-            OutputWriter(format).print(summary.outputRecord)
+            OutputWriter(format).print(summary)
         }
     }
 

@@ -40,22 +40,69 @@ public enum RuleSource: Sendable {
 }
 
 /// One segment as listed.
-public struct SegmentSummary: Sendable {
+public struct SegmentSummary: Sendable, Codable, Equatable {
     public var id: Int64
     public var slug: String
+    /// dynamic or static.
     public var kind: String
     public var description: String?
     public var rule: String?
     public var memberCount: Int64
     public var refreshedAt: Date?
     public var refreshMilliseconds: Int64?
+    /// The cron expression that refreshes it.
     public var schedule: String?
 
-    var outputRecord: OutputRecord {
-        ["slug": .text(slug), "kind": .text(kind), "description": .of(description), "rule": .of(rule),
-         "members": .integer(memberCount), "refreshed_at": .of(refreshedAt), "refresh_ms": .of(refreshMilliseconds),
-         "schedule": .of(schedule)]
+    // The id is internal to the database; people name segments by slug.
+    enum CodingKeys: String, CodingKey {
+        case slug, kind, description, rule, memberCount = "members", refreshedAt = "refreshed_at",
+             refreshMilliseconds = "refresh_ms", schedule
     }
+
+    enum ColumnKeys: String, CodingKey { case id }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try decoder.container(keyedBy: ColumnKeys.self).decodeIfPresent(Int64.self, forKey: .id) ?? 0
+        slug = try container.decode(String.self, forKey: .slug)
+        kind = try container.decode(String.self, forKey: .kind)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        rule = try container.decodeIfPresent(String.self, forKey: .rule)
+        memberCount = try container.decode(Int64.self, forKey: .memberCount)
+        refreshedAt = try container.decodeIfPresent(Date.self, forKey: .refreshedAt)
+        refreshMilliseconds = try container.decodeIfPresent(Int64.self, forKey: .refreshMilliseconds)
+        schedule = try container.decodeIfPresent(String.self, forKey: .schedule)
+    }
+
+    static let columns: SQL = """
+        s.id, s.slug, s.kind, s.description, s.rule_text AS rule, s.member_count AS members, s.refreshed_at, s.refresh_ms,
+        sc.cron AS schedule
+        """
+}
+
+/// One refresh of a segment: who or what started it and what changed.
+public struct SegmentRefresh: Sendable, Codable, Equatable {
+    public var at: Date
+    /// manual, schedule, job or edit.
+    public var trigger: String
+    public var actor: String
+    public var members: Int64
+    public var joined: Int64
+    public var left: Int64
+    public var durationMS: Int64
+
+    enum CodingKeys: String, CodingKey { case at, trigger, actor, members, joined, left, durationMS = "duration_ms" }
+}
+
+/// One contact joining or leaving a segment at a refresh.
+public struct SegmentChange: Sendable, Codable, Equatable {
+    public var at: Date
+    /// joined or left.
+    public var change: String
+    public var contactID: Int64
+    public var name: String
+
+    enum CodingKeys: String, CodingKey { case at, change, contactID = "contact_id", name }
 }
 
 /// Segments of one association: saving rules, refreshing members atomically, history.
@@ -350,16 +397,11 @@ public struct SegmentStore {
 
     public func list(id: Int64? = nil) throws -> [SegmentSummary] {
         try transaction.query("""
-            SELECT s.id, s.slug, s.kind, s.description, s.rule_text, s.member_count, s.refreshed_at, s.refresh_ms, sc.cron
+            SELECT \(SegmentSummary.columns)
             FROM segments s LEFT JOIN schedules sc ON sc.id = s.schedule_id
             WHERE \(id)::bigint IS NULL OR s.id = \(id)
             ORDER BY s.slug
-            """).map { row in
-            SegmentSummary(id: try row.decode(Int64.self, at: 0), slug: try row.decode(String.self, at: 1), kind: try row.decode(String.self, at: 2),
-                           description: try row.decode(String?.self, at: 3), rule: try row.decode(String?.self, at: 4),
-                           memberCount: try row.decode(Int64.self, at: 5), refreshedAt: try row.decode(Date?.self, at: 6),
-                           refreshMilliseconds: try row.decode(Int64?.self, at: 7), schedule: try row.decode(String?.self, at: 8))
-        }
+            """).map { try $0.decode(SegmentSummary.self) }
     }
 
     public func members(_ slug: String, limit: Int) throws -> [ContactSummary] {
@@ -367,26 +409,22 @@ public struct SegmentStore {
         return try ContactStore(transaction).summaries(of: "SELECT sm.contact_id FROM segment_members sm WHERE sm.segment_id = \(id)", limit: limit)
     }
 
-    public func history(_ slug: String, limit: Int, changes: Bool) throws -> [OutputRecord] {
+    /// The segment's refreshes, newest first.
+    public func refreshes(_ slug: String, limit: Int) throws -> [SegmentRefresh] {
         let id = try id(of: slug)
-        if changes {
-            return try transaction.query("""
-                SELECT r.started_at, x.change, x.contact_id, c.display_name
-                FROM segment_changes x JOIN segment_refreshes r ON r.id = x.refresh_id JOIN contacts c ON c.id = x.contact_id
-                WHERE x.segment_id = \(id) ORDER BY r.id DESC, x.change, x.contact_id LIMIT \(limit)
-                """).map { row in
-                ["at": .timestamp(try row.decode(Date.self, at: 0)), "change": .text(try row.decode(String.self, at: 1)),
-                 "contact_id": .integer(try row.decode(Int64.self, at: 2)), "name": .text(try row.decode(String.self, at: 3))]
-            }
-        }
         return try transaction.query("""
-            SELECT started_at, trigger, actor, member_count, joined, "left", duration_ms
+            SELECT started_at AS at, trigger, actor, member_count AS members, joined, "left", duration_ms
             FROM segment_refreshes WHERE segment_id = \(id) ORDER BY id DESC LIMIT \(limit)
-            """).map { row in
-            ["at": .timestamp(try row.decode(Date.self, at: 0)), "trigger": .text(try row.decode(String.self, at: 1)),
-             "actor": .text(try row.decode(String.self, at: 2)), "members": .integer(try row.decode(Int64.self, at: 3)),
-             "joined": .integer(try row.decode(Int64.self, at: 4)), "left": .integer(try row.decode(Int64.self, at: 5)),
-             "duration_ms": .integer(try row.decode(Int64.self, at: 6))]
-        }
+            """).map { try $0.decode(SegmentRefresh.self) }
+    }
+
+    /// Who joined and left at each refresh, newest refresh first.
+    public func changes(_ slug: String, limit: Int) throws -> [SegmentChange] {
+        let id = try id(of: slug)
+        return try transaction.query("""
+            SELECT r.started_at AS at, x.change, x.contact_id, c.display_name AS name
+            FROM segment_changes x JOIN segment_refreshes r ON r.id = x.refresh_id JOIN contacts c ON c.id = x.contact_id
+            WHERE x.segment_id = \(id) ORDER BY r.id DESC, x.change, x.contact_id LIMIT \(limit)
+            """).map { try $0.decode(SegmentChange.self) }
     }
 }

@@ -1,10 +1,11 @@
+public import SanadCommandKit
 public import ArgumentParser
 internal import Foundation
 internal import Postgres
 public import SanadCore
 
 /// Dynamic groups of contacts defined by rules and refreshed on a schedule.
-public struct SegmentationPlugin: SanadPlugin {
+public struct SegmentationPlugin: CommandPlugin {
     public let id = "segmentation"
     /// The files of `Plugins/Segmentation/Schema/`, in order.
     public var migrations: [Migration] {

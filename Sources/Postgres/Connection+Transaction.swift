@@ -65,7 +65,7 @@ extension Connection {
     }
 
     private func withSavepoint<T>(_ body: (Connection) throws -> T) throws -> T {
-        let name = "sanad_savepoint_\(transactionDepth)"
+        let name = "savepoint_\(transactionDepth)"
         try execute(SQL(unsafeSQL: "SAVEPOINT \(name)"))
         transactionDepth += 1
         defer { transactionDepth -= 1 }

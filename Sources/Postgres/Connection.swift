@@ -41,16 +41,16 @@ public final class Connection: @unchecked Sendable {
         PQfinish(handle)
     }
 
-    /// Opens a connection and fixes the session's text conventions (UTF-8, ISO dates, UTC)
-    /// that decoding relies on.
+    /// Opens a connection, fixes the session's text conventions (UTF-8, ISO dates, UTC) that
+    /// decoding relies on, then applies the caller's own session settings.
     ///
+    /// - Parameter settings: `SET` parameters the application wants on every session (its
+    ///   planner choices, timeouts); the driver chooses none of its own.
     /// - Throws: ``PostgresError`` of kind ``PostgresError/Kind/connectionFailed`` with libpq's
     ///   explanation.
-    public static func connect(_ configuration: ConnectionConfiguration, logger: Logger) throws -> Connection {
+    public static func connect(_ configuration: ConnectionConfiguration, settings: [SessionSetting] = [],
+                               logger: Logger) throws -> Connection {
         var parameters = configuration.parameters
-        if !parameters.contains(where: { $0.keyword == "fallback_application_name" }) {
-            parameters.append(.init("fallback_application_name", "sanad"))
-        }
         parameters.append(.init("client_encoding", "UTF8"))
         for parameter in parameters where parameter.keyword.utf8.contains(0) || parameter.value.utf8.contains(0) {
             throw PostgresError(kind: .connectionFailed, message: "connection setting \(parameter.keyword) contains a NUL byte")
@@ -69,19 +69,14 @@ public final class Connection: @unchecked Sendable {
             throw PostgresError(kind: .connectionFailed, message: message)
         }
         let connection = Connection(handle: pointer, logger: logger)
-        // JIT compilation starts whenever a plan's estimated cost passes jit_above_cost, which
-        // row-level security and correlated subqueries reach easily; measured on a five-clause
-        // segment rule over 20,000 contacts it cost 680 ms of a 750 ms query. Sanad's statements
-        // are index-driven and short, so the compiler never pays for itself here.
-        // A process killed in the middle of a statement (kill -9, a crash) otherwise leaves its
-        // backend running or waiting on a lock, holding its own locks, until the statement
-        // ends; with client_connection_check_interval (PostgreSQL 14+) the server notices the
-        // closed socket within seconds.
-        let deadClientCheck = connection.serverVersion >= 140000 ? "; SET client_connection_check_interval TO '5s'" : ""
         try connection.executeScript("""
             SET DateStyle TO 'ISO, YMD'; SET TimeZone TO 'UTC'; SET IntervalStyle TO 'iso_8601';
-            SET extra_float_digits TO 3; SET jit TO off\(deadClientCheck)
+            SET extra_float_digits TO 3
             """)
+        let applicable = settings.filter { $0.minimumServerVersion.map { connection.serverVersion >= $0 } ?? true }
+        if !applicable.isEmpty {
+            try connection.query("SELECT \(SQL.joined(applicable.map { "set_config(\($0.name), \($0.value), false)" }, separator: ", "))")
+        }
         return connection
     }
 

@@ -87,3 +87,19 @@ public struct ConnectionConfiguration: Sendable, Hashable, CustomStringConvertib
         return String(scalars[..<colon]) + ":***" + String(scalars[at...])
     }
 }
+
+/// A run-time parameter set on every session a connection opens (`SET name TO value`), for
+/// the application's own choices: planner switches, timeouts.
+public struct SessionSetting: Sendable, Hashable {
+    public var name: String
+    public var value: String
+    /// Servers older than this (`server_version_num`) do not know the parameter; it is
+    /// skipped there.
+    public var minimumServerVersion: Int?
+
+    public init(_ name: String, _ value: String, minimumServerVersion: Int? = nil) {
+        self.name = name
+        self.value = value
+        self.minimumServerVersion = minimumServerVersion
+    }
+}

@@ -4,6 +4,7 @@ internal import Glibc
 internal import Logging
 internal import Postgres
 internal import SanadCore
+internal import SanadCommandKit
 
 /// Parses the arguments, runs the command, and turns every outcome into the exit codes
 /// Sanad promises: 0 success, 1 failure, 2 usage error.

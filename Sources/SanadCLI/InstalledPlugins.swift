@@ -1,10 +1,10 @@
 internal import EmailExport
 internal import InfluenceAudit
-public import SanadCore
+public import SanadCommandKit
 internal import Segmentation
 
 /// The plugins compiled into this binary. Adding a plugin is one line here.
-public let installedPlugins: [any SanadPlugin] = [
+public let installedPlugins: [any CommandPlugin] = [
     SegmentationPlugin(),
     InfluenceAuditPlugin(),
     EmailExportPlugin(),

@@ -1,5 +1,6 @@
 public import ArgumentParser
 internal import SanadCore
+internal import SanadCommandKit
 
 /// `sanad`: the root command.
 public struct SanadCommand: AsyncParsableCommand {

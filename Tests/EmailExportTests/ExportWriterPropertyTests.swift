@@ -1,6 +1,7 @@
 import Foundation
 @testable import EmailExport
 import SanadCore
+import SanadCommandKit
 import SanadTestSupport
 import Testing
 

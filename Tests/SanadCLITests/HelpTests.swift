@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import SanadCore
+import SanadCommandKit
 @testable import SanadCLI
 import Testing
 

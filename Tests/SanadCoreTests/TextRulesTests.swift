@@ -139,17 +139,6 @@ struct TextRulesTests {
             == "2026-03-01T08:00:00Z")
     }
 
-    @Test("table cells align Arabic, combining marks and wide characters")
-    func displayWidths() {
-        #expect(TextTable.displayWidth("محمد") == 4)
-        #expect(TextTable.displayWidth("مُحَمَّد") == 4)
-        #expect(TextTable.displayWidth("日本") == 4)
-        #expect(TextTable.displayWidth("e\u{301}") == 1)
-        let table = TextTable.render(header: ["name", "x"], rows: [["مُحَمَّد", "1"], ["Jo", "2"]], isolateRightToLeft: false)
-        let lines = table.split(separator: "\n")
-        #expect(lines.map { TextTable.displayWidth(String($0)) }.allSatisfy { $0 == TextTable.displayWidth(String(lines[0])) })
-    }
-
     @Test("iCalendar lines fold on character boundaries and escape text")
     func icalendarFolding() throws {
         let association = Association(id: 1, slug: "demo", name: "جمعية", country: "LB", phoneRegion: "LB", baseCurrency: "LBP",

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import SanadCore
+internal import SanadSynthetic
 
 /// Random hostile strings, the same for a given seed: Arabic letters next to prepend and
 /// combining characters (which glue themselves to the ASCII after or before them into one

@@ -1,6 +1,7 @@
 internal import Foundation
 internal import Glibc
 public import SanadCore
+internal import SanadCommandKit
 
 /// What every text writer must keep for any input, checked in Swift so that libFuzzer can
 /// drive it (`scripts/fuzz`, target `writers`) and the tests can replay what it found.

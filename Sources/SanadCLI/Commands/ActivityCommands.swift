@@ -2,6 +2,7 @@ internal import ArgumentParser
 internal import Foundation
 internal import Postgres
 internal import SanadCore
+internal import SanadCommandKit
 
 struct InteractionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -157,8 +158,8 @@ struct ConsentCommand: ParsableCommand {
             let writer = context.writer(format, association: session.association)
             switch format.format {
             case .json:
-                writer.print(["contact_id": .integer(contact), "consent_history": .list(history.map { .record($0) }),
-                              "suppressions": .list(suppressions.map { .record($0) })])
+                writer.print(["contact_id": .integer(contact), "consent_history": .list(history.map { .record(OutputRecord(encoding: $0)) }),
+                              "suppressions": .list(suppressions.map { .record(OutputRecord(encoding: $0)) })])
             case .csv:
                 writer.print(history)
             case .table:

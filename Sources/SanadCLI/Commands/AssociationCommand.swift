@@ -2,6 +2,7 @@ internal import ArgumentParser
 internal import Foundation
 internal import Glibc
 internal import SanadCore
+internal import SanadCommandKit
 internal import Logging
 
 struct AssociationCommand: ParsableCommand {
@@ -54,7 +55,7 @@ struct AssociationCommand: ParsableCommand {
                 NewAssociation(slug: slug, name: name, country: code, phoneRegion: phoneRegion,
                                baseCurrency: chosenCurrency, timeZone: chosenZone, language: chosenLanguage),
                 actor: context.actor)
-            context.writer(format, association: association).print(association.outputRecord)
+            context.writer(format, association: association).print(association)
             let derived = [currency == nil ? "currency \(chosenCurrency)" : nil, language == nil ? "language \(chosenLanguage)" : nil,
                            timeZone == nil ? "time zone \(chosenZone)" : nil].compactMap { $0 }
             if !derived.isEmpty {
@@ -120,7 +121,7 @@ struct AssociationCommand: ParsableCommand {
 
         func run() throws {
             let context = try CommandContext.open(GlobalOptions())
-            context.writer(format).print(try context.directory.list().map(\.outputRecord))
+            context.writer(format).print(try context.directory.list())
         }
     }
 
@@ -137,17 +138,7 @@ struct AssociationCommand: ParsableCommand {
         func run() throws {
             let context = try CommandContext.open(global)
             let association = try context.directory.resolve(slug: slug ?? global.associationSlug)
-            context.writer(format, association: association).print(association.outputRecord)
+            context.writer(format, association: association).print(association)
         }
-    }
-}
-
-extension Association {
-    var outputRecord: OutputRecord {
-        [
-            "slug": .text(slug), "name": .text(name), "country": .text(country), "phone_region": .text(phoneRegion),
-            "currency": .text(baseCurrency), "time_zone": .text(timeZone), "language": .text(language),
-            "created_at": .timestamp(createdAt),
-        ]
     }
 }

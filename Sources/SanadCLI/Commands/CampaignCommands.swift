@@ -1,6 +1,7 @@
 internal import ArgumentParser
 internal import Foundation
 internal import SanadCore
+internal import SanadCommandKit
 
 struct CampaignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -162,7 +163,7 @@ struct EventCommand: ParsableCommand {
                 let store = EventStore(transaction)
                 return (try store.event(try store.add(input)), transaction.association)
             }
-            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(event.outputRecord)
+            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(event)
         }
     }
 
@@ -184,7 +185,7 @@ struct EventCommand: ParsableCommand {
                     from: try from.map { try InputValues.moment($0, field: "--from", timeZone: timeZone) },
                     to: try to.map { try InputValues.moment($0, field: "--to", timeZone: timeZone) })
             }
-            context.writer(format, association: session.association).print(events.map(\.outputRecord))
+            context.writer(format, association: session.association).print(events)
         }
     }
 }
@@ -217,7 +218,7 @@ struct CalendarCommand: ParsableCommand {
         guard end > start else { throw SanadError.usage("--to must come after --from", hint: "swap them") }
         let events = try session.transaction(readOnly: true) { try EventStore($0).list(from: start, to: end) }
         guard let ics else {
-            context.writer(format, association: association).print(events.map(\.outputRecord))
+            context.writer(format, association: association).print(events)
             return
         }
         let document = ICalendar.document(events, association: association)

@@ -1,6 +1,7 @@
 internal import ArgumentParser
 internal import Foundation
 internal import SanadCore
+internal import SanadCommandKit
 
 /// `sanad completions`: tab completion for bash, zsh and fish, printed or installed.
 struct CompletionsCommand: ParsableCommand {

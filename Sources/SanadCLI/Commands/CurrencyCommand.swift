@@ -2,6 +2,7 @@ internal import ArgumentParser
 internal import Foundation
 internal import Postgres
 internal import SanadCore
+internal import SanadCommandKit
 
 /// `sanad currency`: the exchange rates every total converts gifts with.
 struct CurrencyCommand: ParsableCommand {

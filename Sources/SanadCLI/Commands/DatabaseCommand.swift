@@ -3,6 +3,7 @@ internal import Foundation
 internal import Logging
 internal import Postgres
 internal import SanadCore
+internal import SanadCommandKit
 
 struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -102,7 +103,7 @@ struct DatabaseCommand: ParsableCommand {
             let logger = Logger(label: "sanad")
             let cluster = try localCluster()
             let configuration = try cluster.ensureRunning(logger: logger)
-            let connection = try Connection.connect(configuration, logger: logger)
+            let connection = try SanadConnection.connect(configuration, logger: logger)
             try CommandContext.migrator.migrate(connection, logger: logger)
             Console.say("Local PostgreSQL runs in \(cluster.directory).")
         }

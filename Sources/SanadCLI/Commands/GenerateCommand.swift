@@ -2,6 +2,8 @@ internal import ArgumentParser
 internal import Foundation
 internal import Postgres
 internal import SanadCore
+internal import SanadSynthetic
+internal import SanadCommandKit
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,15 +46,14 @@ struct GenerateCommand: ParsableCommand {
         if let referenceDay { configuration.referenceDay = try InputValues.day(referenceDay, field: "--reference-day") }
         let generator = SyntheticAssociation(configuration, for: session.association)
         let writer = context.writer(format, association: session.association)
-        let showProgress = isatty(STDERR_FILENO) == 1
         if let out {
-            let written = try SyntheticFiles(generator).write(to: out, interactions: !contactsOnly, showProgress: showProgress, replacing: force)
+            let written = try SyntheticFiles(generator).write(to: out, interactions: !contactsOnly, progress: ProgressReporter.terminal, replacing: force)
             writer.print(["folder": .text(out), "contacts": .integer(Int64(written.contacts)),
                           "interactions": .integer(Int64(written.interactions)),
                           "duplicate_pairs": .integer(Int64(written.duplicatePairs)), "family_pairs": .integer(Int64(written.familyPairs))])
             return
         }
-        let report = try SyntheticLoader(generator).load(into: session, showProgress: showProgress)
+        let report = try SyntheticLoader(generator).load(into: session, progress: ProgressReporter.terminal)
         writer.print([
             "contacts": .integer(Int64(report.contacts.inserted)), "duplicates_in_file": .integer(Int64(report.contacts.duplicatesInFile)),
             "interactions": .integer(Int64(report.interactions.inserted)), "relationships": .integer(Int64(report.relationships)),

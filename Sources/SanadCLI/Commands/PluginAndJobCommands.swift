@@ -3,6 +3,7 @@ internal import Foundation
 internal import Logging
 internal import Postgres
 internal import SanadCore
+internal import SanadCommandKit
 
 /// Parses repeated `key=value` options.
 func keyValues(_ items: [String], option: String) throws -> [String: String] {

@@ -2,6 +2,8 @@ internal import Foundation
 internal import InfluenceAudit
 internal import Postgres
 internal import SanadCore
+internal import SanadSynthetic
+internal import SanadCommandKit
 internal import Segmentation
 
 /// One of the demo's two associations: how it is made, and the story planted in it.

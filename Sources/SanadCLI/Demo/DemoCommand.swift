@@ -5,6 +5,8 @@ internal import Glibc
 internal import InfluenceAudit
 internal import Postgres
 internal import SanadCore
+internal import SanadSynthetic
+internal import SanadCommandKit
 internal import Segmentation
 
 /// `sanad demo`: two sample associations with everything switched on, and a tour.
@@ -101,7 +103,7 @@ struct DemoCommand: ParsableCommand {
             for segment in demo.segments(upcomingPlace: upcoming?.place) where !existing.contains(segment.slug) {
                 _ = try segments.create(segment.slug, rule: RuleSource(segment.rule), description: segment.description, cron: "0 3 * * *")
             }
-            if try JobStore(transaction).schedules().allSatisfy({ $0["kind"] != .text("influence-audit.run") }) {
+            if try JobStore(transaction).schedules().allSatisfy({ $0.kind != "influence-audit.run" }) {
                 _ = try JobStore(transaction).addSchedule("influence-audit.run", cron: "0 4 * * 1", parameters: [:])
             }
         }
@@ -119,9 +121,9 @@ struct DemoCommand: ParsableCommand {
         try AtomicFile.write(Data(report.html().utf8), to: reportPath, replacing: true)
         let exports = try session.transaction { transaction in
             [try EmailExporter(list: "newsletter", source: .everyone, format: .mailchimp,
-                               output: out + "/\(demo.slug)-newsletter-mailchimp.csv", replacing: true).run(in: transaction, showProgress: false),
+                               output: out + "/\(demo.slug)-newsletter-mailchimp.csv", replacing: true).run(in: transaction),
              try EmailExporter(list: "lybunt", source: .segment("lybunt"), format: .listmonk,
-                               output: out + "/\(demo.slug)-lybunt-listmonk.csv", replacing: true).run(in: transaction, showProgress: false)]
+                               output: out + "/\(demo.slug)-lybunt-listmonk.csv", replacing: true).run(in: transaction)]
         }
         let high = report.findings.filter { $0.severity == "high" }.count
         var lines = ["", "\(association.name) (--association \(demo.slug), \(association.language == "ar" ? "Arabic" : "English"), \(association.baseCurrency))"]

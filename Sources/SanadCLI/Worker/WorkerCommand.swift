@@ -2,6 +2,7 @@ internal import ArgumentParser
 internal import Foundation
 internal import Logging
 internal import SanadCore
+internal import SanadCommandKit
 internal import ServiceLifecycle
 internal import UnixSignals
 

@@ -2,6 +2,7 @@ internal import Foundation
 internal import Logging
 internal import Postgres
 internal import SanadCore
+internal import SanadCommandKit
 internal import Synchronization
 
 /// The threads of `sanad worker`: N job slots and one lease keeper, each with its own

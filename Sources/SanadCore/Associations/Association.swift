@@ -19,6 +19,27 @@ public struct Association: Sendable, Hashable, Codable {
     public var language: String
     public var createdAt: Date
 
+    // The id is the database's; people and programs name an association by its slug.
+    enum CodingKeys: String, CodingKey {
+        case slug, name, country, phoneRegion = "phone_region", baseCurrency = "currency", timeZone = "time_zone", language,
+             createdAt = "created_at"
+    }
+
+    private enum IdentityKeys: String, CodingKey { case id }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try decoder.container(keyedBy: IdentityKeys.self).decodeIfPresent(Int64.self, forKey: .id) ?? 0
+        slug = try container.decode(String.self, forKey: .slug)
+        name = try container.decode(String.self, forKey: .name)
+        country = try container.decode(String.self, forKey: .country)
+        phoneRegion = try container.decode(String.self, forKey: .phoneRegion)
+        baseCurrency = try container.decode(String.self, forKey: .baseCurrency)
+        timeZone = try container.decode(String.self, forKey: .timeZone)
+        language = try container.decode(String.self, forKey: .language)
+        createdAt = try container.decode(Date.self, forKey: .createdAt)
+    }
+
     static let columns: SQL = "id, slug, name, country, phone_region, base_currency, time_zone, language, created_at"
 
     init(row: Row) throws {

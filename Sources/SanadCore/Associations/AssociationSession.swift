@@ -61,6 +61,11 @@ public final class AssociationSession: @unchecked Sendable {
         return result
     }
 
+    /// The tables a bulk load of contacts and interactions writes (an import, a generated
+    /// association), whose statistics are refreshed afterwards.
+    public static let bulkLoadedTables = ["contacts", "contact_emails", "contact_phones", "contact_roles", "contact_tags",
+                                          "contact_relationships", "consent_records", "contact_suppressions", "interactions"]
+
     /// After a bulk load commits: refreshes the planner's statistics and merges the trigram
     /// indexes' pending entries, which otherwise make every search scan them. Runs as the
     /// owner (table maintenance is not association work and reads no rows).

@@ -22,16 +22,35 @@ public enum AssociationSettings {
         try transaction.lock("association-settings")  // read, merged and written back
         let current = try load(transaction)
         let settings = try PluginStore.validated(owner: "association", keys: keys, base: current.explicitTexts, set: set, unset: unset)
-        let json = JSONText.object(OutputRecord(settings.sorted { $0.key < $1.key }.map { ($0.key, .text($0.value)) }))
-        try transaction.execute("UPDATE associations SET settings = \(json)::jsonb WHERE id = \(transaction.association.id)")
+        try transaction.execute("UPDATE associations SET settings = \(JSONB(settings)) WHERE id = \(transaction.association.id)")
         try transaction.audit("association.configure", entity: "associations", id: transaction.association.id,
                               details: ["keys_set": set.keys.sorted().joined(separator: ","), "keys_unset": unset.sorted().joined(separator: ",")])
     }
 
-    public static func records(_ configuration: PluginConfiguration) -> [OutputRecord] {
-        keys.map { key in
-            ["key": .text(key.name), "value": .text(configuration.values[key.name]?.description ?? ""),
-             "default": .bool(!configuration.explicitKeys.contains(key.name)), "accepts": .text(key.acceptedValues), "help": .text(key.help)]
-        }
+    /// Every setting with the value in force, whether it is the default, and what it accepts.
+    public static func settings(_ configuration: PluginConfiguration) -> [ConfigurationSetting] {
+        keys.map { ConfigurationSetting(key: $0, in: configuration) }
+    }
+}
+
+/// One configuration key as it stands for an association.
+public struct ConfigurationSetting: Sendable, Codable, Equatable {
+    public var key: String
+    /// The value in force, as text.
+    public var value: String
+    /// Whether the value is the key's default (nothing was set).
+    public var isDefault: Bool
+    /// What the key accepts, for people.
+    public var accepts: String
+    public var help: String
+
+    enum CodingKeys: String, CodingKey { case key, value, isDefault = "default", accepts, help }
+
+    public init(key: ConfigurationKey, in configuration: PluginConfiguration) {
+        self.key = key.name
+        value = configuration.values[key.name]?.description ?? ""
+        isDefault = !configuration.explicitKeys.contains(key.name)
+        accepts = key.acceptedValues
+        help = key.help
     }
 }

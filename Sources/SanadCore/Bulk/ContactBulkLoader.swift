@@ -1,4 +1,3 @@
-internal import ArgumentParser
 internal import Foundation
 internal import Postgres
 
@@ -334,8 +333,7 @@ public struct ContactStagingWriter {
     /// Stages one contact; `line` identifies it in reports (a file's line number).
     public func add(line: Int, _ draft: ContactDraft) throws {
         func array(_ values: [String?]) -> String { PostgresArrayLiteral.encode(values) }
-        let customFields: String? = draft.customFields.isEmpty ? "{}" : JSONText.object(
-            OutputRecord(draft.customFields.sorted { $0.key < $1.key }.map { ($0.key, .text($0.value)) }))
+        let customFields: String? = draft.customFields.isEmpty ? "{}" : JSONText.object(draft.customFields)
         try writer.writeRow([
             String(line), draft.kind.rawValue, draft.displayName, draft.givenName, draft.familyName, draft.nameKey,
             draft.nameSkeleton, draft.street, draft.city, draft.cityKey, draft.region, draft.postalCode, draft.country,

@@ -24,6 +24,8 @@ public struct InteractionBulkLoader {
         public var inserted = 0
         public var alreadyPresent = 0
         public var refused: [ContactBulkLoader.Refusal] = []
+
+        public init() {}
     }
 
     public let transaction: AssociationTransaction

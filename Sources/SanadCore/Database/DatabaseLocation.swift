@@ -43,7 +43,7 @@ public enum DatabaseLocation: Sendable, CustomStringConvertible {
             case .local(let cluster):
                 return try cluster.connect(logger: logger)
             default:
-                return try Connection.connect(configuration, logger: logger)
+                return try SanadConnection.connect(configuration, logger: logger)
             }
         } catch let error as PostgresError {
             throw SanadError.failure(

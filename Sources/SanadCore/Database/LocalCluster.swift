@@ -66,10 +66,10 @@ public struct LocalCluster: Sendable {
     /// creating the database as needed. Safe to call from several processes at once.
     public func connect(logger: Logger) throws -> Connection {
         // The common case, a running server, costs one connection attempt and no child process.
-        if let connection = try? Connection.connect(connectionConfiguration(), logger: logger) {
+        if let connection = try? SanadConnection.connect(connectionConfiguration(), logger: logger) {
             return connection
         }
-        return try Connection.connect(ensureRunning(logger: logger), logger: logger)
+        return try SanadConnection.connect(ensureRunning(logger: logger), logger: logger)
     }
 
     /// Creates the cluster if it does not exist, starts it if it is not running, and creates
@@ -207,7 +207,7 @@ public struct LocalCluster: Sendable {
     }
 
     private func createDatabaseIfMissing(logger: Logger) throws {
-        let connection = try Connection.connect(connectionConfiguration(database: "postgres"), logger: logger)
+        let connection = try SanadConnection.connect(connectionConfiguration(database: "postgres"), logger: logger)
         let exists = try connection.query("SELECT 1 FROM pg_database WHERE datname = \(Self.databaseName)").count > 0
         guard !exists else { return }
         try connection.execute("""

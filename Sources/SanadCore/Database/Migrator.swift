@@ -134,7 +134,7 @@ public struct Migrator: Sendable {
         }
     }
 
-    static func refuseIncompatible(_ status: MigrationStatus) throws {
+    public static func refuseIncompatible(_ status: MigrationStatus) throws {
         if let changed = status.changed.first {
             throw SanadError.failure(
                 "migration \(changed) was changed after it was applied to this database",

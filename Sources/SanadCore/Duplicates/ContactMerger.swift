@@ -12,17 +12,40 @@ public struct ContactMerger {
     }
 
     /// What a merge moved (or, previewed, would move).
-    public struct Summary: Sendable {
+    public struct Summary: Sendable, Codable, Equatable {
         public var kept: Int64
         public var merged: Int64
-        public var moved: [(what: String, rows: Int)] = []
+        /// Rows moved, by what they are (`emails`, `interactions`, a plugin's rows), in the
+        /// order the merge moved them.
+        public var moved: [Moved] = []
         public var filledFields: [String] = []
 
-        public var outputRecord: OutputRecord {
-            var record: OutputRecord = ["kept": .integer(kept), "merged": .integer(merged)]
-            for (what, rows) in moved { record.append(what, .integer(Int64(rows))) }
-            record.append("fields_filled", .of(filledFields))
-            return record
+        public struct Moved: Sendable, Codable, Equatable {
+            public var what: String
+            public var rows: Int
+        }
+
+        init(kept: Int64, merged: Int64) {
+            self.kept = kept
+            self.merged = merged
+        }
+
+        // Flat, as `contact merge` prints it: each kind of row moved is a field of its own.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: NamedKey.self)
+            try container.encode(kept, forKey: NamedKey("kept"))
+            try container.encode(merged, forKey: NamedKey("merged"))
+            for entry in moved { try container.encode(entry.rows, forKey: NamedKey(entry.what)) }
+            try container.encode(filledFields, forKey: NamedKey("fields_filled"))
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: NamedKey.self)
+            kept = try container.decode(Int64.self, forKey: NamedKey("kept"))
+            merged = try container.decode(Int64.self, forKey: NamedKey("merged"))
+            filledFields = try container.decode([String].self, forKey: NamedKey("fields_filled"))
+            moved = try container.allKeys.filter { !["kept", "merged", "fields_filled"].contains($0.stringValue) }
+                .map { Moved(what: $0.stringValue, rows: try container.decode(Int.self, forKey: $0)) }
         }
     }
 
@@ -45,7 +68,7 @@ public struct ContactMerger {
             WHERE key = ANY(\(fill)) AND kept_field.value = 'null'::jsonb AND merged_field.value <> 'null'::jsonb
             ORDER BY key
             """).map { try $0.decode(String.self, at: 0) }.filter { $0 != "city_key" }
-        func moved(_ what: String, _ rows: Int) { summary.moved.append((what, rows)) }
+        func moved(_ what: String, _ rows: Int) { summary.moved.append(Summary.Moved(what: what, rows: rows)) }
 
         moved("emails", try transaction.execute("""
             UPDATE contact_emails SET contact_id = \(kept), is_primary = false

@@ -2,8 +2,8 @@ internal import Foundation
 internal import Postgres
 
 /// Two contacts that may be one person, with the evidence.
-public struct DuplicatePair: Sendable {
-    public enum Level: String, Sendable, CaseIterable {
+public struct DuplicatePair: Sendable, Codable, Equatable {
+    public enum Level: String, Sendable, CaseIterable, Codable {
         case possible, probable
     }
 
@@ -16,10 +16,20 @@ public struct DuplicatePair: Sendable {
     /// Each part of the score, such as `phone same +0.30`.
     public var reasons: [String]
 
-    public var outputRecord: OutputRecord {
-        ["contact_a": .integer(first), "name_a": .text(firstName), "contact_b": .integer(second), "name_b": .text(secondName),
-         "score": .decimal(Decimal(string: String(format: "%.2f", score)) ?? 0), "level": .text(level.rawValue),
-         "reasons": .of(reasons)]
+    enum CodingKeys: String, CodingKey {
+        case first = "contact_a", firstName = "name_a", second = "contact_b", secondName = "name_b", score, level, reasons
+    }
+
+    /// The score is written to two decimals, as it is explained.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(first, forKey: .first)
+        try container.encode(firstName, forKey: .firstName)
+        try container.encode(second, forKey: .second)
+        try container.encode(secondName, forKey: .secondName)
+        try container.encode(Decimal(string: String(format: "%.2f", score)) ?? 0, forKey: .score)
+        try container.encode(level, forKey: .level)
+        try container.encode(reasons, forKey: .reasons)
     }
 }
 

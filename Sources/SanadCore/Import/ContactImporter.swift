@@ -68,7 +68,7 @@ public struct ContactImporter {
         } catch let rollback as ImportRollback {
             report = rollback.report
         }
-        if report.committed { try session.maintainAfterBulkLoad(tables: SyntheticLoader.loadedTables) }
+        if report.committed { try session.maintainAfterBulkLoad(tables: AssociationSession.bulkLoadedTables) }
         if !report.rejected.isEmpty && !options.dryRun {
                 try file.writeRejects(to: path)
             report.rejectsPath = path

@@ -1,4 +1,3 @@
-internal import ArgumentParser
 internal import Foundation
 
 /// How a spreadsheet writes days that are not ISO (`21/03/2026`).
@@ -31,7 +30,8 @@ public struct ImportOptions: Sendable {
     public var replaceRejects = false
     public var stripDirectionControls = false
     public var dateOrder: DateOrder?
-    public var showProgress: Bool?
+    /// Who watches the rows go by (a terminal line, by the command); nobody by default.
+    public var progress: ProgressFactory = SilentProgress.factory
 
     public init(path: String) {
         self.path = path
@@ -74,7 +74,7 @@ public struct ImportOptions: Sendable {
 }
 
 /// A row that did not go in: where, which field, why.
-public struct ImportRejection: Sendable, Equatable {
+public struct ImportRejection: Sendable, Equatable, Codable {
     public var line: Int
     public var field: String
     public var reason: String
@@ -108,29 +108,46 @@ public struct ImportReport: Sendable {
     public var committed = false
     public var seconds = 0.0
 
-    public var outputRecord: OutputRecord {
-        [
-            "file": .text(file), "rows": .integer(Int64(rows)), "inserted": .integer(Int64(inserted)),
-            "updated": .integer(Int64(updated)), "unchanged": .integer(Int64(unchanged)),
-            "duplicates_in_file": .integer(Int64(duplicatesInFile)), "rejected": .integer(Int64(rejected.count)),
-            "warnings": .integer(Int64(warnings.count)),
-            "dry_run": .bool(dryRun), "committed": .bool(committed), "rejects_file": .of(rejectsPath),
-            "unknown_columns": .of(unknownColumns),
-            "columns": .list(mapping.map { .record(["column": .text($0.column), "field": .text($0.field)]) }),
-            "rejections": .list(rejected.prefix(1000).map {
-                .record(["line": .integer(Int64($0.line)), "field": .text($0.field), "reason": .text($0.reason)])
-            }),
-            "warning_details": .list(warnings.prefix(1000).map {
-                .record(["line": .integer(Int64($0.line)), "field": .text($0.field), "reason": .text($0.reason)])
-            }),
-            "matched": .list(matches.prefix(10_000).map {
-                .record(["line": .integer(Int64($0.line)), "contact": .integer($0.contact), "by": .text($0.by)])
-            }),
-            "set_aside": .list(setAside.prefix(10_000).map {
-                .record(["line": .integer(Int64($0.line)), "beside_contact": .integer($0.contact), "shares": .text($0.by)])
-            }),
-            "seconds": .decimal(Decimal(string: String(format: "%.2f", seconds)) ?? 0),
-        ]
+    enum CodingKeys: String, CodingKey {
+        case file, rows, inserted, updated, unchanged, duplicatesInFile = "duplicates_in_file", rejected, warnings,
+             dryRun = "dry_run", committed, rejectsPath = "rejects_file", unknownColumns = "unknown_columns", columns, rejections,
+             warningDetails = "warning_details", matched, setAside = "set_aside", seconds
+    }
+
+    private struct ColumnUse: Encodable { var column: String; var field: String }
+    private struct SetAside: Encodable {
+        var line: Int
+        var besideContact: Int64
+        var shares: String
+        enum CodingKeys: String, CodingKey { case line, besideContact = "beside_contact", shares }
+    }
+    private struct MatchedRow: Encodable { var line: Int; var contact: Int64; var by: String }
+}
+
+/// Counts, then the details (the first thousand rejections and warnings, the first ten
+/// thousand matches), as `contact import` prints them.
+extension ImportReport: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(inserted, forKey: .inserted)
+        try container.encode(updated, forKey: .updated)
+        try container.encode(unchanged, forKey: .unchanged)
+        try container.encode(duplicatesInFile, forKey: .duplicatesInFile)
+        try container.encode(rejected.count, forKey: .rejected)
+        try container.encode(warnings.count, forKey: .warnings)
+        try container.encode(dryRun, forKey: .dryRun)
+        try container.encode(committed, forKey: .committed)
+        try container.encodeIfPresent(rejectsPath, forKey: .rejectsPath)
+        try container.encode(unknownColumns, forKey: .unknownColumns)
+        try container.encode(mapping.map { ColumnUse(column: $0.column, field: $0.field) }, forKey: .columns)
+        try container.encode(Array(rejected.prefix(1000)), forKey: .rejections)
+        try container.encode(Array(warnings.prefix(1000)), forKey: .warningDetails)
+        try container.encode(matches.prefix(10_000).map { MatchedRow(line: $0.line, contact: $0.contact, by: $0.by) }, forKey: .matched)
+        try container.encode(setAside.prefix(10_000).map { SetAside(line: $0.line, besideContact: $0.contact, shares: $0.by) },
+                             forKey: .setAside)
+        try container.encode(Decimal(string: String(format: "%.2f", seconds)) ?? 0, forKey: .seconds)
     }
 }
 
@@ -146,7 +163,7 @@ final class ImportFile {
     /// Rejected records as read, for the reject file.
     private var rejectedRecords: [Int: [String]] = [:]
     private(set) var rows = 0
-    let progress: ProgressReporter
+    let progress: any ProgressObserver
 
     init(_ options: ImportOptions, aliases: [String: String], fields: [String], label: String) throws {
         self.options = options
@@ -169,7 +186,7 @@ final class ImportFile {
             mapping = try ColumnMapping.positional(columns: first.fields.count, fields: fields, overrides: options.overrides)
             pending = first
         }
-        progress = ProgressReporter(label, enabled: options.showProgress)
+        progress = options.progress(label, nil)
     }
 
     /// Calls `body` with each data record (blank lines skipped) that has the right number

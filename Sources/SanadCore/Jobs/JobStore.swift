@@ -32,53 +32,29 @@ public struct JobStore {
             """)[0].decode(Int64.self, at: 0)
     }
 
-    public func list(state: String?, limit: Int) throws -> [OutputRecord] {
+    public func list(state: String?, limit: Int) throws -> [Job] {
         if let state, !["queued", "running", "succeeded", "failed", "cancelled", "skipped"].contains(state) {
             throw SanadError.invalid("unknown job state \"\(state)\"", hint: "use queued, running, succeeded, failed, cancelled or skipped")
         }
         return try transaction.query("""
-            SELECT id, kind, state, attempts, max_attempts, run_at, schedule_id, created_at, finished_at, last_error, result::text
-            FROM jobs WHERE (\(state)::text IS NULL OR state = \(state))
+            SELECT \(Job.columns) FROM jobs WHERE (\(state)::text IS NULL OR state = \(state))
             ORDER BY id DESC LIMIT \(limit)
-            """).map(Self.jobRecord)
-    }
-
-    static func jobRecord(_ row: Row) throws -> OutputRecord {
-        [
-            "id": .integer(try row.decode(Int64.self, at: 0)), "kind": .text(try row.decode(String.self, at: 1)),
-            "state": .text(try row.decode(String.self, at: 2)), "attempts": .integer(try row.decode(Int64.self, at: 3)),
-            "max_attempts": .integer(try row.decode(Int64.self, at: 4)), "run_at": .timestamp(try row.decode(Date.self, at: 5)),
-            "schedule_id": .of(try row.decode(Int64?.self, at: 6)), "created_at": .timestamp(try row.decode(Date.self, at: 7)),
-            "finished_at": .of(try row.decode(Date?.self, at: 8)), "last_error": .of(try row.decode(String?.self, at: 9)),
-            "result": .of(try row.decode(String?.self, at: 10)),
-        ]
+            """).map { try $0.decode(Job.self) }
     }
 
     /// A job with every run recorded for it.
-    public func show(_ id: Int64) throws -> OutputRecord {
+    public func show(_ id: Int64) throws -> JobDetails {
         guard let row = try transaction.query("""
-            SELECT id, kind, state, attempts, max_attempts, run_at, schedule_id, created_at, finished_at, last_error, result::text,
-                   parameters::text, created_by
-            FROM jobs WHERE id = \(id)
+            SELECT \(Job.columns), parameters::text AS parameters, created_by FROM jobs WHERE id = \(id)
             """).singleRow() else {
             throw SanadError.notFound("there is no job #\(id)", hint: "see jobs with: sanad jobs list")
         }
-        var record = try Self.jobRecord(row)
-        record.append("parameters", .text(try row.decode(String.self, at: 11)))
-        record.append("created_by", .text(try row.decode(String.self, at: 12)))
         let runs = try transaction.query("""
-            SELECT attempt, worker, started_at, finished_at, duration_ms, outcome, error, counts::text
+            SELECT attempt, worker, started_at, finished_at, duration_ms, outcome, error, counts::text AS counts
             FROM job_runs WHERE job_id = \(id) ORDER BY id
-            """).map { row -> OutputValue in
-            .record([
-                "attempt": .integer(try row.decode(Int64.self, at: 0)), "worker": .text(try row.decode(String.self, at: 1)),
-                "started_at": .timestamp(try row.decode(Date.self, at: 2)), "finished_at": .of(try row.decode(Date?.self, at: 3)),
-                "duration_ms": .of(try row.decode(Int64?.self, at: 4)), "outcome": .text(try row.decode(String.self, at: 5)),
-                "error": .of(try row.decode(String?.self, at: 6)), "counts": .of(try row.decode(String?.self, at: 7)),
-            ])
-        }
-        record.append("runs", .list(runs))
-        return record
+            """).map { try $0.decode(JobRun.self) }
+        return JobDetails(job: try row.decode(Job.self), parameters: try row.decode("parameters"), createdBy: try row.decode("created_by"),
+                          runs: runs)
     }
 
     /// Queues a failed, cancelled or skipped job again with fresh attempts.
@@ -129,22 +105,111 @@ public struct JobStore {
         return (id, upcoming)
     }
 
-    public func schedules() throws -> [OutputRecord] {
+    public func schedules() throws -> [Schedule] {
         try transaction.query("""
-            SELECT id, kind, cron, parameters::text, next_run_at, last_fired_at, created_by FROM schedules ORDER BY id
-            """).map { row in
-            [
-                "id": .integer(try row.decode(Int64.self, at: 0)), "kind": .text(try row.decode(String.self, at: 1)),
-                "cron": .text(try row.decode(String.self, at: 2)), "parameters": .text(try row.decode(String.self, at: 3)),
-                "next_run_at": .timestamp(try row.decode(Date.self, at: 4)), "last_fired_at": .of(try row.decode(Date?.self, at: 5)),
-                "created_by": .text(try row.decode(String.self, at: 6)),
-            ]
-        }
+            SELECT id, kind, cron, parameters::text AS parameters, next_run_at, last_fired_at, created_by FROM schedules ORDER BY id
+            """).map { try $0.decode(Schedule.self) }
     }
 
     public func removeSchedule(_ id: Int64) throws {
         guard try transaction.execute("DELETE FROM schedules WHERE id = \(id)") == 1 else {
             throw SanadError.notFound("there is no schedule #\(id)", hint: "see schedules with: sanad schedule list")
         }
+    }
+}
+
+/// A queued, running or finished job.
+public struct Job: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var kind: String
+    /// queued, running, succeeded, failed, cancelled or skipped.
+    public var state: String
+    public var attempts: Int64
+    public var maxAttempts: Int64
+    public var runAt: Date
+    public var scheduleID: Int64?
+    public var createdAt: Date
+    public var finishedAt: Date?
+    public var lastError: String?
+    /// The job's result as JSON text.
+    public var result: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, state, attempts, maxAttempts = "max_attempts", runAt = "run_at", scheduleID = "schedule_id",
+             createdAt = "created_at", finishedAt = "finished_at", lastError = "last_error", result
+    }
+
+    static let columns: SQL = """
+        id, kind, state, attempts, max_attempts, run_at, schedule_id, created_at, finished_at, last_error, result::text AS result
+        """
+}
+
+/// A job with its parameters and every attempt at it.
+public struct JobDetails: Sendable, Codable, Equatable {
+    public var job: Job
+    /// The parameters as JSON text.
+    public var parameters: String
+    public var createdBy: String
+    public var runs: [JobRun]
+
+    enum CodingKeys: String, CodingKey {
+        case parameters, createdBy = "created_by", runs
+    }
+
+    public init(job: Job, parameters: String, createdBy: String, runs: [JobRun]) {
+        self.job = job
+        self.parameters = parameters
+        self.createdBy = createdBy
+        self.runs = runs
+    }
+
+    // The job's own fields come first and flat, as `jobs show` prints them.
+    public init(from decoder: any Decoder) throws {
+        job = try Job(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        parameters = try container.decode(String.self, forKey: .parameters)
+        createdBy = try container.decode(String.self, forKey: .createdBy)
+        runs = try container.decode([JobRun].self, forKey: .runs)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try job.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(parameters, forKey: .parameters)
+        try container.encode(createdBy, forKey: .createdBy)
+        try container.encode(runs, forKey: .runs)
+    }
+}
+
+/// One attempt at a job.
+public struct JobRun: Sendable, Codable, Equatable {
+    public var attempt: Int64
+    public var worker: String
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var durationMS: Int64?
+    public var outcome: String
+    public var error: String?
+    /// What the job counted, as JSON text.
+    public var counts: String?
+
+    enum CodingKeys: String, CodingKey {
+        case attempt, worker, startedAt = "started_at", finishedAt = "finished_at", durationMS = "duration_ms", outcome, error, counts
+    }
+}
+
+/// A cron schedule that queues a job of one kind.
+public struct Schedule: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var kind: String
+    public var cron: String
+    /// The parameters as JSON text.
+    public var parameters: String
+    public var nextRunAt: Date
+    public var lastFiredAt: Date?
+    public var createdBy: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, cron, parameters, nextRunAt = "next_run_at", lastFiredAt = "last_fired_at", createdBy = "created_by"
     }
 }

@@ -1,5 +1,3 @@
-public import ArgumentParser
-
 /// What a plugin declares to the core.
 ///
 /// A plugin is a module under `Plugins/`; SanadCLI lists the compiled-in plugins in one
@@ -10,9 +8,12 @@ public import ArgumentParser
 /// public struct SegmentationPlugin: SanadPlugin {
 ///     public let id = "segmentation"
 ///     public let summary = "Dynamic groups of contacts, refreshed on a schedule"
-///     public var commands: [any ParsableCommand.Type] { [SegmentCommand.self] }
+///     public var jobKinds: [JobKind] { [SegmentJobs.refresh] }
 /// }
 /// ```
+///
+/// Its commands are declared by the command side of the plugin (``CommandPlugin`` in
+/// SanadCommandKit), so the core knows nothing of argument parsing.
 public protocol SanadPlugin: Sendable {
     /// A stable identifier such as `segmentation`; it names the plugin's migrations
     /// (`segmentation/0001_segments.sql`) and its settings.
@@ -26,8 +27,6 @@ public protocol SanadPlugin: Sendable {
     var configurationKeys: [ConfigurationKey] { get }
     /// The job kinds its schedules and jobs may name.
     var jobKinds: [JobKind] { get }
-    /// Its top-level commands.
-    var commands: [any ParsableCommand.Type] { get }
     /// Named contact sets it offers other plugins (through ``ContactSets``).
     var contactSetSources: [any ContactSetSource] { get }
     /// Moves the plugin's own per-contact rows from `merged` to `kept`, inside the merge's
@@ -42,7 +41,6 @@ extension SanadPlugin {
     public var migrations: [Migration] { [] }
     public var configurationKeys: [ConfigurationKey] { [] }
     public var jobKinds: [JobKind] { [] }
-    public var commands: [any ParsableCommand.Type] { [] }
     public var contactSetSources: [any ContactSetSource] { [] }
     public func contactsMerged(kept: Int64, merged: Int64, in transaction: AssociationTransaction) throws {}
     public func contactErased(_ id: Int64, in transaction: AssociationTransaction) throws {}

@@ -1,5 +1,5 @@
 public import Foundation
-internal import Postgres
+public import Postgres
 
 /// A campaign as typed: one problem, one place, one period, measurable goals.
 public struct CampaignInput: Sendable {
@@ -125,31 +125,41 @@ public struct CampaignStore {
             latestRates: rates, unconverted: unconverted)
     }
 
+    public func list() throws -> [Campaign] {
+        try transaction.query("SELECT \(Campaign.columns) FROM campaigns c ORDER BY c.starts_on DESC, c.slug").map { try $0.decode(Campaign.self) }
+    }
+
+    public func show(_ slug: String) throws -> Campaign {
+        let id = try id(of: slug)
+        return try transaction.query("SELECT \(Campaign.columns) FROM campaigns c WHERE c.id = \(id)")[0].decode(Campaign.self)
+    }
+}
+
+/// A campaign: one problem, one place, one period, measurable goals.
+public struct Campaign: Sendable, Codable, Equatable {
+    public var slug: String
+    public var title: String
+    public var problem: String?
+    public var place: String?
+    public var startsOn: CalendarDate
+    public var endsOn: CalendarDate
+    public var goalBeneficiaries: Int64?
+    public var goalAmount: Decimal?
+    public var goalCurrency: String?
+    public var goalPeopleEngaged: Int64?
+    public var beneficiariesReached: Int64
+    public var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case slug, title, problem, place, startsOn = "starts_on", endsOn = "ends_on", goalBeneficiaries = "goal_beneficiaries",
+             goalAmount = "goal_amount", goalCurrency = "goal_currency", goalPeopleEngaged = "goal_people_engaged",
+             beneficiariesReached = "beneficiaries_reached", createdAt = "created_at"
+    }
+
     static let columns: SQL = """
         c.slug, c.title, c.problem, c.place, c.starts_on, c.ends_on, c.goal_beneficiaries, c.goal_amount, c.goal_currency,
         c.goal_people_engaged, c.beneficiaries_reached, c.created_at
         """
-
-    static func record(_ row: Row) throws -> OutputRecord {
-        [
-            "slug": .text(try row.decode(String.self, at: 0)), "title": .text(try row.decode(String.self, at: 1)),
-            "problem": .of(try row.decode(String?.self, at: 2)), "place": .of(try row.decode(String?.self, at: 3)),
-            "starts_on": .date(try row.decode(CalendarDate.self, at: 4)), "ends_on": .date(try row.decode(CalendarDate.self, at: 5)),
-            "goal_beneficiaries": .of(try row.decode(Int64?.self, at: 6)), "goal_amount": .of(try row.decode(Decimal?.self, at: 7)),
-            "goal_currency": .of(try row.decode(String?.self, at: 8)), "goal_people_engaged": .of(try row.decode(Int64?.self, at: 9)),
-            "beneficiaries_reached": .integer(try row.decode(Int64.self, at: 10)),
-            "created_at": .timestamp(try row.decode(Date.self, at: 11)),
-        ]
-    }
-
-    public func list() throws -> [OutputRecord] {
-        try transaction.query("SELECT \(Self.columns) FROM campaigns c ORDER BY c.starts_on DESC, c.slug").map(Self.record)
-    }
-
-    public func show(_ slug: String) throws -> OutputRecord {
-        let id = try id(of: slug)
-        return try Self.record(try transaction.query("SELECT \(Self.columns) FROM campaigns c WHERE c.id = \(id)")[0])
-    }
 }
 
 /// A campaign's goals against what was measured. Money is in ``currency`` (the goal's, else

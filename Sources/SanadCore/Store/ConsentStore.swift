@@ -54,21 +54,12 @@ public struct ConsentStore {
     }
 
     /// The whole consent history of a contact, newest first.
-    public func history(of contact: Int64) throws -> [OutputRecord] {
+    public func history(of contact: Int64) throws -> [ConsentRecord] {
         try ContactStore(transaction).requireContact(contact, allowDeleted: true)
         return try transaction.query("""
-            SELECT channel, status, legal_basis, source, wording, recorded_at, expires_at, recorded_by
-            FROM consent_records WHERE contact_id = \(contact)
+            SELECT \(ConsentRecord.columns) FROM consent_records WHERE contact_id = \(contact)
             ORDER BY recorded_at DESC, id DESC
-            """).map { row in
-            [
-                "channel": .text(try row.decode(String.self, at: 0)), "status": .text(try row.decode(String.self, at: 1)),
-                "legal_basis": .of(try row.decode(String?.self, at: 2).map { $0.replacingAll("_", with: "-") }),
-                "source": .of(try row.decode(String?.self, at: 3)), "wording": .of(try row.decode(String?.self, at: 4)),
-                "recorded_at": .timestamp(try row.decode(Date.self, at: 5)), "expires_at": .of(try row.decode(Date?.self, at: 6)),
-                "recorded_by": .text(try row.decode(String.self, at: 7)),
-            ]
-        }
+            """).map { try $0.decode(ConsentRecord.self) }
     }
 
     /// Puts a contact under a suppression state (kept distinct from consent).
@@ -94,17 +85,44 @@ public struct ConsentStore {
     }
 
     /// Active and lifted suppression states of a contact.
-    public func suppressions(of contact: Int64) throws -> [OutputRecord] {
+    public func suppressions(of contact: Int64) throws -> [Suppression] {
         try transaction.query("""
-            SELECT reason, source, note, recorded_at, recorded_by, lifted_at
-            FROM contact_suppressions WHERE contact_id = \(contact) ORDER BY recorded_at DESC, id DESC
-            """).map { row in
-            [
-                "reason": .text(try row.decode(String.self, at: 0).replacingAll("_", with: "-")),
-                "source": .of(try row.decode(String?.self, at: 1)), "note": .of(try row.decode(String?.self, at: 2)),
-                "recorded_at": .timestamp(try row.decode(Date.self, at: 3)), "recorded_by": .text(try row.decode(String.self, at: 4)),
-                "lifted_at": .of(try row.decode(Date?.self, at: 5)),
-            ]
-        }
+            SELECT \(Suppression.columns) FROM contact_suppressions WHERE contact_id = \(contact) ORDER BY recorded_at DESC, id DESC
+            """).map { try $0.decode(Suppression.self) }
     }
+}
+
+/// One entry of a contact's consent history: what they said, on which channel, on what basis.
+public struct ConsentRecord: Sendable, Codable, Equatable {
+    public var channel: ConsentChannel
+    public var status: ConsentStatus
+    public var legalBasis: LegalBasis?
+    public var source: String?
+    public var wording: String?
+    public var recordedAt: Date
+    public var expiresAt: Date?
+    public var recordedBy: String
+
+    enum CodingKeys: String, CodingKey {
+        case channel, status, legalBasis = "legal_basis", source, wording, recordedAt = "recorded_at",
+             expiresAt = "expires_at", recordedBy = "recorded_by"
+    }
+
+    static let columns: SQL = "channel, status, legal_basis, source, wording, recorded_at, expires_at, recorded_by"
+}
+
+/// A suppression state of a contact, active until lifted.
+public struct Suppression: Sendable, Codable, Equatable {
+    public var reason: SuppressionReason
+    public var source: String?
+    public var note: String?
+    public var recordedAt: Date
+    public var recordedBy: String
+    public var liftedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case reason, source, note, recordedAt = "recorded_at", recordedBy = "recorded_by", liftedAt = "lifted_at"
+    }
+
+    static let columns: SQL = "reason, source, note, recorded_at, recorded_by, lifted_at"
 }

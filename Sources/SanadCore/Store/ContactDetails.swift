@@ -2,21 +2,26 @@ public import Foundation
 public import Postgres
 
 /// Everything known about one contact, for `sanad contact show`.
-public struct ContactDetails: Sendable {
-    public struct Email: Sendable {
+public struct ContactDetails: Sendable, Codable, Equatable {
+    public struct Email: Sendable, Codable, Equatable {
         public var address: String
         public var isPrimary: Bool
+
+        enum CodingKeys: String, CodingKey { case address, isPrimary = "primary" }
     }
 
-    public struct Phone: Sendable {
+    public struct Phone: Sendable, Codable, Equatable {
         public var raw: String
         public var e164: String?
         public var problem: String?
         public var kind: String
         public var isPrimary: Bool
+
+        enum CodingKeys: String, CodingKey { case raw, e164, problem, kind, isPrimary = "primary" }
+        static let columns: SQL = "raw, e164, problem, kind, is_primary AS primary"
     }
 
-    public struct Relationship: Sendable {
+    public struct Relationship: Sendable, Codable, Equatable {
         /// How it reads from this contact ("is employed by", "employs").
         public var phrase: String
         public var kind: RelationshipKind
@@ -25,9 +30,13 @@ public struct ContactDetails: Sendable {
         public var since: CalendarDate?
         public var until: CalendarDate?
         public var note: String?
+
+        enum CodingKeys: String, CodingKey {
+            case phrase = "relationship", kind, otherID = "contact_id", otherName = "contact", since, until, note
+        }
     }
 
-    public struct Consent: Sendable {
+    public struct Consent: Sendable, Codable, Equatable {
         public var channel: String
         public var status: String
         public var legalBasis: String?
@@ -35,12 +44,19 @@ public struct ContactDetails: Sendable {
         public var recordedAt: Date
         public var expiresAt: Date?
         public var isValid: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case channel, status, legalBasis = "legal_basis", source, recordedAt = "recorded_at", expiresAt = "expires_at",
+                 isValid = "valid"
+        }
     }
 
-    public struct GiftTotal: Sendable {
+    public struct GiftTotal: Sendable, Codable, Equatable {
         public var currency: String
         public var amount: Decimal
         public var count: Int
+
+        enum CodingKeys: String, CodingKey { case currency, amount = "total", count }
     }
 
     public var id: Int64
@@ -48,6 +64,11 @@ public struct ContactDetails: Sendable {
     public var displayName: String
     public var givenName: String?
     public var familyName: String?
+    public var emails: [Email] = []
+    public var phones: [Phone] = []
+    public var roles: [RoleAssignment] = []
+    public var tags: [String] = []
+    public var groups: [String] = []
     public var street: String?
     public var city: String?
     public var region: String?
@@ -59,20 +80,52 @@ public struct ContactDetails: Sendable {
     public var isPEP: Bool
     public var pepNote: String?
     public var externalID: String?
-    public var createdAt: Date
-    public var updatedAt: Date
-    public var deletedAt: Date?
-    public var emails: [Email] = []
-    public var phones: [Phone] = []
-    public var roles: [RoleAssignment] = []
-    public var tags: [String] = []
-    public var groups: [String] = []
     public var relationships: [Relationship] = []
     public var consents: [Consent] = []
     public var suppressions: [String] = []
     public var interactionCount: Int = 0
     public var lastInteractionAt: Date?
     public var donations: [GiftTotal] = []
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var deletedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, displayName = "name", givenName = "given_name", familyName = "family_name", emails, phones, roles, tags,
+             groups, street, city, region, postalCode = "postal_code", country, language, birthDate = "birth_date", source,
+             isPEP = "pep", pepNote = "pep_note", externalID = "external_id", relationships, consents, suppressions,
+             interactionCount = "interactions", lastInteractionAt = "last_interaction_at", donations, createdAt = "created_at",
+             updatedAt = "updated_at", deletedAt = "deleted_at"
+    }
+
+    /// The contact's own columns, named by the model's keys (the lists come from other tables).
+    static let columns: SQL = """
+        id, kind, display_name AS name, given_name, family_name, street, city, region, postal_code, country,
+        preferred_language AS language, birth_date, source_channel AS source, is_pep AS pep, pep_note, external_id,
+        created_at, updated_at, deleted_at
+        """
+
+    init(row: Row) throws {
+        id = try row.decode("id")
+        kind = try row.decode("kind")
+        displayName = try row.decode("name")
+        givenName = try row.decode("given_name")
+        familyName = try row.decode("family_name")
+        street = try row.decode("street")
+        city = try row.decode("city")
+        region = try row.decode("region")
+        postalCode = try row.decode("postal_code")
+        country = try row.decode("country")
+        language = try row.decode("language")
+        birthDate = try row.decode("birth_date")
+        source = try row.decode("source")
+        isPEP = try row.decode("pep")
+        pepNote = try row.decode("pep_note")
+        externalID = try row.decode("external_id")
+        createdAt = try row.decode("created_at")
+        updatedAt = try row.decode("updated_at")
+        deletedAt = try row.decode("deleted_at")
+    }
 }
 
 extension ContactStore {
@@ -81,74 +134,42 @@ extension ContactStore {
     /// - Throws: ``SanadError`` when there is no such contact (deleted ones are shown).
     public func details(_ id: Int64) throws -> ContactDetails {
         try requireContact(id, allowDeleted: true)
-        let row = try transaction.query("""
-            SELECT id, kind, display_name, given_name, family_name, street, city, region, postal_code, country,
-                   preferred_language, birth_date, source_channel, is_pep, pep_note, external_id, created_at, updated_at, deleted_at
-            FROM contacts WHERE id = \(id)
-            """)[0]
-        var details = ContactDetails(
-            id: try row.decode(Int64.self, at: 0), kind: try row.decode(String.self, at: 1),
-            displayName: try row.decode(String.self, at: 2), givenName: try row.decode(String?.self, at: 3),
-            familyName: try row.decode(String?.self, at: 4), street: try row.decode(String?.self, at: 5),
-            city: try row.decode(String?.self, at: 6), region: try row.decode(String?.self, at: 7),
-            postalCode: try row.decode(String?.self, at: 8), country: try row.decode(String?.self, at: 9),
-            language: try row.decode(String?.self, at: 10), birthDate: try row.decode(CalendarDate?.self, at: 11),
-            source: try row.decode(String.self, at: 12), isPEP: try row.decode(Bool.self, at: 13),
-            pepNote: try row.decode(String?.self, at: 14), externalID: try row.decode(String?.self, at: 15),
-            createdAt: try row.decode(Date.self, at: 16), updatedAt: try row.decode(Date.self, at: 17),
-            deletedAt: try row.decode(Date?.self, at: 18))
+        var details = try ContactDetails(row: try transaction.query("SELECT \(ContactDetails.columns) FROM contacts WHERE id = \(id)")[0])
         details.emails = try transaction.query("""
-            SELECT address, is_primary FROM contact_emails WHERE contact_id = \(id) ORDER BY is_primary DESC, id
-            """).map { row in
-            let (address, primary) = try row.decode(String.self, Bool.self)
-            return ContactDetails.Email(address: address, isPrimary: primary)
-        }
+            SELECT address, is_primary AS primary FROM contact_emails WHERE contact_id = \(id) ORDER BY is_primary DESC, id
+            """).map { try $0.decode(ContactDetails.Email.self) }
         details.phones = try transaction.query("""
-            SELECT raw, e164, problem, kind, is_primary FROM contact_phones WHERE contact_id = \(id) ORDER BY is_primary DESC, id
-            """).map { row in
-            let (raw, e164, problem, kind, primary) = try row.decode(String.self, String?.self, String?.self, String.self, Bool.self)
-            return ContactDetails.Phone(raw: raw, e164: e164, problem: problem, kind: kind, isPrimary: primary)
-        }
-        details.roles = try transaction.query("SELECT role, since, until FROM contact_roles WHERE contact_id = \(id) ORDER BY role").map { row in
-            let (role, since, until) = try row.decode(String.self, CalendarDate?.self, CalendarDate?.self)
-            return RoleAssignment(role: try ContactRole.parse(role), since: since, until: until)
-        }
+            SELECT \(ContactDetails.Phone.columns) FROM contact_phones WHERE contact_id = \(id) ORDER BY is_primary DESC, id
+            """).map { try $0.decode(ContactDetails.Phone.self) }
+        details.roles = try transaction.query("SELECT role, since, until FROM contact_roles WHERE contact_id = \(id) ORDER BY role")
+            .map { try $0.decode(RoleAssignment.self) }
         details.tags = try transaction.query("""
             SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = \(id) ORDER BY t.name
-            """).map { try $0.decode(String.self, at: 0) }
+            """).map { try $0.decode("name") }
         details.groups = try transaction.query("""
             SELECT g.name FROM group_members m JOIN contact_groups g ON g.id = m.group_id WHERE m.contact_id = \(id) ORDER BY g.name
-            """).map { try $0.decode(String.self, at: 0) }
+            """).map { try $0.decode("name") }
         details.relationships = try relationships(of: id)
         details.consents = try transaction.query("""
-            SELECT channel, status, legal_basis, source, recorded_at, expires_at, is_valid
+            SELECT channel, status, legal_basis, source, recorded_at, expires_at, is_valid AS valid
             FROM current_consents WHERE contact_id = \(id) ORDER BY channel
-            """).map { row in
-            ContactDetails.Consent(
-                channel: try row.decode(String.self, at: 0), status: try row.decode(String.self, at: 1),
-                legalBasis: try row.decode(String?.self, at: 2), source: try row.decode(String?.self, at: 3),
-                recordedAt: try row.decode(Date.self, at: 4), expiresAt: try row.decode(Date?.self, at: 5),
-                isValid: try row.decode(Bool.self, at: 6))
-        }
+            """).map { try $0.decode(ContactDetails.Consent.self) }
         details.suppressions = try transaction.query("""
             SELECT reason FROM contact_suppressions WHERE contact_id = \(id) AND lifted_at IS NULL ORDER BY reason
-            """).map { try $0.decode(String.self, at: 0) }
-        let activity = try transaction.query("SELECT count(*), max(occurred_at) FROM interactions WHERE contact_id = \(id)")[0]
-        details.interactionCount = try activity.decode(Int.self, at: 0)
-        details.lastInteractionAt = try activity.decode(Date?.self, at: 1)
+            """).map { try $0.decode("reason") }
+        let activity = try transaction.query("SELECT count(*) AS count, max(occurred_at) AS last FROM interactions WHERE contact_id = \(id)")[0]
+        details.interactionCount = try activity.decode("count")
+        details.lastInteractionAt = try activity.decode("last")
         details.donations = try transaction.query("""
-            SELECT currency, sum(amount), count(*) FROM interactions
+            SELECT currency, sum(amount) AS total, count(*) AS count FROM interactions
             WHERE contact_id = \(id) AND type = 'donation' GROUP BY currency ORDER BY currency
-            """).map { row in
-            let (currency, amount, count) = try row.decode(String.self, Decimal.self, Int.self)
-            return ContactDetails.GiftTotal(currency: currency, amount: amount, count: count)
-        }
+            """).map { try $0.decode(ContactDetails.GiftTotal.self) }
         return details
     }
 
     private func relationships(of id: Int64) throws -> [ContactDetails.Relationship] {
         try transaction.query("""
-            SELECT r.kind, true, r.related_contact_id, o.display_name, r.since, r.until, r.note
+            SELECT r.kind, true AS outgoing, r.related_contact_id AS contact_id, o.display_name AS contact, r.since, r.until, r.note
             FROM contact_relationships r JOIN contacts o ON o.id = r.related_contact_id
             WHERE r.contact_id = \(id)
             UNION ALL
@@ -157,13 +178,12 @@ extension ContactStore {
             WHERE r.related_contact_id = \(id)
             ORDER BY 1, 3
             """).map { row in
-            let kind = try RelationshipKind.parse(try row.decode(String.self, at: 0))
-            let outgoing = try row.decode(Bool.self, at: 1)
+            let kind: RelationshipKind = try RelationshipKind.parse(try row.decode("kind"))
+            let outgoing: Bool = try row.decode("outgoing")
             return ContactDetails.Relationship(
-                phrase: outgoing ? kind.phrase : kind.inversePhrase, kind: kind,
-                otherID: try row.decode(Int64.self, at: 2), otherName: try row.decode(String.self, at: 3),
-                since: try row.decode(CalendarDate?.self, at: 4), until: try row.decode(CalendarDate?.self, at: 5),
-                note: try row.decode(String?.self, at: 6))
+                phrase: outgoing ? kind.phrase : kind.inversePhrase, kind: kind, otherID: try row.decode("contact_id"),
+                otherName: try row.decode("contact"), since: try row.decode("since"), until: try row.decode("until"),
+                note: try row.decode("note"))
         }
     }
 }
@@ -180,42 +200,3 @@ extension RelationshipKind {
     }
 }
 
-extension ContactDetails {
-    public var outputRecord: OutputRecord {
-        var record: OutputRecord = [
-            "id": .integer(id), "kind": .text(kind), "name": .text(displayName), "given_name": .of(givenName),
-            "family_name": .of(familyName),
-            "emails": .list(emails.map { .record(["address": .text($0.address), "primary": .bool($0.isPrimary)]) }),
-            "phones": .list(phones.map {
-                .record(["raw": .text($0.raw), "e164": .of($0.e164), "problem": .of($0.problem), "kind": .text($0.kind),
-                         "primary": .bool($0.isPrimary)])
-            }),
-            "roles": .list(roles.map {
-                .record(["role": .text($0.role.label), "since": .of($0.since), "until": .of($0.until)])
-            }),
-            "tags": .of(tags), "groups": .of(groups),
-            "street": .of(street), "city": .of(city), "region": .of(region), "postal_code": .of(postalCode),
-            "country": .of(country), "language": .of(language), "birth_date": .of(birthDate),
-            "source": .text(source), "pep": .bool(isPEP), "pep_note": .of(pepNote), "external_id": .of(externalID),
-        ]
-        record.append("relationships", .list(relationships.map {
-            .record(["relationship": .text($0.phrase), "kind": .text($0.kind.label), "contact_id": .integer($0.otherID),
-                     "contact": .text($0.otherName), "since": .of($0.since), "until": .of($0.until), "note": .of($0.note)])
-        }))
-        record.append("consents", .list(consents.map {
-            .record(["channel": .text($0.channel), "status": .text($0.status), "legal_basis": .of($0.legalBasis),
-                     "source": .of($0.source), "recorded_at": .timestamp($0.recordedAt), "expires_at": .of($0.expiresAt),
-                     "valid": .bool($0.isValid)])
-        }))
-        record.append("suppressions", .of(suppressions))
-        record.append("interactions", .integer(Int64(interactionCount)))
-        record.append("last_interaction_at", .of(lastInteractionAt))
-        record.append("donations", .list(donations.map {
-            .record(["currency": .text($0.currency), "total": .decimal($0.amount), "count": .integer(Int64($0.count))])
-        }))
-        record.append("created_at", .timestamp(createdAt))
-        record.append("updated_at", .timestamp(updatedAt))
-        record.append("deleted_at", .of(deletedAt))
-        return record
-    }
-}

@@ -38,7 +38,7 @@ public struct PhoneEntry: Sendable, Hashable {
 }
 
 /// A role held from one day to another (either end open).
-public struct RoleAssignment: Sendable, Hashable {
+public struct RoleAssignment: Sendable, Hashable, Codable {
     public var role: ContactRole
     public var since: CalendarDate?
     public var until: CalendarDate?

@@ -1,9 +1,8 @@
 public import Foundation
 public import Postgres
-internal import ArgumentParser
 
 /// One line about a contact, for lists and search results.
-public struct ContactSummary: Sendable {
+public struct ContactSummary: Sendable, Codable, Equatable {
     public var id: Int64
     public var name: String
     public var kind: String
@@ -12,22 +11,63 @@ public struct ContactSummary: Sendable {
     public var roles: [String]
     public var city: String?
     public var createdAt: Date
-    /// How well it matched a search (0–1), and by what.
-    public var score: Double?
-    public var matchedBy: String?
+    /// How a search found it; nil in plain lists.
+    public var match: SearchMatch?
 
-    public var outputRecord: OutputRecord {
-        var record: OutputRecord = [
-            "id": .integer(id), "name": .text(name), "kind": .text(kind), "email": .of(email), "phone": .of(phone),
-            "roles": .of(roles), "city": .of(city),
-        ]
-        if let score, let matchedBy {
-            record.append("matched_by", .text(matchedBy))
-            record.append("score", .decimal(Decimal(string: String(format: "%.3f", score)) ?? 0))
-        } else {
-            record.append("created_at", .timestamp(createdAt))
+    /// What a search matched on, and how well (0–1).
+    public struct SearchMatch: Sendable, Codable, Equatable {
+        public var matchedBy: String
+        public var score: Double
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, kind, email, phone, roles, city, createdAt = "created_at", matchedBy = "matched_by", score
+    }
+
+    init(row: Row, scored: Bool) throws {
+        id = try row.decode("id")
+        name = try row.decode("name")
+        kind = try row.decode("kind")
+        email = try row.decode("email")
+        phone = try row.decode("phone")
+        roles = try row.decode("roles", as: [String].self).map { $0.replacingAll("_", with: "-") }
+        city = try row.decode("city")
+        createdAt = try row.decode("created_at")
+        match = scored ? SearchMatch(matchedBy: try row.decode("matched_by"), score: try row.decode("score")) : nil
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(Int64.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        kind = try container.decode(String.self, forKey: .kind)
+        email = try container.decodeIfPresent(String.self, forKey: .email)
+        phone = try container.decodeIfPresent(String.self, forKey: .phone)
+        roles = try container.decode([String].self, forKey: .roles)
+        city = try container.decodeIfPresent(String.self, forKey: .city)
+        createdAt = try container.decodeIfPresent(Date.self, forKey: .createdAt) ?? .distantPast
+        match = try container.decodeIfPresent(String.self, forKey: .matchedBy).map {
+            SearchMatch(matchedBy: $0, score: try container.decode(Double.self, forKey: .score))
         }
-        return record
+    }
+
+    /// A search result shows what it matched on and its score (to three decimals) where a
+    /// list shows when the contact was added.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(kind, forKey: .kind)
+        try container.encodeIfPresent(email, forKey: .email)
+        try container.encodeIfPresent(phone, forKey: .phone)
+        try container.encode(roles, forKey: .roles)
+        try container.encodeIfPresent(city, forKey: .city)
+        if let match {
+            try container.encode(match.matchedBy, forKey: .matchedBy)
+            try container.encode(Decimal(string: String(format: "%.3f", match.score)) ?? 0, forKey: .score)
+        } else {
+            try container.encode(createdAt, forKey: .createdAt)
+        }
     }
 }
 
@@ -54,21 +94,15 @@ public enum SearchField: String, Vocabulary {
 extension ContactStore {
     /// The summary columns, decoded by ``summary(from:)``; `c` is the contact.
     static let summaryColumns: SQL = """
-        c.id, c.display_name, c.kind,
-        (SELECT address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY e.is_primary DESC, e.id LIMIT 1),
-        (SELECT coalesce(p.e164, p.raw) FROM contact_phones p WHERE p.contact_id = c.id ORDER BY p.is_primary DESC, p.id LIMIT 1),
-        ARRAY(SELECT r.role FROM contact_roles r WHERE r.contact_id = c.id ORDER BY r.role),
+        c.id, c.display_name AS name, c.kind,
+        (SELECT address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY e.is_primary DESC, e.id LIMIT 1) AS email,
+        (SELECT coalesce(p.e164, p.raw) FROM contact_phones p WHERE p.contact_id = c.id ORDER BY p.is_primary DESC, p.id LIMIT 1) AS phone,
+        ARRAY(SELECT r.role FROM contact_roles r WHERE r.contact_id = c.id ORDER BY r.role) AS roles,
         c.city, c.created_at
         """
 
     static func summary(from row: Row, scored: Bool = false) throws -> ContactSummary {
-        ContactSummary(
-            id: try row.decode(Int64.self, at: 0), name: try row.decode(String.self, at: 1), kind: try row.decode(String.self, at: 2),
-            email: try row.decode(String?.self, at: 3), phone: try row.decode(String?.self, at: 4),
-            roles: try row.decode([String].self, at: 5).map { $0.replacingAll("_", with: "-") },
-            city: try row.decode(String?.self, at: 6), createdAt: try row.decode(Date.self, at: 7),
-            score: scored ? try row.decode(Double.self, at: 8) : nil,
-            matchedBy: scored ? try row.decode(String.self, at: 9) : nil)
+        try ContactSummary(row: row, scored: scored)
     }
 
     static let liveContact: SQL = "c.deleted_at IS NULL AND c.erased_at IS NULL AND c.merged_into_id IS NULL"
@@ -127,8 +161,7 @@ extension ContactStore {
             filter.tag = query
             return try list(filter, limit: limit).map { summary in
                 var scored = summary
-                scored.score = 1
-                scored.matchedBy = "tag"
+                scored.match = .init(matchedBy: "tag", score: 1)
                 return scored
             }
         case .role:
@@ -136,8 +169,7 @@ extension ContactStore {
             filter.role = try ContactRole.parse(query)
             return try list(filter, limit: limit).map { summary in
                 var scored = summary
-                scored.score = 1
-                scored.matchedBy = "role"
+                scored.match = .init(matchedBy: "role", score: 1)
                 return scored
             }
         case .name, .auto:
@@ -162,7 +194,7 @@ extension ContactStore {
         // Very short skeletons ("L" for Ali) match too much; they only count with the key.
         let usableSkeleton: String? = skeleton.count >= 3 ? skeleton : nil
         return try transaction.query("""
-            SELECT \(Self.summaryColumns), m.score, CASE WHEN m.across_scripts THEN 'name (across scripts)' ELSE 'name' END
+            SELECT \(Self.summaryColumns), m.score, CASE WHEN m.across_scripts THEN 'name (across scripts)' ELSE 'name' END AS matched_by
             FROM sanad_name_candidates(\(key), \(usableSkeleton), \(limit)::integer) m
             JOIN contacts c ON c.id = m.contact_id
             ORDER BY m.score DESC, c.id
@@ -172,7 +204,7 @@ extension ContactStore {
     private func searchEmail(_ query: String, limit: Int) throws -> [ContactSummary] {
         let key = query.lowercased()
         return try transaction.query("""
-            SELECT \(Self.summaryColumns), 1::float8, 'email'
+            SELECT \(Self.summaryColumns), 1::float8 AS score, 'email' AS matched_by
             FROM contacts c
             WHERE \(Self.liveContact)
               AND c.id IN (SELECT e.contact_id FROM contact_emails e WHERE e.address_key = \(key))
@@ -185,7 +217,7 @@ extension ContactStore {
         // The last digits identify a number however its start was written (0, 00, +961).
         let suffix = String(PhoneNumbers.digits(query).suffix(8))
         return try transaction.query("""
-            SELECT \(Self.summaryColumns), CASE WHEN m.exact THEN 1.0 ELSE 0.8 END::float8, 'phone'
+            SELECT \(Self.summaryColumns), CASE WHEN m.exact THEN 1.0 ELSE 0.8 END::float8 AS score, 'phone' AS matched_by
             FROM sanad_phone_candidates(\(e164), \(suffix), \(limit)::integer) m
             JOIN contacts c ON c.id = m.contact_id
             WHERE \(Self.liveContact)

@@ -2,16 +2,18 @@ public import Foundation
 internal import Postgres
 
 /// An event of the association's calendar.
-public struct CalendarEvent: Sendable {
+public struct CalendarEvent: Sendable, Codable, Equatable {
     public var id: Int64
     public var title: String
     public var place: String?
     public var startsAt: Date
     public var endsAt: Date?
+    /// The campaign's slug.
     public var campaign: String?
     public var capacity: Int64?
-    public var description: String?
+    /// How many contacts attended (distinct attendance interactions).
     public var attendees: Int64
+    public var description: String?
 
     public init(id: Int64, title: String, place: String?, startsAt: Date, endsAt: Date?, campaign: String?,
                 capacity: Int64?, description: String?, attendees: Int64) {
@@ -26,13 +28,15 @@ public struct CalendarEvent: Sendable {
         self.attendees = attendees
     }
 
-    public var outputRecord: OutputRecord {
-        [
-            "id": .integer(id), "title": .text(title), "place": .of(place), "starts_at": .timestamp(startsAt),
-            "ends_at": .of(endsAt), "campaign": .of(campaign), "capacity": .of(capacity), "attendees": .integer(attendees),
-            "description": .of(description),
-        ]
+    enum CodingKeys: String, CodingKey {
+        case id, title, place, startsAt = "starts_at", endsAt = "ends_at", campaign, capacity, attendees, description
     }
+
+    /// Over `events e` and `campaigns c`.
+    static let columns: SQL = """
+        e.id, e.title, e.place, e.starts_at, e.ends_at, c.slug AS campaign, e.capacity, e.description,
+        (SELECT count(DISTINCT i.contact_id) FROM interactions i WHERE i.event_id = e.id AND i.type = 'event_attendance') AS attendees
+        """
 }
 
 /// An event as typed.
@@ -92,20 +96,12 @@ public struct EventStore {
     /// Events starting in `[from, to)`, in order.
     public func list(from: Date?, to: Date?, id: Int64? = nil) throws -> [CalendarEvent] {
         try transaction.query("""
-            SELECT e.id, e.title, e.place, e.starts_at, e.ends_at, c.slug, e.capacity, e.description,
-                   (SELECT count(DISTINCT i.contact_id) FROM interactions i WHERE i.event_id = e.id AND i.type = 'event_attendance')
+            SELECT \(CalendarEvent.columns)
             FROM events e LEFT JOIN campaigns c ON c.id = e.campaign_id
             WHERE (\(from)::timestamptz IS NULL OR e.starts_at >= \(from)) AND (\(to)::timestamptz IS NULL OR e.starts_at < \(to))
               AND (\(id)::bigint IS NULL OR e.id = \(id))
             ORDER BY e.starts_at, e.id
-            """).map { row in
-            CalendarEvent(
-                id: try row.decode(Int64.self, at: 0), title: try row.decode(String.self, at: 1),
-                place: try row.decode(String?.self, at: 2), startsAt: try row.decode(Date.self, at: 3),
-                endsAt: try row.decode(Date?.self, at: 4), campaign: try row.decode(String?.self, at: 5),
-                capacity: try row.decode(Int64?.self, at: 6), description: try row.decode(String?.self, at: 7),
-                attendees: try row.decode(Int64.self, at: 8))
-        }
+            """).map { try $0.decode(CalendarEvent.self) }
     }
 }
 

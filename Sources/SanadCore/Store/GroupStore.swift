@@ -1,5 +1,5 @@
-internal import Foundation
-internal import Postgres
+public import Foundation
+public import Postgres
 
 /// Static groups: contacts picked by hand.
 public struct GroupStore {
@@ -42,13 +42,22 @@ public struct GroupStore {
         try transaction.execute("DELETE FROM group_members WHERE group_id = \(group) AND contact_id = ANY(\(contacts))")
     }
 
-    public func list() throws -> [OutputRecord] {
+    public func list() throws -> [ContactGroup] {
         try transaction.query("""
-            SELECT g.name, g.description, (SELECT count(*) FROM group_members m WHERE m.group_id = g.id), g.created_at
+            SELECT g.name, g.description, (SELECT count(*) FROM group_members m WHERE m.group_id = g.id) AS members, g.created_at
             FROM contact_groups g ORDER BY g.name
-            """).map { row in
-            ["name": .text(try row.decode(String.self, at: 0)), "description": .of(try row.decode(String?.self, at: 1)),
-             "members": .integer(try row.decode(Int64.self, at: 2)), "created_at": .timestamp(try row.decode(Date.self, at: 3))]
-        }
+            """).map { try $0.decode(ContactGroup.self) }
+    }
+}
+
+/// A static group: contacts picked by hand.
+public struct ContactGroup: Sendable, Codable, Equatable {
+    public var name: String
+    public var description: String?
+    public var members: Int64
+    public var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, members, createdAt = "created_at"
     }
 }

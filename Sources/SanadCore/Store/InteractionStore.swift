@@ -37,6 +37,24 @@ public struct InteractionDraft: Sendable {
     public var isAnonymous: Bool?
     public var hours: Decimal?
 
+    /// A draft exactly as given, unchecked: for generators that build valid drafts themselves.
+    public init(type: InteractionType, occurredAt: Date, channel: String? = nil, campaignSlug: String? = nil, eventID: Int64? = nil,
+                notes: String? = nil, amount: Decimal? = nil, currency: String? = nil, isRestricted: Bool? = nil,
+                conditions: String? = nil, isAnonymous: Bool? = nil, hours: Decimal? = nil) {
+        self.type = type
+        self.occurredAt = occurredAt
+        self.channel = channel
+        self.campaignSlug = campaignSlug
+        self.eventID = eventID
+        self.notes = notes
+        self.amount = amount
+        self.currency = currency
+        self.isRestricted = isRestricted
+        self.conditions = conditions
+        self.isAnonymous = isAnonymous
+        self.hours = hours
+    }
+
     /// The conditions and notes in Sanad's normalized form, for matching words in them.
     public var conditionsKey: String? { conditions.map(NameKeys.normalized) }
     public var notesKey: String? { notes.map(NameKeys.normalized) }
@@ -130,7 +148,7 @@ public struct InteractionStore {
     }
 
     /// Interactions matching `filter`, newest first.
-    public func list(_ filter: Filter, limit: Int = 100) throws -> [OutputRecord] {
+    public func list(_ filter: Filter, limit: Int = 100) throws -> [Interaction] {
         var conditions: [SQL] = ["true"]
         if let id = filter.id { conditions.append("i.id = \(id)") }
         if let contact = filter.contact {
@@ -142,25 +160,44 @@ public struct InteractionStore {
         if let from = filter.from { conditions.append("i.occurred_at >= \(from)") }
         if let to = filter.to { conditions.append("i.occurred_at < \(to)") }
         return try transaction.query("""
-            SELECT i.id, i.contact_id, c.display_name, i.type, i.occurred_at, i.channel, cp.slug, i.event_id, i.amount, i.currency,
-                   i.is_restricted, i.conditions, i.is_anonymous, i.hours, i.notes
+            SELECT \(Interaction.columns)
             FROM interactions i
             JOIN contacts c ON c.id = i.contact_id
             LEFT JOIN campaigns cp ON cp.id = i.campaign_id
             WHERE \(SQL.joined(conditions, separator: " AND "))
             ORDER BY i.occurred_at DESC, i.id DESC LIMIT \(limit)
-            """).map { row in
-            [
-                "id": .integer(try row.decode(Int64.self, at: 0)), "contact_id": .integer(try row.decode(Int64.self, at: 1)),
-                "contact": .text(try row.decode(String.self, at: 2)),
-                "type": .text(try row.decode(String.self, at: 3).replacingAll("_", with: "-")),
-                "at": .timestamp(try row.decode(Date.self, at: 4)), "channel": .of(try row.decode(String?.self, at: 5)),
-                "campaign": .of(try row.decode(String?.self, at: 6)), "event_id": .of(try row.decode(Int64?.self, at: 7)),
-                "amount": .of(try row.decode(Decimal?.self, at: 8)), "currency": .of(try row.decode(String?.self, at: 9)),
-                "restricted": .of(try row.decode(Bool?.self, at: 10)), "conditions": .of(try row.decode(String?.self, at: 11)),
-                "anonymous": .of(try row.decode(Bool?.self, at: 12)), "hours": .of(try row.decode(Decimal?.self, at: 13)),
-                "notes": .of(try row.decode(String?.self, at: 14)),
-            ]
-        }
+            """).map { try $0.decode(Interaction.self) }
     }
+}
+
+/// Something that happened between the association and a contact.
+public struct Interaction: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var contactID: Int64
+    /// The contact's display name.
+    public var contact: String
+    public var type: InteractionType
+    public var at: Date
+    public var channel: String?
+    /// The campaign's slug.
+    public var campaign: String?
+    public var eventID: Int64?
+    public var amount: Decimal?
+    public var currency: String?
+    public var isRestricted: Bool?
+    public var conditions: String?
+    public var isAnonymous: Bool?
+    public var hours: Decimal?
+    public var notes: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, contactID = "contact_id", contact, type, at, channel, campaign, eventID = "event_id", amount, currency,
+             isRestricted = "restricted", conditions, isAnonymous = "anonymous", hours, notes
+    }
+
+    /// Over `interactions i`, `contacts c` and `campaigns cp`.
+    static let columns: SQL = """
+        i.id, i.contact_id, c.display_name AS contact, i.type, i.occurred_at AS at, i.channel, cp.slug AS campaign, i.event_id,
+        i.amount, i.currency, i.is_restricted AS restricted, i.conditions, i.is_anonymous AS anonymous, i.hours, i.notes
+        """
 }

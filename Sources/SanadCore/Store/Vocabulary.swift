@@ -1,10 +1,8 @@
-public import ArgumentParser
-
 /// A closed list of words stored as text (roles, channels, interaction types).
 ///
 /// The database spells them with underscores (`close_associate`); people may type hyphens,
 /// spaces or any case, and an unknown word is refused with the accepted list and a guess.
-public protocol Vocabulary: RawRepresentable<String>, CaseIterable, Sendable, Hashable, ExpressibleByArgument {
+public protocol Vocabulary: RawRepresentable<String>, CaseIterable, Sendable, Hashable, Codable {
     /// What the word names, for messages ("role", "source channel").
     static var fieldName: String { get }
 }
@@ -13,14 +11,25 @@ extension Vocabulary {
     /// The spelling for people: hyphens instead of underscores.
     public var label: String { rawValue.replacingAll("_", with: "-") }
 
-    public init?(argument: String) {
-        guard let value = Self.lookup(argument) else { return nil }
+    /// Reads either spelling (a stored `close_associate`, a typed `close-associate`).
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let value = Self.lookup(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "unknown \(Self.fieldName) \"\(text)\""))
+        }
         self = value
+    }
+
+    /// Writes the spelling for people, as every listing shows it.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(label)
     }
 
     public static var allValueStrings: [String] { allCases.map(\.label) }
 
-    static func lookup(_ text: String) -> Self? {
+    public static func lookup(_ text: String) -> Self? {
         let key = String(text.lowercased().map { $0 == "-" || $0 == " " ? "_" : $0 }).trimmedUnderscores
         return allCases.first { $0.rawValue == key }
     }

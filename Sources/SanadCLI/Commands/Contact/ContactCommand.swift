@@ -1,6 +1,7 @@
 internal import ArgumentParser
 internal import Foundation
 internal import SanadCore
+internal import SanadCommandKit
 
 struct ContactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -108,7 +109,7 @@ extension ContactCommand {
                 return (try store.details(id), transaction.association, draft.warnings)
             }
             warn(warnings)
-            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(details.outputRecord)
+            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(details)
         }
     }
 
@@ -122,7 +123,7 @@ extension ContactCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            try CommandContext.printReading(global, format) { try ContactStore($0).details(id).outputRecord }
+            try CommandContext.printReading(global, format) { try ContactStore($0).details(id) }
         }
     }
 
@@ -159,7 +160,7 @@ extension ContactCommand {
             filter.kind = try kind.map(ContactKind.parse)
             filter.includeDeleted = includeDeleted
             try CommandContext.printReading(global, format) {
-                try ContactStore($0).list(filter, limit: limit, offset: offset).map(\.outputRecord)
+                try ContactStore($0).list(filter, limit: limit, offset: offset)
             }
         }
     }
@@ -185,7 +186,7 @@ extension ContactCommand {
 
         func run() throws {
             try CommandContext.printReading(global, format) {
-                try ContactStore($0).search(query, by: by, limit: limit).map(\.outputRecord)
+                try ContactStore($0).search(query, by: by, limit: limit)
             }
         }
     }
@@ -259,7 +260,7 @@ extension ContactCommand {
                 return (try store.details(id), association, warnings)
             }
             warn(warnings)
-            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(details.outputRecord)
+            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(details)
         }
     }
 

@@ -1,6 +1,7 @@
 internal import ArgumentParser
 internal import Foundation
 internal import SanadCore
+internal import SanadCommandKit
 
 /// Thrown to roll a preview back after computing what it would do.
 private struct PreviewRollback: Error {
@@ -52,7 +53,7 @@ extension ContactCommand {
                     var gone = Set<Int64>()
                     for pair in try DuplicateFinder(transaction).find(minimum: .probable, limit: 100_000)
                     where !gone.contains(pair.first) && !gone.contains(pair.second) {
-                        done.append(try ContactMerger(transaction).merge(pair.second, into: pair.first).outputRecord)
+                        done.append(OutputRecord(encoding: try ContactMerger(transaction).merge(pair.second, into: pair.first)))
                         gone.insert(pair.second)
                     }
                     return done
@@ -61,7 +62,7 @@ extension ContactCommand {
                 return
             }
             let pairs = try session.transaction { try DuplicateFinder($0).find(minimum: minimum, limit: limit) }
-            writer.print(pairs.map(\.outputRecord))
+            writer.print(pairs)
         }
     }
 
@@ -98,7 +99,7 @@ extension ContactCommand {
             }
             let writer = context.writer(format, association: session.association)
             writer.message(preview ? "Preview (nothing changed):" : "Merged #\(other) into #\(keep):")
-            writer.print(summary.outputRecord)
+            writer.print(summary)
         }
     }
 
@@ -148,7 +149,7 @@ extension AssociationCommand {
                 if !values.isEmpty || !unset.isEmpty { try AssociationSettings.configure(transaction, set: values, unset: unset) }
                 return try AssociationSettings.load(transaction)
             }
-            context.writer(format, association: session.association).print(AssociationSettings.records(configuration))
+            context.writer(format, association: session.association).print(AssociationSettings.settings(configuration))
         }
     }
 }

@@ -1,6 +1,7 @@
 internal import ArgumentParser
 internal import Foundation
 internal import SanadCore
+internal import SanadCommandKit
 
 /// Options shared by contact and interaction imports.
 struct ImportCommandOptions: ParsableArguments {
@@ -44,7 +45,7 @@ struct ImportCommandOptions: ParsableArguments {
 /// Prints an import's summary and rejections; fails (exit 1) when rows were rejected.
 func finishImport(_ report: ImportReport, writer: OutputWriter, noun: String) throws {
     if writer.format == .table {
-        var summary = report.outputRecord
+        var summary = OutputRecord(encoding: report)
         summary.fields.removeAll { ["rejections", "columns", "warning_details", "matched", "set_aside"].contains($0.name) }
         writer.print(summary)
         if !report.matches.isEmpty {
@@ -69,7 +70,7 @@ func finishImport(_ report: ImportReport, writer: OutputWriter, noun: String) th
             writer.message("\nColumns not imported: \(report.unknownColumns.joined(separator: ", ")) (keep them with --custom-fields, or --map them)")
         }
     } else {
-        writer.print(report.outputRecord)
+        writer.print(report)
     }
     guard !report.rejected.isEmpty else { return }
     let what = report.dryRun ? "nothing was written (dry run)"

@@ -1,3 +1,4 @@
+public import SanadCore
 /// Text made safe to show on a terminal.
 ///
 /// A hostile name, note or file can carry ESC sequences that clear the screen, retitle the

@@ -1,3 +1,4 @@
+public import SanadCore
 internal import Foundation
 
 /// Sentences for people: results on standard output, warnings and errors on standard error.

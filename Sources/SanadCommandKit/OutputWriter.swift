@@ -1,3 +1,4 @@
+public import SanadCore
 public import ArgumentParser
 public import Foundation
 internal import Glibc
@@ -56,6 +57,25 @@ public struct OutputWriter {
             }
             let rows = records.map { record in columns.map { record[$0].map(tableCell) ?? "" } }
             write(TextTable.render(header: columns, rows: rows, isolateRightToLeft: isTerminal))
+        }
+    }
+
+    /// Prints a list of models, each as the record its coding keys make.
+    public func print(_ models: [some Encodable], columns: [String]? = nil) {
+        print([OutputRecord](encoding: models), columns: columns)
+    }
+
+    /// Prints one model as the record its coding keys make (an array of models, which Swift
+    /// may pick this overload for, prints as a list).
+    public func print(_ model: some Encodable) {
+        switch try? OutputValue.encoding(model) {
+        case .list(let items):
+            print(items.map { item in
+                guard case .record(let record) = item else { preconditionFailure("\(type(of: model)) holds values, not records") }
+                return record
+            })
+        default:
+            print(OutputRecord(encoding: model))
         }
     }
 

@@ -1,3 +1,4 @@
+public import SanadCore
 /// Names, places and texts the generator draws from, with the spelling variation found in
 /// real associations' lists: Arabic written with or without hamza seats, tashkeel or taa
 /// marbuta, and the several ways each name is transliterated.

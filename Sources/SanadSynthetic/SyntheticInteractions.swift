@@ -1,3 +1,4 @@
+public import SanadCore
 internal import Foundation
 internal import Postgres
 

@@ -1,3 +1,4 @@
+public import SanadCore
 public import Foundation
 public import Logging
 public import Postgres
@@ -111,6 +112,20 @@ public final class CommandContext {
                                     _ read: (AssociationTransaction) throws -> OutputRecord) throws {
         let (record, writer) = try reading(global, format, read)
         writer.print(record)
+    }
+
+    /// What every listing command does, for models: each printed as the record its coding keys make.
+    public static func printReading<Model: Encodable>(_ global: GlobalOptions, _ format: FormatOptions,
+                                                      _ read: (AssociationTransaction) throws -> [Model]) throws {
+        let (models, writer) = try reading(global, format, read)
+        writer.print(models)
+    }
+
+    /// What every showing command does, for a model.
+    public static func printReading<Model: Encodable>(_ global: GlobalOptions, _ format: FormatOptions,
+                                                      _ read: (AssociationTransaction) throws -> Model) throws {
+        let (model, writer) = try reading(global, format, read)
+        writer.print(model)
     }
 
     private static func reading<T>(_ global: GlobalOptions, _ format: FormatOptions,

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import SanadCore
+import SanadCommandKit
 import SanadTestSupport
 import Testing
 

@@ -1,3 +1,4 @@
+public import SanadCore
 internal import Foundation
 
 /// Writes a generated association as the CSV files `sanad contact import` reads, plus the
@@ -26,7 +27,7 @@ public struct SyntheticFiles {
     /// `pairs.csv` into `directory`, each atomically.
     ///
     /// - Parameter replacing: replace files of those names already in `directory`.
-    public func write(to directory: String, interactions: Bool = true, showProgress: Bool = false, replacing: Bool = false) throws -> Written {
+    public func write(to directory: String, interactions: Bool = true, progress: ProgressFactory = SilentProgress.factory, replacing: Bool = false) throws -> Written {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var written = Written()
         var campaigns = CSVText.row(["slug", "title", "problem", "place", "start", "end", "goal_beneficiaries", "goal_amount",
@@ -43,7 +44,7 @@ public struct SyntheticFiles {
         try contactsFile.write(CSVText.row(Self.contactColumns).utf8)
         try interactionsFile?.write(CSVText.row(Self.interactionColumns).utf8)
         try pairsFile.write(CSVText.row(["external_id_a", "external_id_b", "label"]).utf8)
-        let progress = ProgressReporter("contacts", total: generator.configuration.contacts, enabled: showProgress)
+        let progress = progress("contacts", generator.configuration.contacts)
         var buffer = ""
         var interactionBuffer = ""
         for index in 0..<generator.configuration.contacts {

@@ -1,3 +1,4 @@
+public import SanadCore
 internal import Foundation
 internal import Postgres
 
@@ -21,7 +22,7 @@ public struct SyntheticLoader {
     }
 
     /// Loads everything in one transaction: all of it or nothing.
-    public func load(into session: AssociationSession, showProgress: Bool = false) throws -> Report {
+    public func load(into session: AssociationSession, progress: ProgressFactory = SilentProgress.factory) throws -> Report {
         let started = Date()
         var report = try session.transaction { transaction in
             let campaigns = generator.campaigns
@@ -36,7 +37,7 @@ public struct SyntheticLoader {
             var relationships: [(String, String, String)] = []
             var consents: [(String, GeneratedConsent)] = []
             var suppressions: [(String, String)] = []
-            let contactProgress = ProgressReporter("contacts", total: generator.configuration.contacts, enabled: showProgress)
+            let contactProgress = progress("contacts", generator.configuration.contacts)
             let contacts = try ContactBulkLoader(transaction, policy: .skip).load { writer in
                 for index in 0..<generator.configuration.contacts {
                     let contact = generator.contact(index)
@@ -60,7 +61,7 @@ public struct SyntheticLoader {
             report.consents = try insertConsents(consents, transaction)
             report.suppressions = try insertSuppressions(suppressions, transaction)
 
-            let interactionProgress = ProgressReporter("interactions", enabled: showProgress)
+            let interactionProgress = progress("interactions", nil)
             var line = 0
             report.interactions = try InteractionBulkLoader(transaction).load { writer in
                 for index in 0..<generator.configuration.contacts {
@@ -81,14 +82,10 @@ public struct SyntheticLoader {
                                             "seed": String(generator.configuration.seed)])
             return report
         }
-        try session.maintainAfterBulkLoad(tables: SyntheticLoader.loadedTables)
+        try session.maintainAfterBulkLoad(tables: AssociationSession.bulkLoadedTables)
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
-
-    /// The tables a load writes, whose statistics are refreshed afterwards.
-    public static let loadedTables = ["contacts", "contact_emails", "contact_phones", "contact_roles", "contact_tags",
-                                      "contact_relationships", "consent_records", "contact_suppressions", "interactions"]
 
     private func insertRelationships(_ rows: [(String, String, String)], _ transaction: AssociationTransaction) throws -> Int {
         try transaction.execute("CREATE TEMP TABLE generated_relationships (a text, b text, kind text) ON COMMIT DROP")

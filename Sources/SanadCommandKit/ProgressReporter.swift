@@ -1,10 +1,11 @@
 internal import Foundation
 internal import Glibc
+public import SanadCore
 
 /// Progress of long work (import, export, refresh) on standard error: rows done and rows
 /// per second, redrawn in place at most ten times a second, only when standard error is a
 /// terminal. In a pipe or a log it stays silent.
-public final class ProgressReporter {
+public final class ProgressReporter: ProgressObserver {
     let label: String
     let total: Int?
     let enabled: Bool
@@ -19,7 +20,10 @@ public final class ProgressReporter {
         self.enabled = enabled ?? (isatty(STDERR_FILENO) == 1)
     }
 
-    public func advance(by rows: Int = 1) {
+    /// Draws on standard error when it is a terminal.
+    public static let terminal: ProgressFactory = { label, total in ProgressReporter(label, total: total) }
+
+    public func advance(by rows: Int) {
         count += rows
         guard enabled else { return }
         let now = Date()

@@ -1,3 +1,4 @@
+public import SanadCore
 public import ArgumentParser
 internal import Foundation
 
