@@ -99,8 +99,7 @@ public struct InteractionBulkLoader {
         summary.refused = try transaction.query("""
             SELECT line, refused_field, refused FROM interaction_staging WHERE refused IS NOT NULL ORDER BY line
             """).map { row in
-            ContactBulkLoader.Refusal(line: try row.decode(Int.self, at: 0), field: try row.decode(String.self, at: 1),
-                                      reason: try row.decode(String.self, at: 2))
+            ContactBulkLoader.Refusal(line: try row.decode("line"), field: try row.decode("refused_field"), reason: try row.decode("refused"))
         }
         summary.inserted = try transaction.execute("""
             INSERT INTO interactions (contact_id, type, occurred_at, channel, campaign_id, event_id, notes, amount, currency,

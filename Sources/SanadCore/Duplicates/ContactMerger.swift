@@ -145,8 +145,8 @@ public struct ContactMerger {
             """)
         // The kept contact's search keys cover the names it now has.
         let names = try transaction.query("SELECT display_name, given_name, family_name FROM contacts WHERE id = \(kept)")[0]
-        let keys = ContactDraft.nameKeys(display: try names.decode(String.self, at: 0), given: try names.decode(String?.self, at: 1),
-                                         family: try names.decode(String?.self, at: 2))
+        let keys = ContactDraft.nameKeys(display: try names.decode("display_name"), given: try names.decode("given_name"),
+                                         family: try names.decode("family_name"))
         try transaction.execute("""
             UPDATE contacts SET name_key = \(keys.key), name_skeleton = \(keys.skeleton), keys_version = \(NameKeys.version)
             WHERE id = \(kept) AND (name_key, name_skeleton) IS DISTINCT FROM (\(keys.key), \(keys.skeleton))

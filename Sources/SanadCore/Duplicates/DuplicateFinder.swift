@@ -73,8 +73,8 @@ public struct DuplicateFinder {
         try scorePairs(probable: probable)
         let floor = level == .probable ? probable : possible
         return try transaction.query("""
-            SELECT s.a, ca.display_name, s.b, cb.display_name, s.score, s.same_email, s.same_phone, s.name_similarity,
-                   s.first_names_differ, s.birth_dates, g.reason
+            SELECT s.a, ca.display_name AS name_a, s.b, cb.display_name AS name_b, s.score, s.same_email, s.same_phone,
+                   s.name_similarity, s.first_names_differ, s.birth_dates, g.reason AS suggested
             FROM duplicate_scores s JOIN contacts ca ON ca.id = s.a JOIN contacts cb ON cb.id = s.b
             LEFT JOIN duplicate_suggestions g ON g.contact_a = s.a AND g.contact_b = s.b
             -- A pair an import set aside for a person to look at is listed whatever its score.
@@ -82,25 +82,25 @@ public struct DuplicateFinder {
             ORDER BY s.score DESC, s.a, s.b
             LIMIT \(limit)
             """).map { row in
-            let score = try row.decode(Double.self, at: 4)
+            let score = try row.decode("score", as: Double.self)
             var reasons: [String] = []
-            if try row.decode(Bool.self, at: 5) { reasons.append("email same +0.35") }
-            if try row.decode(Bool.self, at: 6) { reasons.append("phone same +0.30") }
-            let similarity = try row.decode(Double.self, at: 7)
+            if try row.decode("same_email", as: Bool.self) { reasons.append("email same +0.35") }
+            if try row.decode("same_phone", as: Bool.self) { reasons.append("phone same +0.30") }
+            let similarity = try row.decode("name_similarity", as: Double.self)
             if similarity >= 0.5 {
                 reasons.append(String(format: "name %.2f similar +%.2f", similarity, 0.45 * similarity))
             } else if similarity < 0.3 {
                 reasons.append(String(format: "names differ (%.2f) -0.30", similarity))
             }
-            if try row.decode(Bool.self, at: 8) { reasons.append("first names differ -0.40") }
-            switch try row.decode(String.self, at: 9) {
+            if try row.decode("first_names_differ", as: Bool.self) { reasons.append("first names differ -0.40") }
+            switch try row.decode("birth_dates", as: String.self) {
             case "same": reasons.append("birth date same +0.25")
             case "different": reasons.append("birth dates differ -0.50")
             default: break
             }
-            if let suggested = try row.decode(String?.self, at: 10) { reasons.append(suggested) }
-            return DuplicatePair(first: try row.decode(Int64.self, at: 0), firstName: try row.decode(String.self, at: 1),
-                                 second: try row.decode(Int64.self, at: 2), secondName: try row.decode(String.self, at: 3),
+            if let suggested = try row.decode("suggested", as: String?.self) { reasons.append(suggested) }
+            return DuplicatePair(first: try row.decode("a"), firstName: try row.decode("name_a"),
+                                 second: try row.decode("b"), secondName: try row.decode("name_b"),
                                  score: score, level: score >= probable ? .probable : .possible, reasons: reasons)
         }
     }

@@ -56,16 +56,12 @@ public enum CoreJobs {
             try context.transaction.query("SELECT pg_sleep(\(seconds))")
         }
         let row = try context.transaction.query("""
-            SELECT (SELECT count(*) FROM contacts WHERE deleted_at IS NULL AND erased_at IS NULL AND merged_into_id IS NULL),
-                   (SELECT count(*) FROM interactions),
-                   (SELECT count(*) FROM interactions WHERE type = 'donation'),
-                   (SELECT count(DISTINCT contact_id) FROM contact_roles WHERE role = 'volunteer'),
-                   (SELECT count(DISTINCT contact_id) FROM contact_roles WHERE role = 'funder')
+            SELECT (SELECT count(*) FROM contacts WHERE deleted_at IS NULL AND erased_at IS NULL AND merged_into_id IS NULL) AS contacts,
+                   (SELECT count(*) FROM interactions) AS interactions,
+                   (SELECT count(*) FROM interactions WHERE type = 'donation') AS donations,
+                   (SELECT count(DISTINCT contact_id) FROM contact_roles WHERE role = 'volunteer') AS volunteers,
+                   (SELECT count(DISTINCT contact_id) FROM contact_roles WHERE role = 'funder') AS funders
             """)[0]
-        return JobResult(counts: [
-            "contacts": try row.decode(Int64.self, at: 0), "interactions": try row.decode(Int64.self, at: 1),
-            "donations": try row.decode(Int64.self, at: 2), "volunteers": try row.decode(Int64.self, at: 3),
-            "funders": try row.decode(Int64.self, at: 4),
-        ])
+        return JobResult(counts: Dictionary(uniqueKeysWithValues: try row.columns.map { ($0, try row.decode($0, as: Int64.self)) }))
     }
 }

@@ -31,12 +31,12 @@ public struct PluginStore {
 
     public func state(of plugin: any SanadPlugin) throws -> PluginState {
         let row = try transaction.query("""
-            SELECT enabled, settings::text, updated_at, updated_by FROM association_plugins WHERE plugin_id = \(plugin.id)
+            SELECT enabled, settings::text AS settings, updated_at, updated_by FROM association_plugins WHERE plugin_id = \(plugin.id)
             """).singleRow()
-        let stored = try row.map { try Self.settings(fromJSON: try $0.decode(String.self, at: 1)) } ?? [:]
-        return PluginState(plugin: plugin, enabled: try row?.decode(Bool.self, at: 0) ?? false,
+        let stored = try row.map { try Self.settings(fromJSON: try $0.decode("settings", as: String.self)) } ?? [:]
+        return PluginState(plugin: plugin, enabled: try row?.decode("enabled", as: Bool.self) ?? false,
                            configuration: try Self.configuration(plugin, stored: stored),
-                           updatedAt: try row?.decode(Date.self, at: 2), updatedBy: try row?.decode(String.self, at: 3))
+                           updatedAt: try row?.decode("updated_at", as: Date.self), updatedBy: try row?.decode("updated_by", as: String.self))
     }
 
     public func states() throws -> [PluginState] {

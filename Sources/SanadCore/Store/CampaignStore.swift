@@ -119,9 +119,9 @@ public struct CampaignStore {
                          source: try row.decode("source"))
         }
         return CampaignProgress(
-            slug: slug, currency: goal, goalBeneficiaries: try row.decode(Int64?.self, at: 0), beneficiariesReached: try row.decode(Int64.self, at: 1),
-            goalAmount: try row.decode(Decimal?.self, at: 2), raised: try row.decode(Decimal.self, at: 3), pledged: try row.decode(Decimal.self, at: 4),
-            goalPeopleEngaged: try row.decode(Int64?.self, at: 5), peopleEngaged: try row.decode(Int64.self, at: 6),
+            slug: slug, currency: goal, goalBeneficiaries: try row.decode("goal_beneficiaries"), beneficiariesReached: try row.decode("beneficiaries_reached"),
+            goalAmount: try row.decode("goal_amount"), raised: try row.decode("raised"), pledged: try row.decode("pledged"),
+            goalPeopleEngaged: try row.decode("goal_people_engaged"), peopleEngaged: try row.decode("engaged"),
             latestRates: rates, unconverted: unconverted)
     }
 

@@ -113,25 +113,25 @@ public struct ContactStore {
         try requireContact(id)
         let row = try transaction.query("""
             SELECT kind, display_name, given_name, family_name, street, city, region, postal_code, country,
-                   preferred_language, birth_date::text, source_channel, is_pep, pep_note, external_id
+                   preferred_language, birth_date::text AS birth_date, source_channel, is_pep, pep_note, external_id
             FROM contacts WHERE id = \(id) \(lock ? "FOR UPDATE" : "" as SQL)
             """)[0]
         var input = ContactInput()
-        input.kind = try row.decode(String.self, at: 0)
-        input.displayName = try row.decode(String.self, at: 1)
-        input.givenName = try row.decode(String?.self, at: 2)
-        input.familyName = try row.decode(String?.self, at: 3)
-        input.street = try row.decode(String?.self, at: 4)
-        input.city = try row.decode(String?.self, at: 5)
-        input.region = try row.decode(String?.self, at: 6)
-        input.postalCode = try row.decode(String?.self, at: 7)
-        input.country = try row.decode(String?.self, at: 8)
-        input.language = try row.decode(String?.self, at: 9)
-        input.birthDate = try row.decode(String?.self, at: 10)
-        input.source = try row.decode(String.self, at: 11)
-        input.isPEP = try row.decode(Bool.self, at: 12)
-        input.pepNote = try row.decode(String?.self, at: 13)
-        input.externalID = try row.decode(String?.self, at: 14)
+        input.kind = try row.decode("kind")
+        input.displayName = try row.decode("display_name")
+        input.givenName = try row.decode("given_name")
+        input.familyName = try row.decode("family_name")
+        input.street = try row.decode("street")
+        input.city = try row.decode("city")
+        input.region = try row.decode("region")
+        input.postalCode = try row.decode("postal_code")
+        input.country = try row.decode("country")
+        input.language = try row.decode("preferred_language")
+        input.birthDate = try row.decode("birth_date")
+        input.source = try row.decode("source_channel")
+        input.isPEP = try row.decode("is_pep")
+        input.pepNote = try row.decode("pep_note")
+        input.externalID = try row.decode("external_id")
         return input
     }
 
