@@ -27,7 +27,7 @@ func searchLatency(_ arguments: [String]) throws {
         FileHandle.standardError.write(Data("usage: sanad-bench search SLUG SEED CONTACTS QUERIES\n".utf8))
         exit(2)
     }
-    CommandContext.bootstrap(InstalledPlugins(installedPlugins))
+    CommandContext.bootstrap(InstalledPlugins(commandPlugins: installedPlugins))
     let context = try CommandContext.open(try GlobalOptions.parse(["-a", arguments[0]]))
     let session = try context.session()
     let generator = SyntheticAssociation(.init(seed: seed, contacts: contacts), for: session.association)

@@ -2,6 +2,7 @@ public import Foundation
 
 internal import Postgres
 public import SanadCore
+internal import SanadCommandKit
 
 /// Which contacts an export starts from; eligibility rules then narrow them.
 public enum ExportSource: Sendable, CustomStringConvertible {
@@ -278,7 +279,7 @@ final class ExportSink {
         if let file {
             try file.write(buffer)
         } else {
-            FileHandle.standardOutput.write(Data(buffer))
+            CommandIO.current.write(.standardOutput, buffer)
         }
         buffer.removeAll(keepingCapacity: true)
     }

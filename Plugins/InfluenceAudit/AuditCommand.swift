@@ -147,8 +147,8 @@ struct AuditCommand: ParsableCommand {
                 Console.note("wrote the \(format.rawValue) report with \(report.findings.count) finding(s) to \(out)")
             } else {
                 // The text report quotes names and notes: on a terminal, nothing in them may act on it.
-                let shown = format == .text && isatty(STDOUT_FILENO) == 1 ? TerminalText.visible(body) : body
-                FileHandle.standardOutput.write(Data(shown.utf8))
+                let shown = format == .text && CommandIO.current.isTerminal(.standardOutput) ? TerminalText.visible(body) : body
+                CommandIO.current.write(shown, to: .standardOutput)
             }
         }
     }

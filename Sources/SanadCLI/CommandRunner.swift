@@ -4,29 +4,62 @@ internal import Glibc
 internal import Logging
 internal import Postgres
 internal import SanadCore
-internal import SanadCommandKit
+public import SanadCommandKit
 
 /// Parses the arguments, runs the command, and turns every outcome into the exit codes
 /// Sanad promises: 0 success, 1 failure, 2 usage error.
 public enum CommandRunner {
     public static func run(arguments: [String]) async -> Int32 {
         let (rest, association) = hoistingAssociation(arguments)
-        CommandContext.bootstrap(InstalledPlugins(installedPlugins), association: association)
-        do {
-            var command = try SanadCommand.parseAsRoot(rest)
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
+        CommandContext.bootstrap(InstalledPlugins(commandPlugins: installedPlugins))
+        return await CommandContext.$hoistedAssociation.withValue(association) {
+            do {
+                var command = try SanadCommand.parseAsRoot(rest)
+                if var asyncCommand = command as? any AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
+                return 0
+            } catch {
+                return exitCode(reporting: error, arguments: rest)
             }
-            return 0
-        } catch let error as SanadError {
+        }
+    }
+
+    /// Runs a command in this process with its own streams and environment (`io`): the same
+    /// parsing, output, errors and exit codes as the binary, without a process per command
+    /// (tests; later, the server). The worker, the one command that runs until stopped, is
+    /// refused here.
+    public static func runInProcess(arguments: [String], io: CommandIO) -> Int32 {
+        let (rest, association) = hoistingAssociation(arguments)
+        CommandContext.bootstrap(InstalledPlugins(commandPlugins: installedPlugins))
+        return CommandIO.$current.withValue(io) {
+            CommandContext.$hoistedAssociation.withValue(association) {
+                do {
+                    var command = try SanadCommand.parseAsRoot(rest)
+                    guard !(command is any AsyncParsableCommand) else {
+                        throw SanadError.usage("sanad \(rest.first ?? "") runs only as its own process", hint: "start the sanad binary")
+                    }
+                    try command.run()
+                    return 0
+                } catch {
+                    return exitCode(reporting: error, arguments: rest)
+                }
+            }
+        }
+    }
+
+    /// Reports a command's error on standard error, as the exit code promises say.
+    private static func exitCode(reporting error: any Error, arguments rest: [String]) -> Int32 {
+        switch error {
+        case let error as SanadError:
             report(error.message, hint: error.hint)
             return error.exitCode
-        } catch let error as PostgresError {
+        case let error as PostgresError:
             report(DatabaseErrorText.sentence(for: error), hint: DatabaseErrorText.hint(for: error))
             return 1
-        } catch {
+        default:
             let exitCode = SanadCommand.exitCode(for: error)
             let text = SanadCommand.fullMessage(for: error)
             if exitCode == .success {
@@ -36,7 +69,7 @@ public enum CommandRunner {
             if exitCode == .validationFailure {
                 var output = text + "\n"
                 if let guess = likelyCommand(for: rest) { output += "hint: did you mean: \(guess)\n" }
-                FileHandle.standardError.write(Data(TerminalText.visible(output).utf8))
+                CommandIO.current.write(TerminalText.visible(output), to: .standardError)
                 return 2
             }
             if !text.isEmpty { report(text, hint: nil) }

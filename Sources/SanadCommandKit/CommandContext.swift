@@ -32,29 +32,27 @@ public final class CommandContext {
         self.plugins = plugins
     }
 
-    private static let bootstrapped = Mutex((plugins: InstalledPlugins.none, association: String?.none))
+    private static let bootstrapped = Mutex(InstalledPlugins.none)
 
     /// The one bootstrap point: argument-parser builds commands itself and cannot hand them
     /// values, so the composition root (SanadCLI) leaves here, once, before any command
-    /// runs, the installed plugins and the association named before the subcommand
-    /// (`sanad -a SLUG contact list`). Every context a command opens takes them from here.
-    public static func bootstrap(_ plugins: InstalledPlugins, association: String? = nil) {
-        bootstrapped.withLock { $0 = (plugins, association) }
+    /// runs, the installed plugins. Every context a command opens takes them from here.
+    public static func bootstrap(_ plugins: InstalledPlugins) {
+        bootstrapped.withLock { $0 = plugins }
     }
 
     /// The plugins the composition root installed.
     public static var installedPlugins: InstalledPlugins {
-        bootstrapped.withLock { $0.plugins }
+        bootstrapped.withLock { $0 }
     }
 
-    /// The association given before the subcommand, if any.
-    public static var hoistedAssociation: String? {
-        bootstrapped.withLock { $0.association }
-    }
+    /// The association given before the subcommand (`sanad -a SLUG contact list`), for the
+    /// one invocation running in this task.
+    @TaskLocal public static var hoistedAssociation: String?
 
     /// Connects and makes sure the schema matches this binary: Sanad's own local cluster is
     /// migrated on the spot; another database must be migrated explicitly.
-    public static func open(_ global: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CommandContext {
+    public static func open(_ global: GlobalOptions, environment: [String: String] = CommandIO.current.environment) throws -> CommandContext {
         let logger = Logger(label: "sanad")
         let location = DatabaseLocation.resolve(environment: environment)
         let connection = try location.connect(logger: logger)

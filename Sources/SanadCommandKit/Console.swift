@@ -7,12 +7,12 @@ internal import Foundation
 public enum Console {
     /// A result sentence on standard output.
     public static func say(_ text: String) {
-        FileHandle.standardOutput.write(Data((TerminalText.visible(text) + "\n").utf8))
+        CommandIO.current.write(TerminalText.visible(text) + "\n", to: .standardOutput)
     }
 
     /// A sentence on standard error (warnings, progress notes, errors), so that standard
     /// output keeps only what was asked for.
     public static func note(_ text: String) {
-        FileHandle.standardError.write(Data((TerminalText.visible(text) + "\n").utf8))
+        CommandIO.current.write(TerminalText.visible(text) + "\n", to: .standardError)
     }
 }

@@ -16,7 +16,7 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     public var associationSlug: String? {
         if let association, !association.isEmpty { return association }
         if let hoisted = CommandContext.hoistedAssociation, !hoisted.isEmpty { return hoisted }
-        let fromEnvironment = ProcessInfo.processInfo.environment["SANAD_ASSOCIATION"]
+        let fromEnvironment = CommandIO.current.environment["SANAD_ASSOCIATION"]
         return fromEnvironment?.isEmpty == false ? fromEnvironment : nil
     }
 }

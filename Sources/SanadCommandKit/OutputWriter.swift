@@ -26,7 +26,7 @@ public struct OutputWriter {
     public var neutralizesFormulas: Bool
 
     public init(format: OutputFormat, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
-                isTerminal: Bool = isatty(STDOUT_FILENO) == 1, neutralizesFormulas: Bool = true) {
+                isTerminal: Bool = CommandIO.current.isTerminal(.standardOutput), neutralizesFormulas: Bool = true) {
         self.format = format
         self.timeZone = timeZone
         self.isTerminal = isTerminal
@@ -166,7 +166,7 @@ public struct OutputWriter {
     }
 
     private func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        CommandIO.current.write(text, to: .standardOutput)
     }
 }
 

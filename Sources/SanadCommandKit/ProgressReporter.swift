@@ -17,7 +17,7 @@ public final class ProgressReporter: ProgressObserver {
     public init(_ label: String, total: Int? = nil, enabled: Bool? = nil) {
         self.label = label
         self.total = total
-        self.enabled = enabled ?? (isatty(STDERR_FILENO) == 1)
+        self.enabled = enabled ?? CommandIO.current.isTerminal(.standardError)
     }
 
     /// Draws on standard error when it is a terminal.
@@ -36,7 +36,7 @@ public final class ProgressReporter: ProgressObserver {
     public func finish() {
         guard enabled else { return }
         draw(Date())
-        FileHandle.standardError.write(Data("\n".utf8))
+        CommandIO.current.write("\n", to: .standardError)
     }
 
     private func draw(_ now: Date) {
@@ -44,6 +44,6 @@ public final class ProgressReporter: ProgressObserver {
         var text = "\r\(label): \(count)"
         if let total, total > 0 { text += " of \(total) (\(count * 100 / total)%)" }
         text += String(format: " — %.0f rows/s ", Double(count) / seconds)
-        FileHandle.standardError.write(Data(text.utf8))
+        CommandIO.current.write(text, to: .standardError)
     }
 }

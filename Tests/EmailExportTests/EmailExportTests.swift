@@ -8,7 +8,7 @@ import Testing
 @Suite("Email export: who may be emailed, formats, suppression round trips", .timeLimit(.minutes(3)))
 struct EmailExportTests {
     let database: ConnectionConfiguration
-    let sanad: SanadProcess
+    let sanad: InProcessSanad
     let connection: Connection
     let scratch: ScratchFolder
     var folder: String { scratch.path }
@@ -16,7 +16,7 @@ struct EmailExportTests {
 
     init() throws {
         database = try TestDatabase.fresh("export")
-        sanad = SanadProcess(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
+        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
         connection = try TestDatabase.connect(database)
         scratch = try ScratchFolder("export")
         try sanad.succeed(["association", "add", "tripoli", "--name", "جمعية طرابلس", "--country", "LB", "--currency", "USD",

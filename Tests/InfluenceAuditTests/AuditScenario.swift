@@ -6,12 +6,12 @@ import SanadTestSupport
 /// gifts and ties, run the audit and read what it found.
 struct AuditScenario {
     let database: ConnectionConfiguration
-    let sanad: SanadProcess
+    let sanad: InProcessSanad
     let connection: Connection
 
     init(_ label: String, language: String = "en") throws {
         database = try TestDatabase.fresh(label)
-        sanad = SanadProcess(database: database, extra: ["SANAD_ASSOCIATION": "assoc"])
+        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "assoc"])
         connection = try TestDatabase.connect(database)
         try sanad.succeed(["association", "add", "assoc", "--name", language == "ar" ? "جمعية الأمل" : "Hope Association",
                            "--country", "LB", "--currency", "USD", "--time-zone", "Asia/Beirut", "--language", language])

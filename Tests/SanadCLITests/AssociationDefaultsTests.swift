@@ -28,7 +28,7 @@ struct AssociationDefaultsTests {
 
     @Test("the command derives what it can, says so, and asks for what it cannot")
     func command() throws {
-        let sanad = SanadProcess(database: try TestDatabase.fresh("association-defaults"))
+        let sanad = InProcessSanad(database: try TestDatabase.fresh("association-defaults"))
         let created = try sanad.run(["association", "add", "tripoli", "--name", "جمعية طرابلس", "--country", "LB", "--format", "json"])
         #expect(created.status == 0, "\(created.stderr)")
         let record = try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as! [String: Any]

@@ -9,13 +9,13 @@ import Testing
 /// are unknown to the first association's commands.
 @Suite("Isolation through every command", .timeLimit(.minutes(5)))
 struct CommandIsolationTests {
-    let sanad: SanadProcess
+    let sanad: InProcessSanad
     let connection: Connection
     let folder: String
 
     init() throws {
         let database = try TestDatabase.fresh("command-isolation")
-        sanad = SanadProcess(database: database)
+        sanad = InProcessSanad(database: database)
         connection = try TestDatabase.connect(database)
         folder = NSTemporaryDirectory() + "sanad-isolation-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -7,12 +7,12 @@ import Testing
 /// A whole session through the command line alone, read back as JSON.
 @Suite("Contacts, interactions, consent, campaigns and events through the CLI")
 struct ContactSessionTests {
-    let sanad: SanadProcess
+    let sanad: InProcessSanad
     let database: ConnectionConfiguration
 
     init() throws {
         database = try TestDatabase.fresh("session")
-        sanad = SanadProcess(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
+        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
         try sanad.succeed(["association", "add", "tripoli", "--name", "جمعية طرابلس", "--country", "LB", "--currency", "LBP",
                            "--time-zone", "Asia/Beirut", "--language", "ar"])
     }

@@ -7,7 +7,7 @@ import Testing
 /// dollars, some in euros, over a year of moving rates, and one in pounds with no rate.
 @Suite("Money in several currencies: rates, converted totals, nothing dropped in silence", .timeLimit(.minutes(3)))
 struct CurrencyTests {
-    let sanad: SanadProcess
+    let sanad: InProcessSanad
     let connection: Connection
     let folder: ScratchFolder
     var ids: [String: Int] = [:]
@@ -25,7 +25,7 @@ struct CurrencyTests {
 
     init() throws {
         let database = try TestDatabase.fresh("currency")
-        sanad = SanadProcess(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
+        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
         connection = try TestDatabase.connect(database)
         folder = try ScratchFolder("currency")
         try sanad.succeed(["association", "add", "tripoli", "--name", "جمعية طرابلس للإغاثة", "--country", "LB", "--currency", "LBP",

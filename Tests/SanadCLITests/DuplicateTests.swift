@@ -7,12 +7,12 @@ import Testing
 @Suite("Duplicates, merging and erasure", .timeLimit(.minutes(3)))
 struct DuplicateTests {
     let database: ConnectionConfiguration
-    let sanad: SanadProcess
+    let sanad: InProcessSanad
     let connection: Connection
 
     init() throws {
         database = try TestDatabase.fresh("duplicates")
-        sanad = SanadProcess(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
+        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
         connection = try TestDatabase.connect(database)
         try sanad.succeed(["association", "add", "tripoli", "--name", "جمعية طرابلس", "--country", "LB", "--currency", "LBP",
                            "--time-zone", "Asia/Beirut", "--language", "ar"])

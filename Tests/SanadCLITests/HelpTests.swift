@@ -41,7 +41,7 @@ struct HelpTests {
 
     @Test("every command without subcommands shows at least one example")
     func examplesEverywhere() {
-        CommandContext.bootstrap(InstalledPlugins(installedPlugins))
+        CommandContext.bootstrap(InstalledPlugins(commandPlugins: installedPlugins))
         let leaves = Self.commands().filter { $0.1.configuration.subcommands.isEmpty }
         #expect(leaves.count > 80)
         for (path, command) in leaves {
@@ -58,7 +58,7 @@ struct HelpTests {
 
     @Test("every example in the help parses as a command")
     func examplesParse() {
-        CommandContext.bootstrap(InstalledPlugins(installedPlugins))
+        CommandContext.bootstrap(InstalledPlugins(commandPlugins: installedPlugins))
         var checked = 0
         for (path, command) in Self.commands() {
             // A long example continues on the next line after a backslash, as in a shell.

@@ -30,13 +30,13 @@ struct HostileInputTests {
     static let rawDatabaseText = ["syntax error", "ERROR:", "SQLSTATE", "violates", "relation \"", "column \"", "invalid byte sequence",
                                   "unterminated", "DETAIL:", "pq_", "PQ"]
 
-    let sanad: SanadProcess
+    let sanad: InProcessSanad
     let connection: Connection
     let contact: Int
 
     init() throws {
         let database = try TestDatabase.fresh("hostile")
-        sanad = SanadProcess(database: database, extra: ["SANAD_ASSOCIATION": "hostile"])
+        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "hostile"])
         connection = try TestDatabase.connect(database)
         try sanad.succeed(["association", "add", "hostile", "--name", "Hostile", "--country", "LB", "--currency", "USD",
                            "--time-zone", "Asia/Beirut", "--language", "ar"])

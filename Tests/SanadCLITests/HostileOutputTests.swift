@@ -13,7 +13,7 @@ struct HostileOutputFileTests {
     /// writer compares Characters: U+0600 glues itself to the `<` and `,` after it.
     static let hostileName = "\u{0600}<img src=x onerror=alert(1)>\u{0600},=cmd|' /C calc'!A0"
 
-    let sanad: SanadProcess
+    let sanad: InProcessSanad
     let connection: Connection
     let folder: ScratchFolder
     let outside: ScratchFolder
@@ -21,7 +21,7 @@ struct HostileOutputFileTests {
 
     init() throws {
         let database = try TestDatabase.fresh("hostile-output")
-        sanad = SanadProcess(database: database, extra: ["SANAD_ASSOCIATION": "hostile"])
+        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "hostile"])
         connection = try TestDatabase.connect(database)
         folder = try ScratchFolder("hostile-output")
         outside = try ScratchFolder("hostile-outside")

@@ -7,13 +7,13 @@ import Testing
 /// father's mobile on a sign-up sheet matches only when the names agree.
 @Suite("Imports match by email or phone only when the names agree", .timeLimit(.minutes(3)))
 struct ImportMatchingTests {
-    let sanad: SanadProcess
+    let sanad: InProcessSanad
     let connection: Connection
     let folder: ScratchFolder
 
     init() throws {
         let database = try TestDatabase.fresh("import-matching")
-        sanad = SanadProcess(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
+        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
         connection = try TestDatabase.connect(database)
         folder = try ScratchFolder("import-matching")
         try sanad.succeed(["association", "add", "tripoli", "--name", "جمعية طرابلس", "--country", "LB"])

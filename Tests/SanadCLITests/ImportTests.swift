@@ -8,14 +8,14 @@ import Testing
 @Suite("Importing contacts and interactions from CSV", .timeLimit(.minutes(3)))
 struct ImportTests {
     let database: ConnectionConfiguration
-    let sanad: SanadProcess
+    let sanad: InProcessSanad
     let connection: Connection
     let scratch: ScratchFolder
     var folder: String { scratch.path }
 
     init() throws {
         database = try TestDatabase.fresh("import")
-        sanad = SanadProcess(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
+        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
         connection = try TestDatabase.connect(database)
         scratch = try ScratchFolder("import")
         try sanad.succeed(["association", "add", "tripoli", "--name", "جمعية طرابلس", "--country", "LB", "--currency", "LBP",
@@ -252,7 +252,7 @@ struct ImportTests {
         let before = try count("SELECT count(*) FROM contacts")
         var outcomes: [Int] = []
         for trial in 0..<5 {
-            let running = try sanad.start(["contact", "import", "\(generated)/contacts.csv"])
+            let running = try SanadProcess(environment: sanad.environment).start(["contact", "import", "\(generated)/contacts.csv"])
             usleep(UInt32(200_000 + trial * 350_000))
             running.signal(SIGKILL)
             _ = running.wait()

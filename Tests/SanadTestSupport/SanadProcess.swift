@@ -33,11 +33,7 @@ public struct SanadProcess: Sendable {
         self.environment = environment
     }
 
-    public struct Result: Sendable {
-        public var status: Int32
-        public var stdout: String
-        public var stderr: String
-    }
+    public typealias Result = SanadResult
 
     /// Runs `sanad arguments...` to completion.
     @discardableResult
@@ -57,27 +53,13 @@ public struct SanadProcess: Sendable {
     public func start(_ arguments: [String], inputPath: String? = nil) throws -> ProcessRunner.Running {
         try ProcessRunner.start(Self.executable, arguments, environment: environment, inputPath: inputPath, separateErrors: true)
     }
-
-    /// Runs and requires success; returns standard output.
-    @discardableResult
-    public func succeed(_ arguments: [String], input: String? = nil) throws -> String {
-        let result = try run(arguments, input: input)
-        guard result.status == 0 else {
-            throw SanadProcessFailure(arguments: arguments, result: result)
-        }
-        return result.stdout
-    }
-
-    /// Runs with `--format json` and parses the output.
-    public func json(_ arguments: [String]) throws -> Any {
-        let output = try succeed(arguments + ["--format", "json"])
-        return try JSONSerialization.jsonObject(with: Data(output.utf8), options: [.fragmentsAllowed])
-    }
 }
+
+extension SanadProcess: SanadCommandLine {}
 
 public struct SanadProcessFailure: Error, CustomStringConvertible {
     public var arguments: [String]
-    public var result: SanadProcess.Result
+    public var result: SanadResult
 
     public var description: String {
         "sanad \(arguments.joined(separator: " ")) exited \(result.status)\nstdout: \(result.stdout)\nstderr: \(result.stderr)"

@@ -4,6 +4,7 @@ public import Logging
 public import Postgres
 public import SanadCore
 internal import SanadCLI
+internal import SanadCommandKit
 internal import Synchronization
 
 /// A throwaway PostgreSQL for the whole test process, and a fresh database per suite.
@@ -42,7 +43,7 @@ public enum TestDatabase {
     /// A cluster of the test's own (for tests that stop or restart the server), with a
     /// migrated `sanad` database. The caller destroys it.
     /// The plugins of the real binary, for sessions and migrations a test opens itself.
-    public static let plugins = InstalledPlugins(installedPlugins)
+    public static let plugins = InstalledPlugins(commandPlugins: installedPlugins)
 
     public static func privateCluster(_ label: String) throws -> (LocalCluster, ConnectionConfiguration) {
         let directory = "/tmp/sanad-test-\(label)-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"

@@ -8,7 +8,7 @@ import Testing
 @Suite("Segments: every construct, refresh atomicity and history", .timeLimit(.minutes(3)))
 struct SegmentTests {
     let database: ConnectionConfiguration
-    let sanad: SanadProcess
+    let sanad: InProcessSanad
     let connection: Connection
     /// Contact ids by a short name.
     var people: [String: Int] = [:]
@@ -16,7 +16,7 @@ struct SegmentTests {
 
     init() throws {
         database = try TestDatabase.fresh("segments")
-        sanad = SanadProcess(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
+        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
         connection = try TestDatabase.connect(database)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Asia/Beirut")!

@@ -78,7 +78,7 @@ struct AssociationCommand: ParsableCommand {
             }
             var prompt = "\(country) has \(zones.count) time zones:\n"
             for (index, zone) in zones.enumerated() { prompt += "  \(index + 1). \(zone)\n" }
-            FileHandle.standardError.write(Data((prompt + "Which one (number or name)? ").utf8))
+            CommandIO.current.write(prompt + "Which one (number or name)? ", to: .standardError)
             guard let answer = readLine()?.trimmingCharacters(in: .whitespaces), !answer.isEmpty else {
                 throw SanadError.usage("no time zone was chosen", hint: "give one with --time-zone \(zones[0])")
             }

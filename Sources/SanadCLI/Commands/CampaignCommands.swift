@@ -223,7 +223,7 @@ struct CalendarCommand: ParsableCommand {
         }
         let document = ICalendar.document(events, association: association)
         if ics == "-" {
-            FileHandle.standardOutput.write(Data(document.utf8))
+            CommandIO.current.write(document, to: .standardOutput)
         } else {
             try AtomicFile.write(Data(document.utf8), to: ics, replacing: force)
             Console.say("Wrote \(events.count) event(s) to \(ics).")

@@ -19,7 +19,7 @@ struct CompletionsCommand: ParsableCommand {
     @Flag(help: "Write it where your shell loads completions from, instead of printing it.") var install = false
 
     func run() throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CommandIO.current.environment
         let name = shell ?? URL(fileURLWithPath: environment["SHELL"] ?? "bash").lastPathComponent
         guard let kind = CompletionShell(rawValue: name) else {
             throw SanadError.usage("there are no completions for the shell \"\(name)\"", hint: "choose --shell bash, zsh or fish")

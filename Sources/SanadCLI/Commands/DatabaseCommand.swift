@@ -25,7 +25,7 @@ struct DatabaseCommand: ParsableCommand {
 
         func run() throws {
             let logger = Logger(label: "sanad")
-            let location = DatabaseLocation.resolve(environment: ProcessInfo.processInfo.environment)
+            let location = DatabaseLocation.resolve(environment: CommandIO.current.environment)
             let connection = try location.connect(logger: logger)
             let applied = try CommandContext.migrator.migrate(connection, logger: logger)
             let writer = OutputWriter(format)
@@ -46,7 +46,7 @@ struct DatabaseCommand: ParsableCommand {
 
         func run() throws {
             let logger = Logger(label: "sanad")
-            let location = DatabaseLocation.resolve(environment: ProcessInfo.processInfo.environment)
+            let location = DatabaseLocation.resolve(environment: CommandIO.current.environment)
             var summary: OutputRecord = ["database": .text(location.description)]
             var migrations: [OutputRecord] = []
             var reachable = true
@@ -121,7 +121,7 @@ struct DatabaseCommand: ParsableCommand {
 }
 
 private func localCluster() throws -> LocalCluster {
-    guard case .local(let cluster) = DatabaseLocation.resolve(environment: ProcessInfo.processInfo.environment) else {
+    guard case .local(let cluster) = DatabaseLocation.resolve(environment: CommandIO.current.environment) else {
         throw SanadError.usage("a database is configured (SANAD_DATABASE_URL or PG* variables), so there is no local cluster to manage",
                                hint: "unset them to use Sanad's own PostgreSQL")
     }

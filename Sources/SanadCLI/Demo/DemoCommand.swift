@@ -35,7 +35,7 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let context = try CommandContext.open(GlobalOptions())
-        let progress = isatty(STDERR_FILENO) == 1
+        let progress = CommandIO.current.isTerminal(.standardError)
         func say(_ text: String) { if progress { Console.note(text) } }
         if reset {
             let demos = try context.directory.demoAssociations()

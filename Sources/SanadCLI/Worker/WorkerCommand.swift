@@ -37,8 +37,8 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         var logger = Logger(label: "sanad.worker")
-        if ProcessInfo.processInfo.environment["SANAD_LOG_LEVEL"] == nil { logger.logLevel = .info }
-        let location = DatabaseLocation.resolve(environment: ProcessInfo.processInfo.environment)
+        if CommandIO.current.environment["SANAD_LOG_LEVEL"] == nil { logger.logLevel = .info }
+        let location = DatabaseLocation.resolve(environment: CommandIO.current.environment)
         // Migrate or check the schema once before starting, as every command does.
         let context = try CommandContext.open(GlobalOptions())
         let pool = WorkerPool(
