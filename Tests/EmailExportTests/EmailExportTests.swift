@@ -15,12 +15,11 @@ struct EmailExportTests {
     var people: [String: Int] = [:]
 
     init() throws {
-        database = try TestDatabase.fresh("export")
-        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
+        let fixture = try TripoliFixture("export", currency: "USD")
+        database = fixture.database
+        sanad = fixture.sanad
         connection = try TestDatabase.connect(database)
         scratch = try ScratchFolder("export")
-        try sanad.succeed(["association", "add", "tripoli", "--name", "جمعية طرابلس", "--country", "LB", "--currency", "USD",
-                           "--time-zone", "Asia/Beirut", "--language", "ar"])
         try sanad.succeed(["plugin", "enable", "email-export"])
         let longArabic = String(repeating: "ب", count: 140)  // 280 bytes in UTF-8
         let cases: [(String, [String], String?)] = [

@@ -1,4 +1,5 @@
 import Foundation
+import InfluenceAudit
 import Postgres
 import SanadTestSupport
 
@@ -60,12 +61,13 @@ struct AuditScenario {
         return shown["evidence"] as! [String: Any]
     }
 
-    /// Findings as "rule" or "rule:category" with the sorted contacts of their group.
+    /// Findings as "rule" or "rule:category" with the sorted contacts of their group, read
+    /// back into the plugin's own model.
     func ruleSummary() throws -> [String] {
-        try findings().map { finding in
-            var label = finding["rule"] as! String
-            if ["conditions", "notes"].contains(label) { label += ":" + (try evidence(finding)["category"] as! String) }
-            let members = (finding["group_contacts"] as? [Int] ?? []).sorted().map(String.init).joined(separator: ",")
+        try sanad.decode([AuditFinding].self, ["audit", "findings"]).map { finding in
+            var label = finding.rule
+            if ["conditions", "notes"].contains(label) { label += ":" + (try evidence(["id": Int(finding.id)])["category"] as! String) }
+            let members = finding.groupContacts.sorted().map(String.init).joined(separator: ",")
             return members.isEmpty ? label : "\(label)@\(members)"
         }.sorted()
     }

@@ -11,10 +11,9 @@ struct ContactSessionTests {
     let database: ConnectionConfiguration
 
     init() throws {
-        database = try TestDatabase.fresh("session")
-        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
-        try sanad.succeed(["association", "add", "tripoli", "--name", "جمعية طرابلس", "--country", "LB", "--currency", "LBP",
-                           "--time-zone", "Asia/Beirut", "--language", "ar"])
+        let fixture = try TripoliFixture("session")
+        database = fixture.database
+        sanad = fixture.sanad
     }
 
     func addContact(_ arguments: [String]) throws -> Int {
@@ -64,44 +63,44 @@ struct ContactSessionTests {
         ]
         for arguments in logs { try sanad.succeed(["interaction", "log"] + arguments) }
 
-        let shown = try sanad.json(["contact", "show", String(mohammed)]) as! [String: Any]
-        #expect(shown["name"] as? String == "محمّد الأحمد")
-        #expect((shown["emails"] as? [[String: Any]])?.first?["address"] as? String == "M.Ahmad@Example.org")
-        #expect((shown["phones"] as? [[String: Any]])?.first?["e164"] as? String == "+9613123456")
-        #expect((shown["roles"] as? [[String: Any]])?.compactMap { $0["role"] as? String } == ["supporter", "volunteer"])
-        #expect(shown["tags"] as? [String] == ["حملة الشتاء"])
-        #expect(shown["birth_date"] as? String == "1990-04-02")
-        #expect(shown["interactions"] as? Int == 6)
-        #expect((shown["consents"] as? [[String: Any]])?.first?["valid"] as? Bool == true)
-        #expect((shown["relationships"] as? [[String: Any]])?.first?["relationship"] as? String == "is a close associate of")
+        let shown = try sanad.decode(ContactDetails.self, ["contact", "show", String(mohammed)])
+        #expect(shown.displayName == "محمّد الأحمد")
+        #expect(shown.emails.first?.address == "M.Ahmad@Example.org")
+        #expect(shown.phones.first?.e164 == "+9613123456")
+        #expect(shown.roles.map(\.role) == [.supporter, .volunteer])
+        #expect(shown.tags == ["حملة الشتاء"])
+        #expect(shown.birthDate == CalendarDate(iso: "1990-04-02"))
+        #expect(shown.interactionCount == 6)
+        #expect(shown.consents.first?.isValid == true)
+        #expect(shown.relationships.first?.phrase == "is a close associate of")
 
-        let funder = try sanad.json(["contact", "show", String(fatima)]) as! [String: Any]
-        #expect(funder["pep"] as? Bool == true)
-        #expect((funder["consents"] as? [[String: Any]])?.first?["status"] as? String == "withdrawn")
-        let relations = (funder["relationships"] as? [[String: Any]])?.map { $0["relationship"] as? String } ?? []
+        let funder = try sanad.decode(ContactDetails.self, ["contact", "show", String(fatima)])
+        #expect(funder.isPEP)
+        #expect(funder.consents.first?.status == "withdrawn")
+        let relations = funder.relationships.map(\.phrase)
         #expect(relations.contains("controls"))
         #expect(relations.contains("is a close associate of"))
-        #expect((funder["donations"] as? [[String: Any]])?.first?["total"] as? Int == 5000)
+        #expect(funder.donations.first?.amount == 5000)
 
-        let companyShown = try sanad.json(["contact", "show", String(company)]) as! [String: Any]
-        #expect(companyShown["suppressions"] as? [String] == ["do_not_email"])
-        #expect((companyShown["relationships"] as? [[String: Any]])?.first?["relationship"] as? String == "is controlled by")
+        let companyShown = try sanad.decode(ContactDetails.self, ["contact", "show", String(company)])
+        #expect(companyShown.suppressions == ["do_not_email"])
+        #expect(companyShown.relationships.first?.phrase == "is controlled by")
 
-        let interactions = try sanad.json(["interaction", "list", "--limit", "100"]) as! [[String: Any]]
-        #expect(Set(interactions.compactMap { $0["type"] as? String }) == Set(InteractionType.allCases.map(\.label)))
-        let pledge = interactions.first { $0["type"] as? String == "pledge" }
-        #expect(pledge?["amount"] as? Double == 12000.5)
-        let gift = interactions.first { $0["type"] as? String == "donation" && $0["restricted"] as? Bool == true }
-        #expect(gift?["conditions"] as? String == "يشترط تعيين مرشحنا في مجلس الإدارة")
+        let interactions = try sanad.decode([Interaction].self, ["interaction", "list", "--limit", "100"])
+        #expect(Set(interactions.map(\.type)) == Set(InteractionType.allCases))
+        let pledge = interactions.first { $0.type == .pledge }
+        #expect(pledge?.amount == Decimal(string: "12000.5"))
+        let gift = interactions.first { $0.type == .donation && $0.isRestricted == true }
+        #expect(gift?.conditions == "يشترط تعيين مرشحنا في مجلس الإدارة")
 
         let progress = try sanad.json(["campaign", "progress", "winter-2026"]) as! [[String: Any]]
         let raised = progress.first { $0["goal"] as? String == "amount raised" }
         #expect(raised?["measured"] as? Int == 5100)
         #expect(progress.first { $0["goal"] as? String == "people engaged" }?["measured"] as? Int == 2)
 
-        let events = try sanad.json(["event", "list"]) as! [[String: Any]]
-        #expect(events.first?["attendees"] as? Int == 1)
-        #expect(events.first?["starts_at"] as? String == "2026-06-05T14:00:00Z", "17:00 in Beirut summer time")
+        let events = try sanad.decode([CalendarEvent].self, ["event", "list"])
+        #expect(events.first?.attendees == 1)
+        #expect(events.first?.startsAt == Date(timeIntervalSince1970: 1_780_668_000), "17:00 in Beirut summer time (14:00Z)")
 
         let csv = try sanad.succeed(["contact", "list", "--format", "csv"])
         #expect(csv.hasPrefix("id,name,kind,email,phone,roles,city,created_at\r\n"))
@@ -118,7 +117,7 @@ struct ContactSessionTests {
         let fatima = try addContact(["فاطمة خليل"])
         _ = try addContact(["Omar Haddad"])
         func found(_ query: String, _ extra: [String] = []) throws -> [Int] {
-            (try sanad.json(["contact", "search", query] + extra) as! [[String: Any]]).compactMap { $0["id"] as? Int }
+            try sanad.decode([ContactSummary].self, ["contact", "search", query] + extra).map { Int($0.id) }
         }
         for spelling in ["محمّد", "محمد", "Mohammed", "Muhammad", "Mohamed"] {
             #expect(try found(spelling).first == mohammed, "\(spelling)")

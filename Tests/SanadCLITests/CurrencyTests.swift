@@ -24,12 +24,11 @@ struct CurrencyTests {
     }
 
     init() throws {
-        let database = try TestDatabase.fresh("currency")
-        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
+        let fixture = try TripoliFixture("currency", name: "جمعية طرابلس للإغاثة")
+        let database = fixture.database
+        sanad = fixture.sanad
         connection = try TestDatabase.connect(database)
         folder = try ScratchFolder("currency")
-        try sanad.succeed(["association", "add", "tripoli", "--name", "جمعية طرابلس للإغاثة", "--country", "LB", "--currency", "LBP",
-                           "--time-zone", "Asia/Beirut", "--language", "ar"])
         for plugin in ["influence-audit", "segmentation"] { try sanad.succeed(["plugin", "enable", plugin]) }
         for (days, rate) in Self.usd { try sanad.succeed(["currency", "rate", "set", "USD", "\(rate)", "--on", Self.daysAgo(days), "--source", "market"]) }
         for (days, rate) in Self.eur { try sanad.succeed(["currency", "rate", "set", "EUR", "\(rate)", "--on", Self.daysAgo(days)]) }

@@ -11,11 +11,10 @@ struct DuplicateTests {
     let connection: Connection
 
     init() throws {
-        database = try TestDatabase.fresh("duplicates")
-        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
+        let fixture = try TripoliFixture("duplicates")
+        database = fixture.database
+        sanad = fixture.sanad
         connection = try TestDatabase.connect(database)
-        try sanad.succeed(["association", "add", "tripoli", "--name", "جمعية طرابلس", "--country", "LB", "--currency", "LBP",
-                           "--time-zone", "Asia/Beirut", "--language", "ar"])
     }
 
     func count(_ sql: SQL) throws -> Int {

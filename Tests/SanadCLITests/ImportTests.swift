@@ -14,12 +14,11 @@ struct ImportTests {
     var folder: String { scratch.path }
 
     init() throws {
-        database = try TestDatabase.fresh("import")
-        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
+        let fixture = try TripoliFixture("import")
+        database = fixture.database
+        sanad = fixture.sanad
         connection = try TestDatabase.connect(database)
         scratch = try ScratchFolder("import")
-        try sanad.succeed(["association", "add", "tripoli", "--name", "جمعية طرابلس", "--country", "LB", "--currency", "LBP",
-                           "--time-zone", "Asia/Beirut", "--language", "ar"])
     }
 
     func write(_ name: String, _ bytes: [UInt8]) throws -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import SanadCore
+import Segmentation
 import SanadTestSupport
 import Testing
 
@@ -15,14 +16,13 @@ struct SegmentTests {
     let year: Int
 
     init() throws {
-        database = try TestDatabase.fresh("segments")
-        sanad = InProcessSanad(database: database, extra: ["SANAD_ASSOCIATION": "tripoli"])
+        let fixture = try TripoliFixture("segments", currency: "USD")
+        database = fixture.database
+        sanad = fixture.sanad
         connection = try TestDatabase.connect(database)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Asia/Beirut")!
         year = calendar.component(.year, from: Date())
-        try sanad.succeed(["association", "add", "tripoli", "--name", "جمعية طرابلس", "--country", "LB", "--currency", "USD",
-                           "--time-zone", "Asia/Beirut", "--language", "ar"])
         try sanad.succeed(["plugin", "enable", "segmentation"])
         try sanad.succeed(["campaign", "add", "winter", "--title", "حملة الشتاء", "--start", "\(year - 1)-01-01", "--end", "\(year)-12-31"])
         let event = try sanad.json(["event", "add", "Training", "--start", "\(year)-01-05 10:00"]) as! [String: Any]
@@ -154,13 +154,13 @@ struct SegmentTests {
         let refreshed = try sanad.json(["segment", "refresh", "donors"]) as! [[String: Any]]
         #expect(refreshed.first?["joined"] as? Int == 1)
         #expect(refreshed.first?["left"] as? Int == 1)
-        let changes = try sanad.json(["segment", "history", "donors", "--changes"]) as! [[String: Any]]
+        let changes = try sanad.decode([SegmentChange].self, ["segment", "history", "donors", "--changes"])
         // The first refresh (at creation) had everyone join; the second, Lina join and Zainab leave.
-        #expect(Set(changes.map { "\($0["change"] as! String) \($0["contact_id"] as! Int)" })
+        #expect(Set(changes.map { "\($0.change) \($0.contactID)" })
             == Set(["omar", "zainab", "foundation", "lina"].map { "joined \(people[$0]!)" } + ["left \(people["zainab"]!)"]))
-        let history = try sanad.json(["segment", "history", "donors"]) as! [[String: Any]]
-        #expect(history.map { $0["trigger"] as? String } == ["manual", "create"])
-        #expect(history.first?["members"] as? Int == 3)
+        let history = try sanad.decode([SegmentRefresh].self, ["segment", "history", "donors"])
+        #expect(history.map(\.trigger) == ["manual", "create"])
+        #expect(history.first?.members == 3)
     }
 
     @Test("two refreshes of one segment never apply at once")
@@ -179,13 +179,13 @@ struct SegmentTests {
 
     @Test("scheduled refreshes run as jobs; a disabled plugin's commands and jobs are refused or skipped with a reason")
     func jobsAndDisabledPlugin() throws {
-        let created = try sanad.json(["segment", "create", "donors", "--rule", "gave", "--schedule", "0 3 * * *"]) as! [String: Any]
-        #expect(created["schedule"] as? String == "0 3 * * *")
+        let created = try sanad.decode(SegmentSummary.self, ["segment", "create", "donors", "--rule", "gave", "--schedule", "0 3 * * *"])
+        #expect(created.schedule == "0 3 * * *")
         try sanad.succeed(["jobs", "add", "segmentation.refresh", "--param", "segment=donors"])
         let ran = try sanad.json(["jobs", "run-due", "--once"]) as! [[String: Any]]
         #expect(ran.first?["outcome"] as? String == "succeeded")
-        let history = try sanad.json(["segment", "history", "donors"]) as! [[String: Any]]
-        #expect(history.first?["trigger"] as? String == "schedule")
+        let history = try sanad.decode([SegmentRefresh].self, ["segment", "history", "donors"])
+        #expect(history.first?.trigger == "schedule")
         try sanad.succeed(["jobs", "add", "segmentation.refresh"])
         try sanad.succeed(["plugin", "disable", "segmentation"])
         let refused = try sanad.run(["segment", "list"])
@@ -193,10 +193,10 @@ struct SegmentTests {
         #expect(refused.stderr.contains("sanad plugin enable segmentation"))
         let skipped = try sanad.json(["jobs", "run-due", "--once"]) as! [[String: Any]]
         #expect(skipped.first?["outcome"] as? String == "skipped")
-        let job = try sanad.json(["jobs", "show", String(skipped.first!["job"] as! Int)]) as! [String: Any]
-        #expect((job["last_error"] as? String)?.contains("not enabled") == true)
+        let job = try sanad.decode(JobDetails.self, ["jobs", "show", String(skipped.first!["job"] as! Int)])
+        #expect(job.job.lastError?.contains("not enabled") == true)
         try sanad.succeed(["plugin", "enable", "segmentation"])
-        #expect(try (sanad.json(["segment", "list"]) as! [[String: Any]]).count == 1, "disabling kept the plugin's data")
+        #expect(try sanad.decode([SegmentSummary].self, ["segment", "list"]).map(\.slug) == ["donors"], "disabling kept the plugin's data")
     }
 
     @Test("static segments hold hand-picked members that follow a merge")
@@ -206,8 +206,8 @@ struct SegmentTests {
         let refresh = try sanad.run(["segment", "refresh", "picks"])
         #expect(refresh.status == 1)
         try sanad.succeed(["contact", "merge", String(people["fatima"]!), String(people["lina"]!)])
-        let members = try sanad.json(["segment", "members", "picks"]) as! [[String: Any]]
-        #expect(Set(members.compactMap { $0["id"] as? Int }) == [people["omar"]!, people["fatima"]!])
+        let members = try sanad.decode([ContactSummary].self, ["segment", "members", "picks"])
+        #expect(Set(members.map { Int($0.id) }) == [people["omar"]!, people["fatima"]!])
         try sanad.succeed(["segment", "exclude", "picks", String(people["omar"]!)])
         #expect(try (sanad.json(["segment", "members", "picks"]) as! [Any]).count == 1)
     }
