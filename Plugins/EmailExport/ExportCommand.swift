@@ -4,11 +4,6 @@ internal import Foundation
 internal import Postgres
 internal import SanadCore
 
-/// Runs `body` in a transaction of the chosen association, if email export is enabled there.
-func inEmailExport<T>(_ global: GlobalOptions, _ body: (CommandContext, AssociationTransaction, PluginConfiguration) throws -> T) throws -> T {
-    try CommandContext.inPlugin("email-export", global, body)
-}
-
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
@@ -72,8 +67,9 @@ struct ExportCommand: ParsableCommand {
             for column in chosen where !ExportWriter.csvColumns.contains(column) {
                 throw SanadError.usage("unknown column \"\(column)\"", hint: "columns: \(ExportWriter.csvColumns.joined(separator: ", "))")
             }
-            let summary = try inEmailExport(global) { _, transaction, configuration in
-                let chosenFormat = format ?? ExportFormat(rawValue: configuration.text("default_format")) ?? .mailchimp
+            let work = try CommandContext.work(global, plugin: "email-export")
+            let summary = try work.change { transaction in
+                let chosenFormat = format ?? ExportFormat(rawValue: work.configuration.text("default_format")) ?? .mailchimp
                 var exporter = EmailExporter(list: list, source: source, format: chosenFormat, columns: chosen, spreadsheet: spreadsheet,
                                              output: out, recipient: recipient, replacing: force)
                 exporter.raw = raw
@@ -106,7 +102,8 @@ struct ExportCommand: ParsableCommand {
             guard let chosen = SuppressionExporter.Format(rawValue: format) else {
                 throw SanadError.usage("--format takes mailchimp, listmonk or csv", hint: "such as --format mailchimp")
             }
-            let count = try inEmailExport(global) { _, transaction, _ in
+            let work = try CommandContext.work(global, plugin: "email-export")
+            let count = try work.change { transaction in
                 try SuppressionExporter(format: chosen, output: out, replacing: force).run(in: transaction)
             }
             Console.note("\(count) address(es) must not be emailed.")
@@ -135,10 +132,11 @@ struct ExportCommand: ParsableCommand {
 
         func run() throws {
             let defaultReason = try SuppressionReason.parse(reason)
-            let report = try inEmailExport(global) { _, transaction, _ in
+            let work = try CommandContext.work(global, format, plugin: "email-export")
+            let report = try work.change { transaction in
                 try UnsubscribeSync(path: file, defaultReason: defaultReason, source: source).run(in: transaction)
             }
-            OutputWriter(format).print(report)
+            work.writer.print(report)
         }
     }
 
@@ -149,10 +147,8 @@ struct ExportCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let (records, association) = try inEmailExport(global) { _, transaction, _ in
-                (try ExportLogEntry.latest(limit, in: transaction), transaction.association)
-            }
-            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(records)
+            let work = try CommandContext.work(global, format, plugin: "email-export")
+            work.writer.print(try work.read { try ExportLogEntry.latest(limit, in: $0) })
         }
     }
 }

@@ -5,11 +5,6 @@ internal import Glibc
 internal import Postgres
 internal import SanadCore
 
-/// Runs `body` in a transaction of the chosen association, if the influence audit is enabled there.
-func inAudit<T>(_ global: GlobalOptions, _ body: (CommandContext, AssociationTransaction, PluginConfiguration) throws -> T) throws -> T {
-    try CommandContext.inPlugin("influence-audit", global, body)
-}
-
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
@@ -45,10 +40,11 @@ struct AuditCommand: ParsableCommand {
             @OptionGroup var format: FormatOptions
 
             func run() throws {
-                let (summary, base) = try inAudit(global) { _, transaction, configuration in
-                    (try AuditEngine(transaction, configuration: configuration).run(), transaction.association.baseCurrency)
+                let work = try CommandContext.work(global, format, plugin: "influence-audit")
+                let (summary, base) = try work.change { transaction in
+                    (try AuditEngine(transaction, configuration: work.configuration).run(), transaction.association.baseCurrency)
                 }
-                OutputWriter(format).print(summary)
+                work.writer.print(summary)
                 if let warning = UnconvertedGifts.warning(summary.unconverted, baseCurrency: base) {
                     Console.note("warning: the audit's figures are incomplete: " + warning)
                 }
@@ -67,11 +63,12 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let findings = try inAudit(global) { _, transaction, _ in
+            let work = try CommandContext.work(global, format, plugin: "influence-audit")
+            let findings = try work.change { transaction in
                 try AuditStore(transaction).findings(status: status, severity: severity, includeGone: all)
             }
             let columns = format.format == .table ? ["id", "severity", "rule", "status", "group", "summary"] : nil
-            OutputWriter(format).print(findings, columns: columns)
+            work.writer.print(findings, columns: columns)
         }
     }
 
@@ -83,8 +80,9 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let finding = try inAudit(global) { _, transaction, _ in try AuditStore(transaction).finding(id) }
-            OutputWriter(format).print(AuditFinding.WithEvidence(finding))
+            let work = try CommandContext.work(global, format, plugin: "influence-audit")
+            let finding = try work.change { transaction in try AuditStore(transaction).finding(id) }
+            work.writer.print(AuditFinding.WithEvidence(finding))
         }
     }
 
@@ -115,10 +113,11 @@ struct AuditCommand: ParsableCommand {
         }
 
         func run() throws {
-            let finding = try inAudit(global) { _, transaction, _ in
+            let work = try CommandContext.work(global, format, plugin: "influence-audit")
+            let finding = try work.change { transaction in
                 try AuditStore(transaction).review(id, decision: decision.decision, reason: reason)
             }
-            OutputWriter(format).print(finding)
+            work.writer.print(finding)
         }
     }
 
@@ -136,7 +135,8 @@ struct AuditCommand: ParsableCommand {
         }
 
         func run() throws {
-            let report = try inAudit(global) { _, transaction, _ in try AuditReport.load(transaction) }
+            let work = try CommandContext.work(global, plugin: "influence-audit")
+            let report = try work.change { transaction in try AuditReport.load(transaction) }
             let body: String = switch format {
             case .text: report.text()
             case .json: JSONText.object(OutputRecord(encoding: report)) + "\n"
@@ -162,7 +162,8 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let id = try inAudit(global) { _, transaction, _ in try AuditStore(transaction).approve(contact: contact, note: note) }
+            let work = try CommandContext.work(global, plugin: "influence-audit")
+            let id = try work.change { transaction in try AuditStore(transaction).approve(contact: contact, note: note) }
             Console.say("approval \(id) recorded; the next run no longer flags gifts from contact \(contact) for want of one")
         }
     }
@@ -173,8 +174,9 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let approvals = try inAudit(global) { _, transaction, _ in try AuditStore(transaction).approvals() }
-            OutputWriter(format).print(approvals)
+            let work = try CommandContext.work(global, format, plugin: "influence-audit")
+            let approvals = try work.change { transaction in try AuditStore(transaction).approvals() }
+            work.writer.print(approvals)
         }
     }
 }

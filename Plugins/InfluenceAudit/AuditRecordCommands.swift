@@ -27,7 +27,8 @@ extension AuditCommand {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                let id = try inAudit(global) { _, transaction, _ in
+                let work = try CommandContext.work(global, plugin: "influence-audit")
+                let id = try work.change { transaction in
                     let day = try InputValues.day(date, field: "date")
                     let money = try amount.map { try InputValues.amount($0, currency: transaction.association.baseCurrency) }
                     return try AuditStore(transaction).addDecision(on: day, subject: subject, beneficiary: beneficiary, amount: money,
@@ -43,7 +44,8 @@ extension AuditCommand {
             @OptionGroup var format: FormatOptions
 
             func run() throws {
-                OutputWriter(format).print(try inAudit(global) { _, transaction, _ in try AuditStore(transaction).decisions() })
+                let work = try CommandContext.work(global, format, plugin: "influence-audit")
+                work.writer.print(try work.change { transaction in try AuditStore(transaction).decisions() })
             }
         }
 
@@ -59,7 +61,8 @@ extension AuditCommand {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                try inAudit(global) { _, transaction, _ in
+                let work = try CommandContext.work(global, plugin: "influence-audit")
+                try work.change { transaction in
                     try AuditStore(transaction).recordStance(decision: decision, trustee: trustee, stance: stance.rawValue)
                 }
                 Console.say("trustee \(trustee) \(stance.rawValue) on decision \(decision)")
@@ -72,7 +75,8 @@ extension AuditCommand {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                try inAudit(global) { _, transaction, _ in try AuditStore(transaction).deleteDecision(id) }
+                let work = try CommandContext.work(global, plugin: "influence-audit")
+                try work.change { transaction in try AuditStore(transaction).deleteDecision(id) }
                 Console.say("decision \(id) deleted")
             }
         }
@@ -94,7 +98,8 @@ extension AuditCommand {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                let id = try inAudit(global) { _, transaction, _ in
+                let work = try CommandContext.work(global, plugin: "influence-audit")
+                let id = try work.change { transaction in
                     try AuditStore(transaction).addElection(name: name, announced: try InputValues.day(announced, field: "--announced"),
                                                             polling: try InputValues.day(polling, field: "--polling"), region: region)
                 }
@@ -108,7 +113,8 @@ extension AuditCommand {
             @OptionGroup var format: FormatOptions
 
             func run() throws {
-                OutputWriter(format).print(try inAudit(global) { _, transaction, _ in try AuditStore(transaction).elections() })
+                let work = try CommandContext.work(global, format, plugin: "influence-audit")
+                work.writer.print(try work.change { transaction in try AuditStore(transaction).elections() })
             }
         }
 
@@ -118,7 +124,8 @@ extension AuditCommand {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                try inAudit(global) { _, transaction, _ in try AuditStore(transaction).deleteElection(id) }
+                let work = try CommandContext.work(global, plugin: "influence-audit")
+                try work.change { transaction in try AuditStore(transaction).deleteElection(id) }
                 Console.say("election period \(id) deleted")
             }
         }
@@ -143,8 +150,9 @@ extension AuditCommand {
             @OptionGroup var format: FormatOptions
 
             func run() throws {
-                let phrases = try inAudit(global) { _, transaction, _ in try AuditStore(transaction).lexicon() }
-                OutputWriter(format).print(phrases.filter { category == nil || $0.category == category })
+                let work = try CommandContext.work(global, format, plugin: "influence-audit")
+                let phrases = try work.change { transaction in try AuditStore(transaction).lexicon() }
+                work.writer.print(phrases.filter { category == nil || $0.category == category })
             }
         }
 
@@ -155,7 +163,8 @@ extension AuditCommand {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                try inAudit(global) { _, transaction, _ in try AuditStore(transaction).addPhrase(category: category, phrase: phrase) }
+                let work = try CommandContext.work(global, plugin: "influence-audit")
+                try work.change { transaction in try AuditStore(transaction).addPhrase(category: category, phrase: phrase) }
                 Console.say("added to \(category); the next run uses it")
             }
         }
@@ -167,7 +176,8 @@ extension AuditCommand {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                try inAudit(global) { _, transaction, _ in try AuditStore(transaction).removePhrase(category: category, phrase: phrase) }
+                let work = try CommandContext.work(global, plugin: "influence-audit")
+                try work.change { transaction in try AuditStore(transaction).removePhrase(category: category, phrase: phrase) }
                 Console.say("removed from \(category)")
             }
         }

@@ -4,11 +4,6 @@ internal import Foundation
 internal import Postgres
 internal import SanadCore
 
-/// Runs `body` in a transaction of the chosen association, if segmentation is enabled there.
-func inSegmentation<T>(_ global: GlobalOptions, _ body: (CommandContext, AssociationTransaction, PluginConfiguration) throws -> T) throws -> T {
-    try CommandContext.inPlugin("segmentation", global, body)
-}
-
 struct SegmentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segment",
@@ -52,14 +47,15 @@ struct SegmentCommand: ParsableCommand {
         }
 
         func run() throws {
-            let (summary, unconverted, association) = try inSegmentation(global) { _, transaction, _ in
+            let work = try CommandContext.work(global, format, plugin: "segmentation")
+            let (summary, unconverted) = try work.change { transaction in
                 let store = SegmentStore(transaction)
                 try store.create(slug, rule: rule.map(RuleSource.init), description: description, cron: schedule)
                 let left = try rule.map { try store.unconverted(try RuleSource($0).parsed().0) } ?? []
-                return (try store.summary(slug), left, transaction.association)
+                return (try store.summary(slug), left)
             }
-            warnUnconverted(unconverted, association, segment: slug)
-            OutputWriter(format).print(summary)
+            warnUnconverted(unconverted, work.association, segment: slug)
+            work.writer.print(summary)
         }
     }
 
@@ -73,17 +69,18 @@ struct SegmentCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let (preview, association) = try inSegmentation(global) { _, transaction, configuration in
-                (try SegmentStore(transaction).preview(RuleSource(rule), sample: configuration.integer("preview_sample")), transaction.association)
+            let work = try CommandContext.work(global, format, plugin: "segmentation")
+            let preview = try work.change { transaction in
+                try SegmentStore(transaction).preview(RuleSource(rule), sample: work.configuration.integer("preview_sample"))
             }
-            let writer = OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt)
+            let writer = work.writer
             if format.format == .table {
                 writer.message("\(preview.count) contact(s) match. A sample:")
                 writer.print(preview.sample)
             } else {
                 writer.print(["count": .integer(Int64(preview.count)), "sample": .list(preview.sample.map { .record(OutputRecord(encoding: $0)) })])
             }
-            warnUnconverted(preview.unconverted, association)
+            warnUnconverted(preview.unconverted, work.association)
         }
     }
 
@@ -93,8 +90,9 @@ struct SegmentCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let segments = try inSegmentation(global) { _, transaction, _ in try SegmentStore(transaction).list() }
-            OutputWriter(format).print(segments)
+            let work = try CommandContext.work(global, format, plugin: "segmentation")
+            let segments = try work.read { try SegmentStore($0).list() }
+            work.writer.print(segments)
         }
     }
 
@@ -106,7 +104,8 @@ struct SegmentCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let record = try inSegmentation(global) { _, transaction, _ -> OutputRecord in
+            let work = try CommandContext.work(global, format, plugin: "segmentation")
+            let record = try work.change { transaction -> OutputRecord in
                 let store = SegmentStore(transaction)
                 var record = OutputRecord(encoding: try store.summary(slug))
                 if sql, let text = try store.summary(slug).rule {
@@ -114,7 +113,7 @@ struct SegmentCommand: ParsableCommand {
                 }
                 return record
             }
-            OutputWriter(format).print(record)
+            work.writer.print(record)
         }
     }
 
@@ -128,11 +127,9 @@ struct SegmentCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let (members, association) = try inSegmentation(global) { _, transaction, _ in
-                (try SegmentStore(transaction).members(slug, limit: limit), transaction.association)
-            }
-            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt)
-                .print(members)
+            let work = try CommandContext.work(global, format, plugin: "segmentation")
+            let members = try work.read { try SegmentStore($0).members(slug, limit: limit) }
+            work.writer.print(members)
         }
     }
 
@@ -150,20 +147,21 @@ struct SegmentCommand: ParsableCommand {
         }
 
         func run() throws {
-            let (results, association) = try inSegmentation(global) { _, transaction, _ in
+            let work = try CommandContext.work(global, format, plugin: "segmentation")
+            let results = try work.change { transaction in
                 let store = SegmentStore(transaction)
                 let progress = ProgressReporter("segments")
                 defer { progress.finish() }
-                return (try (slug.map { [$0] } ?? store.refreshOrder()).map { slug in
+                return try (slug.map { [$0] } ?? store.refreshOrder()).map { slug in
                     defer { progress.advance() }
                     return try store.refresh(slug, trigger: "manual")
-                }, transaction.association)
+                }
             }
-            OutputWriter(format).print(results.map {
+            work.writer.print(results.map {
                 ["segment": .text($0.slug), "members": .integer(Int64($0.members)), "joined": .integer(Int64($0.joined)),
                  "left": .integer(Int64($0.left)), "duration_ms": .integer(Int64($0.milliseconds))]
             })
-            for result in results { warnUnconverted(result.unconverted, association, segment: result.slug) }
+            for result in results { warnUnconverted(result.unconverted, work.association, segment: result.slug) }
         }
     }
 
@@ -177,13 +175,12 @@ struct SegmentCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let (records, association) = try inSegmentation(global) { _, transaction, _ in
-                let store = SegmentStore(transaction)
-                let records = changes ? [OutputRecord](encoding: try store.changes(slug, limit: limit))
-                    : [OutputRecord](encoding: try store.refreshes(slug, limit: limit))
-                return (records, transaction.association)
+            let work = try CommandContext.work(global, format, plugin: "segmentation")
+            if changes {
+                work.writer.print(try work.read { try SegmentStore($0).changes(slug, limit: limit) })
+            } else {
+                work.writer.print(try work.read { try SegmentStore($0).refreshes(slug, limit: limit) })
             }
-            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(records)
         }
     }
 
@@ -200,12 +197,13 @@ struct SegmentCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let summary = try inSegmentation(global) { _, transaction, _ in
+            let work = try CommandContext.work(global, format, plugin: "segmentation")
+            let summary = try work.change { transaction in
                 let store = SegmentStore(transaction)
                 try store.edit(slug, rule: rule.map(RuleSource.init), description: description, cron: schedule, removeSchedule: noSchedule)
                 return try store.summary(slug)
             }
-            OutputWriter(format).print(summary)
+            work.writer.print(summary)
         }
     }
 
@@ -215,7 +213,8 @@ struct SegmentCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try inSegmentation(global) { _, transaction, _ in try SegmentStore(transaction).delete(slug) }
+            let work = try CommandContext.work(global, plugin: "segmentation")
+            try work.change { transaction in try SegmentStore(transaction).delete(slug) }
             Console.say("Segment \(slug) deleted.")
         }
     }
@@ -228,7 +227,8 @@ struct SegmentCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try inSegmentation(global) { _, transaction, _ in try SegmentStore(transaction).include(contacts, in: slug) }
+            let work = try CommandContext.work(global, plugin: "segmentation")
+            try work.change { transaction in try SegmentStore(transaction).include(contacts, in: slug) }
             Console.say("Added \(contacts.count) contact(s) to \(slug).")
         }
     }
@@ -240,7 +240,8 @@ struct SegmentCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try inSegmentation(global) { _, transaction, _ in try SegmentStore(transaction).exclude(contacts, from: slug) }
+            let work = try CommandContext.work(global, plugin: "segmentation")
+            try work.change { transaction in try SegmentStore(transaction).exclude(contacts, from: slug) }
             Console.say("Removed \(contacts.count) contact(s) from \(slug).")
         }
     }

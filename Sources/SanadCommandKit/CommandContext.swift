@@ -94,43 +94,36 @@ public final class CommandContext {
 
     /// An output writer that shows times in the association's time zone.
     public func writer(_ options: FormatOptions, association: Association? = nil) -> OutputWriter {
-        OutputWriter(options, timeZone: association.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt)
+        OutputWriter(options, timeZone: association?.zone ?? .gmt)
     }
 
-    /// What every listing command does: open the association the options name, read in one
+    /// What every listing command does: open the association's work, read in one
     /// read-only transaction, print in the chosen format.
     public static func printReading(_ global: GlobalOptions, _ format: FormatOptions,
                                     _ read: (AssociationTransaction) throws -> [OutputRecord]) throws {
-        let (records, writer) = try reading(global, format, read)
-        writer.print(records)
+        let work = try work(global, format)
+        work.writer.print(try work.read(read))
     }
 
     /// What every showing command does: like the listing form, for one record.
     public static func printReading(_ global: GlobalOptions, _ format: FormatOptions,
                                     _ read: (AssociationTransaction) throws -> OutputRecord) throws {
-        let (record, writer) = try reading(global, format, read)
-        writer.print(record)
+        let work = try work(global, format)
+        work.writer.print(try work.read(read))
     }
 
     /// What every listing command does, for models: each printed as the record its coding keys make.
     public static func printReading<Model: Encodable>(_ global: GlobalOptions, _ format: FormatOptions,
                                                       _ read: (AssociationTransaction) throws -> [Model]) throws {
-        let (models, writer) = try reading(global, format, read)
-        writer.print(models)
+        let work = try work(global, format)
+        work.writer.print(try work.read(read))
     }
 
     /// What every showing command does, for a model.
     public static func printReading<Model: Encodable>(_ global: GlobalOptions, _ format: FormatOptions,
                                                       _ read: (AssociationTransaction) throws -> Model) throws {
-        let (model, writer) = try reading(global, format, read)
-        writer.print(model)
-    }
-
-    private static func reading<T>(_ global: GlobalOptions, _ format: FormatOptions,
-                                   _ read: (AssociationTransaction) throws -> T) throws -> (T, OutputWriter) {
-        let context = try open(global)
-        let session = try context.session()
-        return (try session.transaction(readOnly: true, read), context.writer(format, association: session.association))
+        let work = try work(global, format)
+        work.writer.print(try work.read(read))
     }
 }
 

@@ -53,17 +53,18 @@ struct InteractionCommand: ParsableCommand {
             input.isAnonymous = anonymous ? true : nil
             input.hours = hours
             input.stripDirectionControls = stripDirectionControls
-            let (records, association) = try inAssociation(global) { _, transaction in
+            let work = try CommandContext.work(global, format)
+            let records = try work.change { transaction in
                 let draft = try input.validated(for: transaction.association)
                 let store = InteractionStore(transaction)
                 var logged = InteractionStore.Filter()
                 logged.id = try store.log(draft, contact: contact)
-                return (try store.list(logged, limit: 1), transaction.association)
+                return try store.list(logged, limit: 1)
             }
-            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(records[0])
+            work.writer.print(records[0])
             if amount != nil, currency == nil {
                 // An amount typed without a currency is easy to misread (LBP or USD?): say which.
-                Console.note("recorded in \(association.baseCurrency), the association's currency (give --currency for another)")
+                Console.note("recorded in \(work.association.baseCurrency), the association's currency (give --currency for another)")
             }
         }
     }
@@ -83,17 +84,16 @@ struct InteractionCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let timeZone = TimeZone(identifier: session.association.timeZone) ?? .gmt
+            let work = try CommandContext.work(global, format)
+            let timeZone = work.association.zone
             var filter = InteractionStore.Filter()
             filter.contact = contact
             filter.type = try type.map(InteractionType.parse)
             filter.campaign = campaign
             filter.from = try from.map { try InputValues.moment($0, field: "--from", timeZone: timeZone) }
             filter.to = try to.map { try InputValues.moment($0, field: "--to", timeZone: timeZone) }
-            let records = try session.transaction(readOnly: true) { try InteractionStore($0).list(filter, limit: limit) }
-            context.writer(format, association: session.association).print(records)
+            let records = try work.read { try InteractionStore($0).list(filter, limit: limit) }
+            work.writer.print(records)
         }
     }
 }
@@ -125,8 +125,9 @@ struct ConsentCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try inAssociation(global) { _, transaction in
-                let timeZone = TimeZone(identifier: transaction.association.timeZone) ?? .gmt
+            let work = try CommandContext.work(global)
+            try work.change { transaction in
+                let timeZone = transaction.association.zone
                 let entry = ConsentEntry(
                     channel: try ConsentChannel.parse(channel), status: try ConsentStatus.parse(status),
                     legalBasis: try basis.map(LegalBasis.parse), source: try TextRules.cleanedText(source, field: "source", maxLength: 200),
@@ -149,13 +150,12 @@ struct ConsentCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let (history, suppressions) = try session.transaction(readOnly: true) { transaction in
+            let work = try CommandContext.work(global, format)
+            let (history, suppressions) = try work.read { transaction in
                 let store = ConsentStore(transaction)
                 return (try store.history(of: contact), try store.suppressions(of: contact))
             }
-            let writer = context.writer(format, association: session.association)
+            let writer = work.writer
             switch format.format {
             case .json:
                 writer.print(["contact_id": .integer(contact), "consent_history": .list(history.map { .record(OutputRecord(encoding: $0)) }),
@@ -184,7 +184,8 @@ struct ConsentCommand: ParsableCommand {
 
         func run() throws {
             let state = try SuppressionReason.parse(reason)
-            try inAssociation(global) { _, transaction in
+            let work = try CommandContext.work(global)
+            try work.change { transaction in
                 try ConsentStore(transaction).suppress(contact, reason: state,
                                                        source: try TextRules.cleanedText(source, field: "source", maxLength: 200),
                                                        note: try TextRules.cleanedText(note, field: "note"))
@@ -204,7 +205,8 @@ struct ConsentCommand: ParsableCommand {
 
         func run() throws {
             let state = try SuppressionReason.parse(reason)
-            try inAssociation(global) { _, transaction in try ConsentStore(transaction).lift(contact, reason: state) }
+            let work = try CommandContext.work(global)
+            try work.change { transaction in try ConsentStore(transaction).lift(contact, reason: state) }
             Console.say("Lifted \(state.label) for contact #\(contact).")
         }
     }

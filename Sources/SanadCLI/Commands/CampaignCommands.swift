@@ -40,12 +40,13 @@ struct CampaignCommand: ParsableCommand {
             input.goalAmount = goalAmount
             input.goalCurrency = goalCurrency
             input.goalPeopleEngaged = goalPeople
-            let (record, association) = try inAssociation(global) { _, transaction in
+            let work = try CommandContext.work(global, format)
+            let record = try work.change { transaction in
                 let store = CampaignStore(transaction)
                 try store.add(input)
-                return (try store.show(slug), transaction.association)
+                return try store.show(slug)
             }
-            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(record)
+            work.writer.print(record)
         }
     }
 
@@ -82,13 +83,12 @@ struct CampaignCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let progress = try session.transaction(readOnly: true) { try CampaignStore($0).progress(slug) }
-            context.writer(format, association: session.association).print(Self.records(progress))
-            let rates = progress.latestRates.map { "1 \($0.currency) = \($0.rate) \(session.association.baseCurrency) (from \($0.validOn))" }
+            let work = try CommandContext.work(global, format)
+            let progress = try work.read { try CampaignStore($0).progress(slug) }
+            work.writer.print(Self.records(progress))
+            let rates = progress.latestRates.map { "1 \($0.currency) = \($0.rate) \(work.association.baseCurrency) (from \($0.validOn))" }
             if !rates.isEmpty { Console.note("converted into \(progress.currency) at the rate of each gift's day; latest rates: " + rates.joined(separator: ", ")) }
-            if let warning = UnconvertedGifts.warning(progress.unconverted, baseCurrency: session.association.baseCurrency) {
+            if let warning = UnconvertedGifts.warning(progress.unconverted, baseCurrency: work.association.baseCurrency) {
                 Console.note("warning: the amounts are incomplete: " + warning)
             }
         }
@@ -119,7 +119,8 @@ struct CampaignCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try inAssociation(global) { _, transaction in
+            let work = try CommandContext.work(global)
+            try work.change { transaction in
                 try CampaignStore(transaction).recordBeneficiaries(slug, reached: beneficiariesReached)
             }
             Console.say("Campaign \(slug): \(beneficiariesReached) beneficiaries reached.")
@@ -159,11 +160,12 @@ struct EventCommand: ParsableCommand {
             input.campaign = campaign
             input.capacity = capacity
             input.description = description
-            let (event, association) = try inAssociation(global) { _, transaction in
+            let work = try CommandContext.work(global, format)
+            let event = try work.change { transaction in
                 let store = EventStore(transaction)
-                return (try store.event(try store.add(input)), transaction.association)
+                return try store.event(try store.add(input))
             }
-            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(event)
+            work.writer.print(event)
         }
     }
 
@@ -177,15 +179,14 @@ struct EventCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let events = try session.transaction(readOnly: true) { transaction in
-                let timeZone = TimeZone(identifier: transaction.association.timeZone) ?? .gmt
+            let work = try CommandContext.work(global, format)
+            let events = try work.read { transaction in
+                let timeZone = transaction.association.zone
                 return try EventStore(transaction).list(
                     from: try from.map { try InputValues.moment($0, field: "--from", timeZone: timeZone) },
                     to: try to.map { try InputValues.moment($0, field: "--to", timeZone: timeZone) })
             }
-            context.writer(format, association: session.association).print(events)
+            work.writer.print(events)
         }
     }
 }
@@ -208,17 +209,16 @@ struct CalendarCommand: ParsableCommand {
     @OptionGroup var format: FormatOptions
 
     func run() throws {
-        let context = try CommandContext.open(global)
-        let session = try context.session()
-        let association = session.association
-        let timeZone = TimeZone(identifier: association.timeZone) ?? .gmt
+        let work = try CommandContext.work(global, format)
+        let association = work.association
+        let timeZone = association.zone
         let start = try from.map { try InputValues.moment($0, field: "--from", timeZone: timeZone) }
             ?? Calendar.current.startOfDay(for: Date())
         let end = try to.map { try InputValues.moment($0, field: "--to", timeZone: timeZone) } ?? start.addingTimeInterval(90 * 86_400)
         guard end > start else { throw SanadError.usage("--to must come after --from", hint: "swap them") }
-        let events = try session.transaction(readOnly: true) { try EventStore($0).list(from: start, to: end) }
+        let events = try work.read { try EventStore($0).list(from: start, to: end) }
         guard let ics else {
-            context.writer(format, association: association).print(events)
+            work.context.writer(format, association: association).print(events)
             return
         }
         let document = ICalendar.document(events, association: association)
@@ -245,7 +245,8 @@ struct GroupCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try inAssociation(global) { _, transaction in try GroupStore(transaction).create(name, description: description) }
+            let work = try CommandContext.work(global)
+            try work.change { transaction in try GroupStore(transaction).create(name, description: description) }
             Console.say("Created group \"\(name)\".")
         }
     }
@@ -268,7 +269,8 @@ struct GroupCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try inAssociation(global) { _, transaction in try GroupStore(transaction).add(contacts, to: name) }
+            let work = try CommandContext.work(global)
+            try work.change { transaction in try GroupStore(transaction).add(contacts, to: name) }
             Console.say("Added \(contacts.count) contact(s) to \"\(name)\".")
         }
     }
@@ -280,7 +282,8 @@ struct GroupCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try inAssociation(global) { _, transaction in try GroupStore(transaction).remove(contacts, from: name) }
+            let work = try CommandContext.work(global)
+            try work.change { transaction in try GroupStore(transaction).remove(contacts, from: name) }
             Console.say("Removed \(contacts.count) contact(s) from \"\(name)\".")
         }
     }

@@ -40,7 +40,8 @@ struct CurrencyCommand: ParsableCommand {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                let (association, day, code, value) = try inAssociation(global) { _, transaction in
+                let work = try CommandContext.work(global)
+                let (association, day, code, value) = try work.change { transaction in
                     let association = transaction.association
                     let day = try on.map { try InputValues.day($0, field: "--on") } ?? association.today
                     let value = try ExchangeRateFile.positiveRate(rate)
@@ -93,7 +94,8 @@ struct CurrencyCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let (changed, read, base) = try inAssociation(global) { _, transaction in
+            let work = try CommandContext.work(global)
+            let (changed, read, base) = try work.change { transaction in
                 let base = transaction.association.baseCurrency
                 let rates = ecb ? try ExchangeRateFile.readECB(path: file, baseCurrency: base)
                     : try ExchangeRateFile.read(path: file, baseCurrency: base, source: source ?? URL(fileURLWithPath: file).lastPathComponent)

@@ -39,13 +39,12 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let context = try CommandContext.open(global)
-        let session = try context.session()
+        let work = try CommandContext.work(global, format)
         var configuration = SyntheticAssociation.Configuration(seed: seed, contacts: contacts)
         configuration.interactionsPerContact = interactionsPerContact
         if let referenceDay { configuration.referenceDay = try InputValues.day(referenceDay, field: "--reference-day") }
-        let generator = SyntheticAssociation(configuration, for: session.association)
-        let writer = context.writer(format, association: session.association)
+        let generator = SyntheticAssociation(configuration, for: work.association)
+        let writer = work.writer
         if let out {
             let written = try SyntheticFiles(generator).write(to: out, interactions: !contactsOnly, progress: ProgressReporter.terminal, replacing: force)
             writer.print(["folder": .text(out), "contacts": .integer(Int64(written.contacts)),
@@ -53,7 +52,7 @@ struct GenerateCommand: ParsableCommand {
                           "duplicate_pairs": .integer(Int64(written.duplicatePairs)), "family_pairs": .integer(Int64(written.familyPairs))])
             return
         }
-        let report = try SyntheticLoader(generator).load(into: session, progress: ProgressReporter.terminal)
+        let report = try SyntheticLoader(generator).load(into: work.session, progress: ProgressReporter.terminal)
         writer.print([
             "contacts": .integer(Int64(report.contacts.inserted)), "duplicates_in_file": .integer(Int64(report.contacts.duplicatesInFile)),
             "interactions": .integer(Int64(report.interactions.inserted)), "relationships": .integer(Int64(report.relationships)),

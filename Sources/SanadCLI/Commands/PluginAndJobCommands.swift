@@ -44,10 +44,9 @@ struct PluginCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let states = try session.transaction(readOnly: true) { try PluginStore($0).states() }
-            let writer = context.writer(format, association: session.association)
+            let work = try CommandContext.work(global, format)
+            let states = try work.read { try PluginStore($0).states() }
+            let writer = work.writer
             if format.format == .table {
                 writer.print(states.map { state in
                     ["plugin": .text(state.plugin.id), "enabled": .bool(state.enabled), "summary": .text(state.plugin.summary),
@@ -71,16 +70,15 @@ struct PluginCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let target = try session.transaction(readOnly: true) { try PluginStore($0).plugin(plugin) }
+            let work = try CommandContext.work(global, format)
+            let target = try work.read { try PluginStore($0).plugin(plugin) }
             let values = try keyValues(settings, option: "--set")
-            let state = try session.transaction { transaction in
+            let state = try work.change { transaction in
                 let store = PluginStore(transaction)
                 try store.enable(target, set: values)
                 return try store.state(of: target)
             }
-            context.writer(format, association: session.association).print(PluginCommand.record(state))
+            work.writer.print(PluginCommand.record(state))
         }
     }
 
@@ -93,7 +91,8 @@ struct PluginCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let target = try inAssociation(global) { _, transaction in
+            let work = try CommandContext.work(global)
+            let target = try work.change { transaction in
                 let store = PluginStore(transaction)
                 let target = try store.plugin(plugin)
                 try store.disable(target)
@@ -115,16 +114,15 @@ struct PluginCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let target = try session.transaction(readOnly: true) { try PluginStore($0).plugin(plugin) }
+            let work = try CommandContext.work(global, format)
+            let target = try work.read { try PluginStore($0).plugin(plugin) }
             let values = try keyValues(settings, option: "--set")
-            let state = try session.transaction { transaction in
+            let state = try work.change { transaction in
                 let store = PluginStore(transaction)
                 if !values.isEmpty || !unset.isEmpty { try store.configure(target, set: values, unset: unset) }
                 return try store.state(of: target)
             }
-            context.writer(format, association: session.association).print(PluginCommand.record(state))
+            work.writer.print(PluginCommand.record(state))
         }
     }
 }
@@ -155,13 +153,12 @@ struct ScheduleCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
+            let work = try CommandContext.work(global, format)
             let parameters = try keyValues(param, option: "--param")
-            let (id, upcoming) = try session.transaction { try JobStore($0).addSchedule(kind, cron: cron, parameters: parameters) }
-            let writer = context.writer(format, association: session.association)
+            let (id, upcoming) = try work.change { try JobStore($0).addSchedule(kind, cron: cron, parameters: parameters) }
+            let writer = work.writer
             writer.print(["schedule": .integer(id), "kind": .text(kind), "cron": .text(cron),
-                          "next_runs": .list(upcoming.map { .timestamp($0) }), "time_zone": .text(session.association.timeZone)])
+                          "next_runs": .list(upcoming.map { .timestamp($0) }), "time_zone": .text(work.association.timeZone)])
         }
     }
 
@@ -181,7 +178,8 @@ struct ScheduleCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try inAssociation(global) { _, transaction in try JobStore(transaction).removeSchedule(id) }
+            let work = try CommandContext.work(global)
+            try work.change { transaction in try JobStore(transaction).removeSchedule(id) }
             Console.say("Schedule #\(id) removed.")
         }
     }
@@ -229,13 +227,14 @@ struct JobsCommand: ParsableCommand {
 
         func run() throws {
             let parameters = try keyValues(param, option: "--param")
-            let id = try inAssociation(global) { _, transaction in
+            let work = try CommandContext.work(global, format)
+            let id = try work.change { transaction in
                 try JobStore(transaction).enqueue(kind, parameters: parameters, maxAttempts: attempts)
             }
             if format.format == .table {
                 Console.say("Queued job #\(id) (\(kind)).")
             } else {
-                OutputWriter(format).print(["id": .integer(id), "kind": .text(kind)])
+                work.writer.print(["id": .integer(id), "kind": .text(kind)])
             }
         }
     }
@@ -246,7 +245,8 @@ struct JobsCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try inAssociation(global) { _, transaction in try JobStore(transaction).retry(id) }
+            let work = try CommandContext.work(global)
+            try work.change { transaction in try JobStore(transaction).retry(id) }
             Console.say("Job #\(id) queued again.")
         }
     }
@@ -257,7 +257,8 @@ struct JobsCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try inAssociation(global) { _, transaction in try JobStore(transaction).cancel(id) }
+            let work = try CommandContext.work(global)
+            try work.change { transaction in try JobStore(transaction).cancel(id) }
             Console.say("Job #\(id) cancelled.")
         }
     }

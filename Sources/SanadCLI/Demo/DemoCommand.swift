@@ -95,7 +95,7 @@ struct DemoCommand: ParsableCommand {
             for plugin in transaction.plugins.all where try !plugins.state(of: plugin).enabled {
                 try plugins.enable(plugin)
             }
-            if try transaction.query("SELECT NOT EXISTS (SELECT 1 FROM audit_decisions)")[0].decode(Bool.self, at: 0) {
+            if try AuditStore(transaction).decisions().isEmpty {
                 try demo.plantInfluenceCase(transaction)
             }
             let segments = SegmentStore(transaction)

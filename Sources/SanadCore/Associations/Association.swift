@@ -107,10 +107,14 @@ public struct NewAssociation: Sendable {
 }
 
 extension Association {
+    /// The association's time zone: schedules, "this year" and every time shown to people
+    /// follow it. (A stored name is checked when the association is created.)
+    public var zone: TimeZone { TimeZone(identifier: timeZone) ?? .gmt }
+
     /// The calendar day it is now where the association is.
     public var today: CalendarDate {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: timeZone) ?? .gmt
+        calendar.timeZone = zone
         let parts = calendar.dateComponents([.year, .month, .day], from: Date())
         return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!) ?? CalendarDate(utc: Date())
     }

@@ -9,7 +9,7 @@ public struct JobStore {
         self.transaction = transaction
     }
 
-    var timeZone: TimeZone { TimeZone(identifier: transaction.association.timeZone) ?? .gmt }
+    var timeZone: TimeZone { transaction.association.zone }
 
     /// Checks that the kind exists and its plugin is enabled here.
     func checkRunnable(_ kind: String, parameters: [String: String]) throws -> JobKind {

@@ -63,7 +63,7 @@ public struct EventStore {
         self.transaction = transaction
     }
 
-    var timeZone: TimeZone { TimeZone(identifier: transaction.association.timeZone) ?? .gmt }
+    var timeZone: TimeZone { transaction.association.zone }
 
     @discardableResult
     public func add(_ input: EventInput) throws -> Int64 {

@@ -65,7 +65,7 @@ extension InteractionInput {
     /// conditions; volunteer shifts may carry hours; nothing else takes money.
     public func validated(for association: Association, now: Date = Date()) throws -> InteractionDraft {
         let type = try InteractionType.parse(self.type)
-        let timeZone = TimeZone(identifier: association.timeZone) ?? .gmt
+        let timeZone = association.zone
         let occurredAt = try occurredAt.flatMap { $0.isEmpty ? nil : $0 }
             .map { try InputValues.moment($0, field: "date", timeZone: timeZone) } ?? now
         if type != .pledge, occurredAt > now.addingTimeInterval(24 * 3600) {

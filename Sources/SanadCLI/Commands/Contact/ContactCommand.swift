@@ -57,13 +57,6 @@ struct ContactFieldOptions: ParsableArguments {
     }
 }
 
-/// Runs `body` in one transaction of the chosen association.
-func inAssociation<T>(_ global: GlobalOptions, _ body: (CommandContext, AssociationTransaction) throws -> T) throws -> T {
-    let context = try CommandContext.open(global)
-    let session = try context.session()
-    return try session.transaction { try body(context, $0) }
-}
-
 /// Prints warnings (kept data worth a look) on standard error.
 func warn(_ messages: [String]) {
     for message in messages {
@@ -102,14 +95,15 @@ extension ContactCommand {
             if name == nil && fields.givenName == nil && fields.familyName == nil {
                 throw SanadError.usage("a contact needs a name", hint: "give it as the first argument, or --given-name/--family-name")
             }
-            let (details, association, warnings) = try inAssociation(global) { _, transaction in
+            let work = try CommandContext.work(global, format)
+            let (details, warnings) = try work.change { transaction in
                 let draft = try input.validated(for: transaction.association)
                 let store = ContactStore(transaction)
                 let id = try store.create(draft)
-                return (try store.details(id), transaction.association, draft.warnings)
+                return (try store.details(id), draft.warnings)
             }
             warn(warnings)
-            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(details)
+            work.writer.print(details)
         }
     }
 
@@ -224,7 +218,8 @@ extension ContactCommand {
             for field in clear where !Self.clearable.contains(field) {
                 throw SanadError.usage("--clear cannot empty \"\(field)\"", hint: "clearable fields: \(Self.clearable.joined(separator: ", "))")
             }
-            let (details, association, warnings) = try inAssociation(global) { _, transaction in
+            let work = try CommandContext.work(global, format)
+            let (details, warnings) = try work.change { transaction in
                 let store = ContactStore(transaction)
                 let association = transaction.association
                 var warnings = try store.updateFields(id) { input in
@@ -257,10 +252,10 @@ extension ContactCommand {
                 let until = try roleUntil.map { try InputValues.day($0, field: "role end") }
                 try store.addRoles(try addRole.map { RoleAssignment(role: try ContactRole.parse($0), since: since, until: until) }, to: id)
                 for role in removeRole { try store.removeRole(try ContactRole.parse(role), from: id) }
-                return (try store.details(id), association, warnings)
+                return (try store.details(id), warnings)
             }
             warn(warnings)
-            OutputWriter(format, timeZone: TimeZone(identifier: association.timeZone) ?? .gmt).print(details)
+            work.writer.print(details)
         }
     }
 
@@ -274,7 +269,8 @@ extension ContactCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try inAssociation(global) { _, transaction in
+            let work = try CommandContext.work(global)
+            try work.change { transaction in
                 let store = ContactStore(transaction)
                 if restore { try store.restore(id) } else { try store.delete(id) }
             }
@@ -297,7 +293,8 @@ extension ContactCommand {
         }
 
         func run() throws {
-            try inAssociation(global) { _, transaction in
+            let work = try CommandContext.work(global)
+            try work.change { transaction in
                 let store = ContactStore(transaction)
                 try store.requireContact(id)
                 let cleaned = try tags.map { try TextRules.cleanedName($0, field: "tag", maxLength: 100) }
@@ -333,7 +330,8 @@ extension ContactCommand {
 
         func run() throws {
             let relationship = try RelationshipKind.parse(kind)
-            try inAssociation(global) { _, transaction in
+            let work = try CommandContext.work(global)
+            try work.change { transaction in
                 let store = ContactStore(transaction)
                 if remove {
                     try store.unrelate(id, relationship, other)

@@ -35,12 +35,11 @@ extension ContactCommand {
             guard let minimum = DuplicatePair.Level(rawValue: level) else {
                 throw SanadError.usage("--level takes possible or probable", hint: "such as --level probable")
             }
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let writer = context.writer(format, association: session.association)
+            let work = try CommandContext.work(global, format)
+            let writer = work.writer
             if !dismiss.isEmpty {
                 guard dismiss.count == 2 else { throw SanadError.usage("--dismiss takes two contact ids", hint: "--dismiss 12 40") }
-                try session.transaction { try DuplicateFinder($0).dismiss(dismiss[0], dismiss[1]) }
+                try work.change { try DuplicateFinder($0).dismiss(dismiss[0], dismiss[1]) }
                 writer.message("Contacts #\(dismiss[0]) and #\(dismiss[1]) will no longer be listed as duplicates.")
                 return
             }
@@ -48,7 +47,7 @@ extension ContactCommand {
                 guard yes else {
                     throw SanadError.usage("--merge-probable merges without asking about each pair", hint: "look at the list first, then add --yes")
                 }
-                let merged = try session.transaction { transaction -> [OutputRecord] in
+                let merged = try work.change { transaction -> [OutputRecord] in
                     var done: [OutputRecord] = []
                     var gone = Set<Int64>()
                     for pair in try DuplicateFinder(transaction).find(minimum: .probable, limit: 100_000)
@@ -61,7 +60,7 @@ extension ContactCommand {
                 writer.print(merged)
                 return
             }
-            let pairs = try session.transaction { try DuplicateFinder($0).find(minimum: minimum, limit: limit) }
+            let pairs = try work.change { try DuplicateFinder($0).find(minimum: minimum, limit: limit) }
             writer.print(pairs)
         }
     }
@@ -85,11 +84,10 @@ extension ContactCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let context = try CommandContext.open(global)
-            let session = try context.session()
+            let work = try CommandContext.work(global, format)
             var summary: ContactMerger.Summary
             do {
-                summary = try session.transaction { transaction in
+                summary = try work.change { transaction in
                     let result = try ContactMerger(transaction).merge(other, into: keep)
                     if preview { throw PreviewRollback(summary: result) }
                     return result
@@ -97,7 +95,7 @@ extension ContactCommand {
             } catch let rollback as PreviewRollback {
                 summary = rollback.summary
             }
-            let writer = context.writer(format, association: session.association)
+            let writer = work.writer
             writer.message(preview ? "Preview (nothing changed):" : "Merged #\(other) into #\(keep):")
             writer.print(summary)
         }
@@ -121,10 +119,9 @@ extension ContactCommand {
 
         func run() throws {
             guard yes else { throw SanadError.usage("erasing cannot be undone", hint: "run again with --yes to erase contact #\(id)") }
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            try session.transaction { try ContactEraser($0).erase(id) }
-            try session.vacuumAfterErasure()
+            let work = try CommandContext.work(global)
+            try work.change { try ContactEraser($0).erase(id) }
+            try work.session.vacuumAfterErasure()
             Console.say("Contact #\(id) erased.")
         }
     }
@@ -143,13 +140,12 @@ extension AssociationCommand {
 
         func run() throws {
             let values = try keyValues(settings, option: "--set")
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let configuration = try session.transaction { transaction in
+            let work = try CommandContext.work(global, format)
+            let configuration = try work.change { transaction in
                 if !values.isEmpty || !unset.isEmpty { try AssociationSettings.configure(transaction, set: values, unset: unset) }
                 return try AssociationSettings.load(transaction)
             }
-            context.writer(format, association: session.association).print(AssociationSettings.settings(configuration))
+            work.writer.print(AssociationSettings.settings(configuration))
         }
     }
 }

@@ -107,10 +107,9 @@ extension ContactCommand {
             var options = try importing.importOptions()
             options.policy = onMatch
             options.customFields = customFields
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let report = try ContactImporter(options).run(in: session)
-            try finishImport(report, writer: context.writer(format, association: session.association), noun: "contact")
+            let work = try CommandContext.work(global, format)
+            let report = try ContactImporter(options).run(in: work.session)
+            try finishImport(report, writer: work.writer, noun: "contact")
         }
     }
 }
@@ -133,10 +132,9 @@ extension InteractionCommand {
 
         func run() throws {
             let options = try importing.importOptions()
-            let context = try CommandContext.open(global)
-            let session = try context.session()
-            let report = try InteractionImporter(options).run(in: session)
-            try finishImport(report, writer: context.writer(format, association: session.association), noun: "interaction")
+            let work = try CommandContext.work(global, format)
+            let report = try InteractionImporter(options).run(in: work.session)
+            try finishImport(report, writer: work.writer, noun: "interaction")
         }
     }
 }
