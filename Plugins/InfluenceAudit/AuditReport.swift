@@ -103,7 +103,7 @@ public struct AuditReport: Sendable, Encodable {
             """)
         guard let row = rows.first else {
             throw SanadError.notFound("the influence audit has not run in this association yet",
-                                      hint: "run it first: sanad audit influence run")
+                                      hint: "run it first", remedy: .plugin(id: "influence-audit", action: "run", subject: nil))
         }
         let groups = (try? JSONSerialization.jsonObject(with: Data(try row.decode(String.self, at: 7).utf8))) as? [[String: Any]] ?? []
         let points = (try? JSONSerialization.jsonObject(with: Data(try row.decode(String.self, at: 8).utf8))) as? [[Any]] ?? []

@@ -94,7 +94,7 @@ public struct AuditStore {
     public func finding(_ id: Int64) throws -> AuditFinding {
         let rows = try transaction.query("SELECT \(AuditFinding.columns) FROM audit_findings WHERE id = \(id)")
         guard let row = rows.first else {
-            throw SanadError.notFound("there is no finding \(id) in this association", hint: "list them with: sanad audit findings")
+            throw SanadError.notFound("there is no finding \(id) in this association", hint: "list them", remedy: .plugin(id: "influence-audit", action: "findings", subject: nil))
         }
         return try AuditFinding(row: row)
     }
@@ -244,7 +244,7 @@ public struct AuditStore {
             """)
         guard removed > 0 else {
             throw SanadError.notFound("the association added no phrase \"\(phrase)\" to \(category)",
-                                      hint: "built-in phrases cannot be removed; list them with: sanad audit lexicon list")
+                                      hint: "built-in phrases cannot be removed; list them", remedy: .plugin(id: "influence-audit", action: "lexicon", subject: nil))
         }
     }
 

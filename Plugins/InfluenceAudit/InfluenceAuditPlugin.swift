@@ -16,6 +16,15 @@ public struct InfluenceAuditPlugin: CommandPlugin {
 
     public init() {}
 
+    public func command(for action: String, subject: String?) -> String? {
+        switch action {
+        case "findings": "sanad audit findings"
+        case "lexicon": "sanad audit lexicon list"
+        case "run": "sanad audit influence run"
+        default: nil
+        }
+    }
+
     public var configurationKeys: [ConfigurationKey] { AuditSettings.keys }
     public var jobKinds: [JobKind] {
         [JobKind(name: "influence-audit.run", summary: "Run every rule of the influence-risk audit and store the findings") { context in

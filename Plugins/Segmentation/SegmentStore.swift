@@ -22,7 +22,7 @@ public enum RuleSource: Sendable {
                 return (try RuleParser.parse(text), text.trimmed)
             } catch {
                 throw SanadError.invalid("the rule has a problem at \(error.description)",
-                                         hint: "see the rule language in Plugins/Segmentation/README.md (sanad segment --help)")
+                                         hint: "see the rule language in Plugins/Segmentation/README.md", remedy: .plugin(id: "segmentation", action: "help", subject: nil))
             }
         case .json(let text):
             do {
@@ -183,7 +183,7 @@ public struct SegmentStore {
                 RETURNING id
                 """)[0].decode(Int64.self, at: 0)
         } catch let error as PostgresError where error.constraint == "segments_slug_unique" {
-            throw SanadError.conflict("a segment \"\(slug)\" already exists", hint: "change it with: sanad segment edit \(slug)")
+            throw SanadError.conflict("a segment \"\(slug)\" already exists", hint: "change it", remedy: .plugin(id: "segmentation", action: "edit", subject: slug))
         }
         if let cron { try schedule(slug, cron: cron) }
         if source != nil { try refresh(slug, trigger: "create") }
@@ -195,7 +195,7 @@ public struct SegmentStore {
         let segment = try summary(slug)
         if let source {
             guard segment.kind == "dynamic" else {
-                throw SanadError.invalid("\(slug) is a static segment: its members are picked by hand", hint: "use sanad segment include/exclude")
+                throw SanadError.invalid("\(slug) is a static segment: its members are picked by hand", hint: "pick its members", remedy: .plugin(id: "segmentation", action: "include", subject: slug))
             }
             let (rule, text) = try source.parsed()
             _ = try memberQuery(rule)
@@ -376,7 +376,7 @@ public struct SegmentStore {
     private func staticSegment(_ slug: String) throws -> Int64 {
         let segment = try summary(slug)
         guard segment.kind == "static" else {
-            throw SanadError.invalid("\(slug) is a dynamic segment: its rule decides its members", hint: "change its rule with: sanad segment edit \(slug) --rule '...'")
+            throw SanadError.invalid("\(slug) is a dynamic segment: its rule decides its members", hint: "change its rule", remedy: .plugin(id: "segmentation", action: "edit-rule", subject: slug))
         }
         return segment.id
     }

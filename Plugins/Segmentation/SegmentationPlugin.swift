@@ -15,6 +15,16 @@ public struct SegmentationPlugin: CommandPlugin {
 
     public init() {}
 
+    public func command(for action: String, subject: String?) -> String? {
+        switch action {
+        case "help": "sanad segment --help"
+        case "edit": "sanad segment edit \(subject ?? "SLUG")"
+        case "edit-rule": "sanad segment edit \(subject ?? "SLUG") --rule '...'"
+        case "include": "sanad segment include \(subject ?? "SLUG") ID... (and exclude)"
+        default: nil
+        }
+    }
+
     public var configurationKeys: [ConfigurationKey] {
         [ConfigurationKey("preview_sample", .integer(1...100), default: .integer(10),
                           help: "How many contacts `segment preview` shows.")]

@@ -54,7 +54,7 @@ public enum CommandRunner {
     private static func exitCode(reporting error: any Error, arguments rest: [String]) -> Int32 {
         switch error {
         case let error as SanadError:
-            report(error.message, hint: error.hint)
+            report(error.message, hint: error.commandLineHint)
             return error.exitCode
         case let error as PostgresError:
             report(DatabaseErrorText.sentence(for: error), hint: DatabaseErrorText.hint(for: error))

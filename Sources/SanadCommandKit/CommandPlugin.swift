@@ -11,10 +11,14 @@ public import SanadCore
 /// ```
 public protocol CommandPlugin: SanadPlugin {
     var commands: [any ParsableCommand.Type] { get }
+    /// The command that carries out one of the plugin's remedies (``Remedy/plugin(id:action:subject:)``),
+    /// `subject` already quoted for a shell.
+    func command(for action: String, subject: String?) -> String?
 }
 
 extension CommandPlugin {
     public var commands: [any ParsableCommand.Type] { [] }
+    public func command(for action: String, subject: String?) -> String? { nil }
 }
 
 extension InstalledPlugins {

@@ -34,7 +34,7 @@ public struct AssociationDirectory {
             }
         } catch let error as PostgresError where error.sqlState == .uniqueViolation {
             throw SanadError.conflict("an association with slug \"\(valid.slug)\" already exists",
-                                      hint: "choose another slug, or see it with: sanad association show \(valid.slug)")
+                                      hint: "choose another slug, or see it", remedy: .showAssociation(slug: valid.slug))
         } catch let error as PostgresError where error.constraint == "associations_time_zone_known" {
             throw SanadError.invalid("time zone \"\(valid.timeZone)\" is not known to PostgreSQL",
                                      hint: "use an IANA name such as Asia/Beirut")
@@ -58,15 +58,15 @@ public struct AssociationDirectory {
         if let slug {
             if let association = try find(slug: slug) { return association }
             let known = try list().map(\.slug)
-            var hint = known.isEmpty ? "create one with: sanad association add SLUG --name NAME ..." : "known associations: \(known.joined(separator: ", "))"
+            var hint = known.isEmpty ? "create one" : "known associations: \(known.joined(separator: ", "))"
             if let guess = Suggestion.closest(to: slug, among: known) { hint = "did you mean \(guess)? " + hint }
-            throw SanadError.notFound("no association has the slug \"\(slug)\"", hint: hint)
+            throw SanadError.notFound("no association has the slug \"\(slug)\"", hint: hint, remedy: known.isEmpty ? .addAssociation : nil)
         }
         let all = try list()
         if all.count == 1 { return all[0] }
         if all.isEmpty {
             throw SanadError.usage("there is no association yet",
-                                   hint: "create one with: sanad association add SLUG --name NAME --country LB --currency LBP --time-zone Asia/Beirut --language ar")
+                                   hint: "create one", remedy: .addAssociation)
         }
         throw SanadError.usage("choose an association with --association SLUG (or SANAD_ASSOCIATION)",
                                hint: "known associations: \(all.map(\.slug).joined(separator: ", "))")

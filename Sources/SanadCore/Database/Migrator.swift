@@ -125,7 +125,8 @@ public struct Migrator: Sendable {
                 } catch let error as PostgresError {
                     throw SanadError.failure(
                         "migration \(migration.identifier) failed: \(error.message)",
-                        hint: error.hint ?? "the database is unchanged by this migration; fix the cause and run `sanad db migrate` again")
+                        hint: error.hint ?? "the database is unchanged by this migration; fix the cause and migrate again",
+                        remedy: error.hint == nil ? .migrateDatabase : nil)
                 }
             }
             // Keys made by older name rules are recomputed once the schema is current.

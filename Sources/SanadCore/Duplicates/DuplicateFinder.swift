@@ -181,7 +181,7 @@ public struct DuplicateFinder {
 
     /// Remembers that two contacts are not the same person.
     public func dismiss(_ first: Int64, _ second: Int64) throws {
-        guard first != second else { throw SanadError.invalid("give two different contacts", hint: "sanad contact duplicates --dismiss A B") }
+        guard first != second else { throw SanadError.invalid("give two different contacts", hint: "name the two contacts of the pair", remedy: .dismissDuplicatePair) }
         let store = ContactStore(transaction)
         try store.requireContact(first, allowDeleted: true)
         try store.requireContact(second, allowDeleted: true)

@@ -97,7 +97,7 @@ public struct InteractionImporter {
         input.campaign = first("campaign")
         if let event = first("event") {
             guard let id = Int64(InputValues.asciiDigits(event)) else {
-                throw SanadError.invalid("event \"\(event)\" is not an event number", hint: "give the event's id (sanad event list)", field: "event")
+                throw SanadError.invalid("event \"\(event)\" is not an event number", hint: "give the event's number, as the list of events shows it", remedy: .listEvents, field: "event")
             }
             input.eventID = id
         }

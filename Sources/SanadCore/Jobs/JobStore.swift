@@ -47,7 +47,7 @@ public struct JobStore {
         guard let row = try transaction.query("""
             SELECT \(Job.columns), parameters::text AS parameters, created_by FROM jobs WHERE id = \(id)
             """).singleRow() else {
-            throw SanadError.notFound("there is no job #\(id)", hint: "see jobs with: sanad jobs list")
+            throw SanadError.notFound("there is no job #\(id)", hint: "see the jobs", remedy: .listJobs)
         }
         let runs = try transaction.query("""
             SELECT attempt, worker, started_at, finished_at, duration_ms, outcome, error, counts::text AS counts
@@ -77,10 +77,10 @@ public struct JobStore {
 
     private func stateError(_ id: Int64, action: String, allowed: String) throws -> SanadError {
         guard let row = try transaction.query("SELECT state FROM jobs WHERE id = \(id)").singleRow() else {
-            return SanadError.notFound("there is no job #\(id)", hint: "see jobs with: sanad jobs list")
+            return SanadError.notFound("there is no job #\(id)", hint: "see the jobs", remedy: .listJobs)
         }
         return SanadError.conflict("job #\(id) is \(try row.decode(String.self, at: 0)); only \(allowed) jobs can be \(action == "retry" ? "retried" : "cancelled")",
-                                   hint: "see it with: sanad jobs show \(id)")
+                                   hint: "see it", remedy: .showJob(id))
     }
 
     // MARK: Schedules
@@ -113,7 +113,7 @@ public struct JobStore {
 
     public func removeSchedule(_ id: Int64) throws {
         guard try transaction.execute("DELETE FROM schedules WHERE id = \(id)") == 1 else {
-            throw SanadError.notFound("there is no schedule #\(id)", hint: "see schedules with: sanad schedule list")
+            throw SanadError.notFound("there is no schedule #\(id)", hint: "see the schedules", remedy: .listSchedules)
         }
     }
 }

@@ -45,7 +45,7 @@ public struct ExchangeRateStore {
         let code = try StandardCodes.currency(currency)
         guard code != baseCurrency else {
             throw SanadError.invalid("\(code) is the association's own currency; its rate is always 1",
-                                     hint: "give the rate of a foreign currency, such as: sanad currency rate set USD 89500")
+                                     hint: "give the rate of a foreign currency", remedy: .setExchangeRate(currency: nil, day: nil))
         }
         guard rate > 0 else { throw SanadError.invalid("a rate must be more than zero", hint: "give how many \(baseCurrency) one \(code) is worth") }
         let source = try TextRules.cleanedText(source, field: "source", maxLength: 200) ?? "manual"
@@ -93,7 +93,7 @@ public struct ExchangeRateStore {
         let currency = amount.currency ?? baseCurrency
         guard let rate = try rate(of: currency, on: day) else {
             throw SanadError.invalid("\(purpose) is \(amount.amount) \(currency), but there is no \(currency) rate on or before \(day)",
-                                     hint: "set one with: sanad currency rate set \(currency) RATE --on \(day) (how many \(baseCurrency) one \(currency) is worth)")
+                                     hint: "set how many \(baseCurrency) one \(currency) is worth on that day", remedy: .setExchangeRate(currency: currency, day: day))
         }
         return amount.amount * rate
     }

@@ -54,7 +54,7 @@ public enum ExchangeRateFile {
         let baseColumn = names.firstIndex(of: baseCurrency)
         guard baseCurrency == "EUR" || baseColumn != nil else {
             throw SanadError.invalid("the ECB publishes no \(baseCurrency) rate, so its file cannot give rates in \(baseCurrency)",
-                                     hint: "import your own rates instead: sanad currency import rates.csv (date,currency,rate)")
+                                     hint: "import your own rates instead (a CSV file of date,currency,rate)", remedy: .importExchangeRates)
         }
         return try eachRecord(of: reader, path: path) { record in
             let fields = record.fields.map(\.trimmed)

@@ -70,14 +70,4 @@ public struct UnconvertedGifts: Codable, Sendable, Hashable {
             UnconvertedGifts(currency: try row.decode("currency"), gifts: try row.decode("gifts"), amount: try row.decode("amount"))
         }
     }
-
-    /// One sentence for people: `left out: 3 gifts in EUR (1250 EUR) with no EUR rate for their day`.
-    public static func warning(_ left: [UnconvertedGifts], baseCurrency: String) -> String? {
-        guard !left.isEmpty else { return nil }
-        let parts = left.map { "\($0.gifts) gift\($0.gifts == 1 ? "" : "s") in \($0.currency) (\($0.amount) \($0.currency))" }
-        let codes = left.map(\.currency).joined(separator: ", ")
-        return "left out of the totals for want of an exchange rate: " + parts.joined(separator: ", ")
-            + "; set the \(codes) rate\(left.count == 1 ? "" : "s") with: sanad currency rate set \(left[0].currency) RATE --on YYYY-MM-DD"
-            + " (RATE: how many \(baseCurrency) one \(left[0].currency) is worth)"
-    }
 }

@@ -84,7 +84,7 @@ public struct PluginStore {
         guard state.enabled else {
             throw SanadError.usage(
                 "the \(pluginID) plugin is not enabled for \(transaction.association.slug)",
-                hint: "enable it with: sanad plugin enable \(pluginID) -a \(transaction.association.slug)")
+                hint: "enable it", remedy: .enablePlugin(id: pluginID, association: transaction.association.slug))
         }
         return state.configuration
     }

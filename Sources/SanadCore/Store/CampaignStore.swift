@@ -61,7 +61,7 @@ public struct CampaignStore {
                 RETURNING id
                 """)[0].decode(Int64.self, at: 0)
         } catch let error as PostgresError where error.constraint == "campaigns_slug_unique" {
-            throw SanadError.conflict("a campaign with slug \"\(slug)\" already exists", hint: "see it with: sanad campaign show \(slug)")
+            throw SanadError.conflict("a campaign with slug \"\(slug)\" already exists", hint: "see it", remedy: .showCampaign(slug: slug))
         }
     }
 
@@ -72,9 +72,9 @@ public struct CampaignStore {
             return try row.decode(Int64.self, at: 0)
         }
         let known = try transaction.query("SELECT slug FROM campaigns ORDER BY slug").map { try $0.decode(String.self, at: 0) }
-        var hint = known.isEmpty ? "create one with: sanad campaign add" : "known campaigns: \(known.prefix(20).joined(separator: ", "))"
+        var hint = known.isEmpty ? "create one" : "known campaigns: \(known.prefix(20).joined(separator: ", "))"
         if let guess = Suggestion.closest(to: key, among: known) { hint = "did you mean \(guess)? " + hint }
-        throw SanadError.notFound("there is no campaign \"\(slug)\"", hint: hint, field: "campaign")
+        throw SanadError.notFound("there is no campaign \"\(slug)\"", hint: hint, remedy: known.isEmpty ? .addCampaign : nil, field: "campaign")
     }
 
     /// Records how many beneficiaries the campaign reached so far.

@@ -80,7 +80,7 @@ public struct ConsentStore {
             """)
         guard lifted > 0 else {
             throw SanadError.notFound("contact #\(contact) is not suppressed as \(reason.label)",
-                                      hint: "see its state with: sanad consent show \(contact)")
+                                      hint: "see its state", remedy: .showConsent(contact: contact))
         }
     }
 

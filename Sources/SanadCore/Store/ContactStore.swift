@@ -36,7 +36,7 @@ public struct ContactStore {
                 """)[0].decode(Int64.self, at: 0)
         } catch let error as PostgresError where error.constraint == "contacts_external_id_unique" {
             throw SanadError.conflict("external id \"\(draft.externalID ?? "")\" already belongs to another contact",
-                                      hint: "find it with: sanad contact search \(draft.externalID ?? "")", field: "external_id")
+                                      hint: "find it", remedy: .searchContacts(text: draft.externalID), field: "external_id")
         }
         try addEmails(draft.emails, to: id)
         try addPhones(draft.phones, to: id)
@@ -173,7 +173,7 @@ public struct ContactStore {
     public func removeEmail(_ address: EmailAddress, from id: Int64) throws {
         let removed = try transaction.execute("DELETE FROM contact_emails WHERE contact_id = \(id) AND address_key = \(address.key)")
         guard removed > 0 else {
-            throw SanadError.notFound("contact #\(id) has no email \(address.address)", hint: "see its emails with: sanad contact show \(id)")
+            throw SanadError.notFound("contact #\(id) has no email \(address.address)", hint: "see its emails", remedy: .showContact(id))
         }
         try promoteFirstIfNoPrimary(table: "contact_emails", contact: id)
     }
@@ -192,7 +192,7 @@ public struct ContactStore {
             DELETE FROM contact_phones WHERE contact_id = \(id) AND coalesce(e164, digits) = \(phone.e164 ?? phone.digits)
             """)
         guard removed > 0 else {
-            throw SanadError.notFound("contact #\(id) has no phone \(phone.raw)", hint: "see its phones with: sanad contact show \(id)")
+            throw SanadError.notFound("contact #\(id) has no phone \(phone.raw)", hint: "see its phones", remedy: .showContact(id))
         }
         try promoteFirstIfNoPrimary(table: "contact_phones", contact: id)
     }
@@ -200,7 +200,7 @@ public struct ContactStore {
     public func removeRole(_ role: ContactRole, from id: Int64) throws {
         let removed = try transaction.execute("DELETE FROM contact_roles WHERE contact_id = \(id) AND role = \(role.rawValue)")
         guard removed > 0 else {
-            throw SanadError.notFound("contact #\(id) does not have the role \(role.label)", hint: "see its roles with: sanad contact show \(id)")
+            throw SanadError.notFound("contact #\(id) does not have the role \(role.label)", hint: "see its roles", remedy: .showContact(id))
         }
     }
 
@@ -245,7 +245,7 @@ public struct ContactStore {
             DELETE FROM contact_relationships WHERE contact_id = \(id) AND related_contact_id = \(other) AND kind = \(kind.rawValue)
             """)
         guard removed > 0 else {
-            throw SanadError.notFound("contact #\(id) has no such relationship with #\(other)", hint: "see them with: sanad contact show \(id)")
+            throw SanadError.notFound("contact #\(id) has no such relationship with #\(other)", hint: "see them", remedy: .showContact(id))
         }
     }
 
@@ -265,7 +265,7 @@ public struct ContactStore {
         let row = try transaction.query("SELECT deleted_at IS NOT NULL, erased_at IS NOT NULL, merged_into_id FROM contacts WHERE id = \(id)").singleRow()
         guard let row else {
             throw SanadError.notFound("there is no contact #\(id) in \(association.slug)",
-                                      hint: "find contacts with: sanad contact search NAME")
+                                      hint: "find contacts", remedy: .searchContacts(text: nil))
         }
         let (deleted, erased, mergedInto) = try row.decode(Bool.self, Bool.self, Int64?.self)
         if erased {
@@ -275,7 +275,7 @@ public struct ContactStore {
             throw SanadError.notFound("contact #\(id) was merged into #\(mergedInto)", hint: "use contact #\(mergedInto)")
         }
         if deleted && !allowDeleted {
-            throw SanadError.notFound("contact #\(id) is deleted", hint: "restore it with: sanad contact delete \(id) --restore")
+            throw SanadError.notFound("contact #\(id) is deleted", hint: "restore it", remedy: .restoreContact(id))
         }
     }
 }

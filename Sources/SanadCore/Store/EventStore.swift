@@ -88,7 +88,7 @@ public struct EventStore {
     /// One event.
     public func event(_ id: Int64) throws -> CalendarEvent {
         guard let event = try list(from: nil, to: nil, id: id).first else {
-            throw SanadError.notFound("there is no event #\(id)", hint: "see events with: sanad event list")
+            throw SanadError.notFound("there is no event #\(id)", hint: "see the events", remedy: .listEvents)
         }
         return event
     }

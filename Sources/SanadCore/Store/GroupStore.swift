@@ -17,13 +17,13 @@ public struct GroupStore {
                 VALUES (\(cleaned), \(NameKeys.normalized(cleaned)), \(try TextRules.cleanedText(description, field: "description")))
                 """)
         } catch let error as PostgresError where error.constraint == "contact_groups_once" {
-            throw SanadError.conflict("a group named \"\(cleaned)\" already exists", hint: "see groups with: sanad group list")
+            throw SanadError.conflict("a group named \"\(cleaned)\" already exists", hint: "see the groups", remedy: .listGroups)
         }
     }
 
     func id(of name: String) throws -> Int64 {
         guard let row = try transaction.query("SELECT id FROM contact_groups WHERE name_key = \(NameKeys.normalized(name))").singleRow() else {
-            throw SanadError.notFound("there is no group \"\(name)\"", hint: "create it with: sanad group create \"\(name)\"")
+            throw SanadError.notFound("there is no group \"\(name)\"", hint: "create it", remedy: .createGroup(name: name))
         }
         return try row.decode(Int64.self, at: 0)
     }

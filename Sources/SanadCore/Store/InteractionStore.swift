@@ -123,7 +123,7 @@ public struct InteractionStore {
         let campaignID = try draft.campaignSlug.map { try CampaignStore(transaction).id(of: $0) }
         if let eventID = draft.eventID {
             guard try transaction.query("SELECT 1 FROM events WHERE id = \(eventID)").count == 1 else {
-                throw SanadError.notFound("there is no event #\(eventID)", hint: "see events with: sanad event list", field: "event")
+                throw SanadError.notFound("there is no event #\(eventID)", hint: "see the events", remedy: .listEvents, field: "event")
             }
         }
         return try transaction.query("""
