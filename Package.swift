@@ -40,6 +40,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            // A private PostgreSQL server in a folder (initdb, pg_ctl, as the postgres user when
+            // root): Sanad's own local cluster and the tests' throwaway clusters.
+            name: "PostgresServer",
+            dependencies: ["Postgres", logging],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SanadSchema",
             path: "Schema",
             resources: [.embedInCode("core")],
@@ -47,7 +54,7 @@ let package = Package(
         ),
         .target(
             name: "SanadCore",
-            dependencies: ["Postgres", "SanadSchema", "CPhoneNumber", logging],
+            dependencies: ["Postgres", "PostgresServer", "SanadSchema", "CPhoneNumber", logging],
             swiftSettings: strictSettings
         ),
         .target(
@@ -86,7 +93,7 @@ let package = Package(
         .target(
             name: "SanadCLI",
             dependencies: [
-                "SanadCommandKit", "SanadSynthetic", "SanadCore", "Segmentation", "InfluenceAudit", "EmailExport", argumentParser, logging,
+                "SanadCommandKit", "SanadSynthetic", "SanadCore", "PostgresServer", "Segmentation", "InfluenceAudit", "EmailExport", argumentParser, logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -103,19 +110,27 @@ let package = Package(
             path: "Benchmarks/SanadBench"
         ),
         .target(
+            // A throwaway PostgreSQL for a test process; depends on nothing of Sanad.
+            name: "PostgresTestSupport",
+            dependencies: ["Postgres", "PostgresServer", logging],
+            path: "Tests/PostgresTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SanadTestSupport",
-            dependencies: ["SanadCore", "SanadCommandKit", "SanadSynthetic", "SanadCLI", "Postgres", logging],
+            dependencies: ["SanadCore", "SanadCommandKit", "SanadSynthetic", "SanadCLI", "Postgres", "PostgresServer",
+                           "PostgresTestSupport", logging],
             path: "Tests/SanadTestSupport",
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", "SanadTestSupport", logging],
+            dependencies: ["Postgres", "PostgresServer", "PostgresTestSupport", logging],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SanadCoreTests",
-            dependencies: ["SanadCore", "SanadTestSupport", "Postgres", logging],
+            dependencies: ["PostgresServer", "SanadCore", "SanadTestSupport", "Postgres", logging],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -130,13 +145,13 @@ let package = Package(
         ),
         .testTarget(
             name: "EmailExportTests",
-            dependencies: ["EmailExport", "SanadCommandKit", "SanadCore", "SanadTestSupport", "Postgres"],
+            dependencies: ["PostgresServer", "EmailExport", "SanadCommandKit", "SanadCore", "SanadTestSupport", "Postgres"],
             exclude: ["read_export.py"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "InfluenceAuditTests",
-            dependencies: ["InfluenceAudit", "SanadCore", "SanadTestSupport", "Postgres"],
+            dependencies: ["PostgresServer", "InfluenceAudit", "SanadCore", "SanadTestSupport", "Postgres"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -149,7 +164,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SanadCLITests",
-            dependencies: ["SanadCLI", "SanadCommandKit", "SanadSynthetic", "SanadCore", "SanadTestSupport", "Postgres", logging,
+            dependencies: ["PostgresServer", "SanadCLI", "SanadCommandKit", "SanadSynthetic", "SanadCore", "SanadTestSupport", "Postgres", logging,
                            argumentParser],
             swiftSettings: strictSettings
         ),

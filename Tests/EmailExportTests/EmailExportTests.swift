@@ -1,6 +1,7 @@
 import EmailExport
 import Foundation
 import Postgres
+import PostgresServer
 import SanadCore
 import SanadTestSupport
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresServer
 import SanadCore
 import SanadTestSupport
 import Testing

@@ -1,6 +1,6 @@
 import Foundation
 import Postgres
-import SanadTestSupport
+import PostgresTestSupport
 import Testing
 
 @Suite("Binding values as parameters")
@@ -8,7 +8,9 @@ struct BindingTests {
     let connection: Connection
 
     init() throws {
-        connection = try TestDatabase.connect(try TestDatabase.fresh("binding"))
+        connection = try ThrowawayPostgres.connect(try ThrowawayPostgres.createDatabase("binding"))
+        // A table for injected text to try to drop.
+        try connection.execute("CREATE TABLE associations (id int)")
     }
 
     @Test("hostile strings travel as data, never as SQL", arguments: [

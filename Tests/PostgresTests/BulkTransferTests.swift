@@ -1,6 +1,6 @@
 import Foundation
 import Postgres
-import SanadTestSupport
+import PostgresTestSupport
 import Testing
 
 @Suite("COPY both ways and single-row streaming")
@@ -9,7 +9,7 @@ struct BulkTransferTests {
     static let rowCount = 100_000
 
     init() throws {
-        connection = try TestDatabase.connect(try TestDatabase.fresh("bulk"))
+        connection = try ThrowawayPostgres.connect(try ThrowawayPostgres.createDatabase("bulk"))
         try connection.execute("CREATE TABLE people (id int PRIMARY KEY, name text, note text)")
     }
 

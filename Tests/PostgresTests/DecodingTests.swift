@@ -1,6 +1,6 @@
 import Foundation
 import Postgres
-import SanadTestSupport
+import PostgresTestSupport
 import Testing
 
 @Suite("Decoding rows into Swift types")
@@ -8,7 +8,7 @@ struct DecodingTests {
     let connection: Connection
 
     init() throws {
-        connection = try TestDatabase.connect(try TestDatabase.fresh("decoding"))
+        connection = try ThrowawayPostgres.connect(try ThrowawayPostgres.createDatabase("decoding"))
     }
 
     @Test("every supported type decodes from its PostgreSQL column type")

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import Postgres
-import SanadTestSupport
+import PostgresTestSupport
 import Synchronization
 import Testing
 
@@ -11,8 +11,8 @@ struct ErrorAndTransactionTests {
     let connection: Connection
 
     init() throws {
-        configuration = try TestDatabase.fresh("errors")
-        connection = try TestDatabase.connect(configuration)
+        configuration = try ThrowawayPostgres.createDatabase("errors")
+        connection = try ThrowawayPostgres.connect(configuration)
         try connection.execute("CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL CONSTRAINT items_name_short CHECK (length(name) < 20))")
     }
 
@@ -91,7 +91,7 @@ struct ErrorAndTransactionTests {
 
     @Test("an advisory lock held by one session is refused to another")
     func advisoryLocks() throws {
-        let other = try TestDatabase.connect(configuration)
+        let other = try ThrowawayPostgres.connect(configuration)
         let key = AdvisoryLockKey("sanad.test.lock")
         try connection.withAdvisoryLock(key) { () throws in
             #expect(try other.tryAdvisoryLock(key) == false)
@@ -106,7 +106,7 @@ struct ErrorAndTransactionTests {
 
     @Test("LISTEN receives what NOTIFY sends after commit")
     func listenNotify() throws {
-        let listener = try TestDatabase.connect(configuration)
+        let listener = try ThrowawayPostgres.connect(configuration)
         try listener.listen("sanad jobs")
         #expect(try listener.waitForNotifications(timeout: .milliseconds(50)).isEmpty)
         try connection.notify("sanad jobs", payload: "job 42 ✓")
@@ -131,7 +131,7 @@ struct ErrorAndTransactionTests {
     @Test("a failed connection says why and what it tried")
     func connectionFailure() throws {
         let error = #expect(throws: PostgresError.self) {
-            try Connection.connect(.unixSocket(directory: "/nonexistent-sanad", database: "x", user: "y"), logger: TestDatabase.logger)
+            try Connection.connect(.unixSocket(directory: "/nonexistent-sanad", database: "x", user: "y"), logger: ThrowawayPostgres.logger)
         }
         #expect(error?.kind == .connectionFailed)
         #expect(error?.message.contains("/nonexistent-sanad") == true)

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Postgres
+import PostgresServer
 import SanadCore
 import SanadTestSupport
 import Testing

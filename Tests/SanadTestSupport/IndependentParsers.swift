@@ -1,5 +1,6 @@
 internal import Foundation
 public import SanadCore
+public import PostgresServer
 
 /// Checks written files with Python's own parsers (csv, json, html5lib, html.parser,
 /// icalendar: `Tests/Parsers/check_outputs.py`), which share nothing with Sanad's writers.

@@ -1,6 +1,7 @@
 internal import Foundation
 public import Postgres
 public import SanadCore
+public import PostgresServer
 
 /// Runs the real `sanad` executable, as a person or a script would.
 public struct SanadProcess: Sendable {

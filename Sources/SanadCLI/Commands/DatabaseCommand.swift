@@ -2,6 +2,7 @@ internal import ArgumentParser
 internal import Foundation
 internal import Logging
 internal import Postgres
+internal import PostgresServer
 internal import SanadCore
 internal import SanadCommandKit
 

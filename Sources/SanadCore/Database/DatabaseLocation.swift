@@ -17,7 +17,8 @@ public enum DatabaseLocation: Sendable, CustomStringConvertible {
     public static func resolve(environment: [String: String]) -> DatabaseLocation {
         if let url = environment["SANAD_DATABASE_URL"], !url.isEmpty { return .url(url) }
         if libpqVariables.contains(where: { !(environment[$0] ?? "").isEmpty }) { return .environment }
-        return .local(LocalCluster(directory: LocalCluster.defaultDirectory(environment: environment)))
+        return .local(LocalCluster(directory: LocalCluster.defaultDirectory(environment: environment),
+                                   binaryDirectory: environment["SANAD_PG_BINDIR"]))
     }
 
     /// Whether Sanad manages this database itself (and so may migrate it without being asked).

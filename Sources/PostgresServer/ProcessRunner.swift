@@ -1,5 +1,5 @@
 internal import Foundation
-internal import Glibc
+public import Glibc
 
 /// Runs an external program to completion and keeps what it printed.
 ///
@@ -87,7 +87,7 @@ public struct ProcessRunner {
             return posix_spawn(&pid, argv[0], &actions, nil, arguments, environ)
         }
         guard status == 0 else {
-            throw SanadError.failure("cannot run \(argv[0]) (\(String(cString: strerror(status))))",
+            throw PostgresServerError("cannot run \(argv[0]) (\(String(cString: strerror(status))))",
                                      hint: "check that the program is installed")
         }
         return Running(processID: pid, outputPath: outputPath, errorPath: errorPath)
@@ -104,10 +104,10 @@ public struct ProcessRunner {
 /// A user account's numeric ids, for handing directories to the `postgres` user.
 public struct SystemUser {
     var name: String
-    var uid: uid_t
-    var gid: gid_t
+    public var uid: uid_t
+    public var gid: gid_t
 
-    static func named(_ name: String) -> SystemUser? {
+    public static func named(_ name: String) -> SystemUser? {
         guard let entry = getpwnam(name) else { return nil }
         return SystemUser(name: name, uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
     }
@@ -116,18 +116,18 @@ public struct SystemUser {
 }
 
 /// An exclusive `flock` on a file, held until released (or the process ends).
-final class FileLock {
+public final class FileLock {
     private let descriptor: Int32
 
-    init(path: String) throws {
+    public init(path: String) throws {
         descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw SanadError.failure("cannot open the lock file \(path)", hint: "check that the directory is writable")
+            throw PostgresServerError("cannot open the lock file \(path)", hint: "check that the directory is writable")
         }
         while flock(descriptor, LOCK_EX) != 0 {
             guard errno == EINTR else {
                 close(descriptor)
-                throw SanadError.failure("cannot lock \(path)", hint: nil)
+                throw PostgresServerError("cannot lock \(path)", hint: nil)
             }
         }
     }
@@ -141,8 +141,8 @@ final class FileLock {
 /// Reads small text files (a child's output, a pid file) with plain read(2): Foundation's file
 /// reading (`String(contentsOfFile:)`, `FileManager.contents(atPath:)`) leaks a 4 KiB buffer
 /// per call in swift-foundation 6.3, as LeakSanitizer shows.
-enum TextFile {
-    static func read(_ path: String) -> String? {
+public enum TextFile {
+    public static func read(_ path: String) -> String? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -158,4 +158,17 @@ enum TextFile {
             bytes += chunk[0..<count]
         }
     }
+}
+
+/// Why a private server or one of its programs could not do what was asked, and what to check.
+public struct PostgresServerError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var hint: String?
+
+    public init(_ message: String, hint: String?) {
+        self.message = message
+        self.hint = hint
+    }
+
+    public var description: String { hint.map { message + "\nhint: " + $0 } ?? message }
 }
