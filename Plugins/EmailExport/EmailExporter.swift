@@ -201,24 +201,25 @@ public struct EmailExporter {
                 WHERE c.id IN (\(members)) AND \(ContactEligibility.live) AND \(ContactEligibility.mayBeReached("c.id", on: .email))
             )
             SELECT a.contact_id, a.address, a.display_name, a.given_name, a.family_name,
-                   a.preferred_language, a.city, to_char(a.consent_at AT TIME ZONE \(transaction.association.timeZone), 'YYYY-MM-DD'),
+                   a.preferred_language, a.city,
+                   to_char(a.consent_at AT TIME ZONE \(transaction.association.timeZone), 'YYYY-MM-DD') AS consent_date,
                    (SELECT p.e164 FROM contact_phones p WHERE p.contact_id = a.contact_id AND p.e164 IS NOT NULL
-                    ORDER BY p.is_primary DESC, p.id LIMIT 1),
-                   ARRAY(SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = a.contact_id ORDER BY t.name),
-                   ARRAY(SELECT r.role FROM contact_roles r WHERE r.contact_id = a.contact_id ORDER BY r.role),
+                    ORDER BY p.is_primary DESC, p.id LIMIT 1) AS phone,
+                   ARRAY(SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = a.contact_id ORDER BY t.name) AS tags,
+                   ARRAY(SELECT r.role FROM contact_roles r WHERE r.contact_id = a.contact_id ORDER BY r.role) AS roles,
                    a.address_key,
                    EXISTS (SELECT 1 FROM suppressed_identifiers x
-                           WHERE x.kind = 'email' AND x.identifier_hash = sanad_identifier_hash(a.address_key))
+                           WHERE x.kind = 'email' AND x.identifier_hash = sanad_identifier_hash(a.address_key)) AS listed
             FROM addresses a
             ORDER BY a.address_key, a.consent_at DESC, a.contact_id
             """) { row in
-            let key = try row.decode(String.self, at: 11)
+            let key = try row.decode("address_key", as: String.self)
             let isFirstOfAddress = key != previousKey
             previousKey = key
             if !isFirstOfAddress { sharedAddresses += 1 }
-            if try row.decode(Bool.self, at: 12) { listedAddresses += 1; return }
+            if try row.decode("listed", as: Bool.self) { listedAddresses += 1; return }
             guard isFirstOfAddress else { return }
-            let stored = try row.decode(String.self, at: 1)
+            let stored = try row.decode("address", as: String.self)
             // Addresses entered before today's checks (or by hand in SQL) are checked again.
             guard case .success(let address) = EmailAddress.parse(stored) else {
                 summary.excluded["invalid address", default: 0] += 1
@@ -229,11 +230,10 @@ public struct EmailExporter {
                 return
             }
             let person = ExportRow(
-                contactID: try row.decode(Int64.self, at: 0), address: address.address, displayName: try row.decode(String.self, at: 2),
-                givenName: try row.decode(String?.self, at: 3), familyName: try row.decode(String?.self, at: 4),
-                language: try row.decode(String?.self, at: 5), phone: try row.decode(String?.self, at: 8),
-                city: try row.decode(String?.self, at: 6), tags: try row.decode([String].self, at: 9),
-                roles: try row.decode([String].self, at: 10), consentDate: try row.decode(String?.self, at: 7) ?? "")
+                contactID: try row.decode("contact_id"), address: address.address, displayName: try row.decode("display_name"),
+                givenName: try row.decode("given_name"), familyName: try row.decode("family_name"),
+                language: try row.decode("preferred_language"), phone: try row.decode("phone"), city: try row.decode("city"),
+                tags: try row.decode("tags"), roles: try row.decode("roles"), consentDate: try row.decode("consent_date", as: String?.self) ?? "")
             try emit(writer.line(for: person))
             summary.rows += 1
             progress.advance()

@@ -97,20 +97,20 @@ public struct AuditReport: Sendable, Encodable {
     /// Reads the latest run; the report needs one.
     public static func load(_ transaction: AssociationTransaction) throws -> AuditReport {
         let rows = try transaction.query("""
-            SELECT started_at, income, currency, window_months, funder_groups, hhi, gini, top_groups::text, lorenz::text,
-                   rates::text, unconverted::text
+            SELECT started_at, income, currency, window_months, funder_groups, hhi, gini, top_groups::text AS top_groups,
+                   lorenz::text AS lorenz, rates::text AS rates, unconverted::text AS unconverted
             FROM audit_runs ORDER BY started_at DESC, id DESC LIMIT 1
             """)
         guard let row = rows.first else {
             throw SanadError.notFound("the influence audit has not run in this association yet",
                                       hint: "run it first", remedy: .plugin(id: "influence-audit", action: "run", subject: nil))
         }
-        let groups = (try? JSONSerialization.jsonObject(with: Data(try row.decode(String.self, at: 7).utf8))) as? [[String: Any]] ?? []
-        let points = (try? JSONSerialization.jsonObject(with: Data(try row.decode(String.self, at: 8).utf8))) as? [[Any]] ?? []
+        let groups = (try? JSONSerialization.jsonObject(with: Data(try row.decode("top_groups", as: String.self).utf8))) as? [[String: Any]] ?? []
+        let points = (try? JSONSerialization.jsonObject(with: Data(try row.decode("lorenz", as: String.self).utf8))) as? [[Any]] ?? []
         let run = Run(
-            startedAt: try row.decode(Date.self, at: 0), income: try row.decode(Decimal.self, at: 1),
-            currency: try row.decode(String.self, at: 2), windowMonths: try row.decode(Int.self, at: 3),
-            funderGroups: try row.decode(Int.self, at: 4), hhi: try row.decode(Decimal?.self, at: 5), gini: try row.decode(Decimal?.self, at: 6),
+            startedAt: try row.decode("started_at"), income: try row.decode("income"), currency: try row.decode("currency"),
+            windowMonths: try row.decode("window_months"), funderGroups: try row.decode("funder_groups"), hhi: try row.decode("hhi"),
+            gini: try row.decode("gini"),
             topGroups: groups.map { group in
                 TopGroup(name: group["name"] as? String ?? "?", members: FindingText.integer(group["members"]),
                          total: Decimal(string: "\(group["total"] ?? 0)") ?? 0, share: FindingText.double(group["share"]) ?? 0)
@@ -119,8 +119,8 @@ public struct AuditReport: Sendable, Encodable {
                 guard point.count == 2, let x = FindingText.double(point[0]), let y = FindingText.double(point[1]) else { return nil }
                 return LorenzPoint(x: x, y: y)
             },
-            rates: try JSONDecoder().decode([UsedRate].self, from: Data(try row.decode(String.self, at: 9).utf8)),
-            unconverted: try JSONDecoder().decode([UnconvertedGifts].self, from: Data(try row.decode(String.self, at: 10).utf8)))
+            rates: try JSONDecoder().decode([UsedRate].self, from: Data(try row.decode("rates", as: String.self).utf8)),
+            unconverted: try JSONDecoder().decode([UnconvertedGifts].self, from: Data(try row.decode("unconverted", as: String.self).utf8)))
         return AuditReport(association: transaction.association, run: run, findings: try AuditStore(transaction).findings(),
                            generatedAt: Date())
     }

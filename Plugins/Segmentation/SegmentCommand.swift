@@ -78,7 +78,7 @@ struct SegmentCommand: ParsableCommand {
                 writer.message("\(preview.count) contact(s) match. A sample:")
                 writer.print(preview.sample)
             } else {
-                writer.print(["count": .integer(Int64(preview.count)), "sample": .list(preview.sample.map { .record(OutputRecord(encoding: $0)) })])
+                writer.print(preview)
             }
             warnUnconverted(preview.unconverted, work.association)
         }

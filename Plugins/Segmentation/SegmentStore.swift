@@ -80,6 +80,16 @@ public struct SegmentSummary: Sendable, Codable, Equatable {
         """
 }
 
+/// What a rule would select now: how many, a sample, and gifts its sums could not convert.
+public struct SegmentPreview: Sendable, Codable, Equatable {
+    public var count: Int
+    public var sample: [ContactSummary]
+    /// Printed as a warning, not as part of the preview.
+    public var unconverted: [UnconvertedGifts] = []
+
+    enum CodingKeys: String, CodingKey { case count, sample }
+}
+
 /// One refresh of a segment: who or what started it and what changed.
 public struct SegmentRefresh: Sendable, Codable, Equatable {
     public var at: Date
@@ -134,12 +144,13 @@ public struct SegmentStore {
 
     /// How many contacts a rule selects now, a sample of them, and the gifts its sums could
     /// not convert.
-    public func preview(_ source: RuleSource, sample: Int) throws -> (count: Int, sample: [ContactSummary], unconverted: [UnconvertedGifts]) {
+    public func preview(_ source: RuleSource, sample: Int) throws -> SegmentPreview {
         let (rule, _) = try source.parsed()
         let members = try memberQuery(rule)
         try Self.allowLargeSets(transaction)
         let count = try transaction.query("SELECT count(*) FROM (\(members)) m")[0].decode(Int.self, at: 0)
-        return (count, try ContactStore(transaction).summaries(of: members, limit: sample), try unconverted(rule))
+        return SegmentPreview(count: count, sample: try ContactStore(transaction).summaries(of: members, limit: sample),
+                              unconverted: try unconverted(rule))
     }
 
     /// Gifts a rule's sums (and RFM) leave out because their currency has no rate for their
@@ -237,7 +248,7 @@ public struct SegmentStore {
     }
 
     private func schedule(_ slug: String, cron: String) throws {
-        let (scheduleID, _) = try JobStore(transaction).addSchedule("segmentation.refresh", cron: cron, parameters: ["segment": slug])
+        let scheduleID = try JobStore(transaction).addSchedule("segmentation.refresh", cron: cron, parameters: ["segment": slug]).id
         try transaction.execute("UPDATE segments SET schedule_id = \(scheduleID) WHERE slug = \(slug)")
     }
 

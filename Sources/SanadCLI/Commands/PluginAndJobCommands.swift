@@ -155,10 +155,7 @@ struct ScheduleCommand: ParsableCommand {
         func run() throws {
             let work = try CommandContext.work(global, format)
             let parameters = try keyValues(param, option: "--param")
-            let (id, upcoming) = try work.change { try JobStore($0).addSchedule(kind, cron: cron, parameters: parameters) }
-            let writer = work.writer
-            writer.print(["schedule": .integer(id), "kind": .text(kind), "cron": .text(cron),
-                          "next_runs": .list(upcoming.map { .timestamp($0) }), "time_zone": .text(work.association.timeZone)])
+            work.writer.print(try work.change { try JobStore($0).addSchedule(kind, cron: cron, parameters: parameters) })
         }
     }
 

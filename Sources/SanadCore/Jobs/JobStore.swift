@@ -85,8 +85,8 @@ public struct JobStore {
 
     // MARK: Schedules
 
-    /// Adds a schedule; returns its id and the next five times it will fire.
-    public func addSchedule(_ kind: String, cron text: String, parameters: [String: String]) throws -> (id: Int64, upcoming: [Date]) {
+    /// Adds a schedule; returns it with the next five times it will fire.
+    public func addSchedule(_ kind: String, cron text: String, parameters: [String: String]) throws -> NewSchedule {
         _ = try checkRunnable(kind, parameters: parameters)
         let cron: CronExpression
         do {
@@ -102,7 +102,7 @@ public struct JobStore {
             INSERT INTO schedules (kind, cron, parameters, next_run_at) VALUES (\(kind), \(cron.text), \(JSONB(parameters)), \(first))
             RETURNING id
             """)[0].decode(Int64.self, at: 0)
-        return (id, upcoming)
+        return NewSchedule(id: id, kind: kind, cron: text, nextRuns: upcoming, timeZone: transaction.association.timeZone)
     }
 
     public func schedules() throws -> [Schedule] {
@@ -196,6 +196,17 @@ public struct JobRun: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case attempt, worker, startedAt = "started_at", finishedAt = "finished_at", durationMS = "duration_ms", outcome, error, counts
     }
+}
+
+/// A schedule just added, with the next times it fires in the association's zone.
+public struct NewSchedule: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var kind: String
+    public var cron: String
+    public var nextRuns: [Date]
+    public var timeZone: String
+
+    enum CodingKeys: String, CodingKey { case id = "schedule", kind, cron, nextRuns = "next_runs", timeZone = "time_zone" }
 }
 
 /// A cron schedule that queues a job of one kind.
