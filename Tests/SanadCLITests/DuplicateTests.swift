@@ -58,10 +58,10 @@ struct DuplicateTests {
                 families.insert(pair)
             }
         }
-        let found = try sanad.json(["contact", "duplicates", "-a", slug, "--limit", "100000"]) as! [[String: Any]]
+        let found = try sanad.decode([DuplicatePair].self, ["contact", "duplicates", "-a", slug, "--limit", "100000"])
         func evaluate(_ level: String) -> (precision: Double, recall: Double, families: Int) {
-            let flagged = found.filter { level == "possible" || $0["level"] as? String == "probable" }
-                .map { [external[$0["contact_a"] as! Int]!, external[$0["contact_b"] as! Int]!].sorted() }
+            let flagged = found.filter { level == "possible" || $0.level == .probable }
+                .map { [external[Int($0.first)]!, external[Int($0.second)]!].sorted() }
             let correct = flagged.filter { root($0[0]) == root($0[1]) }.count
             let labelledFound = duplicates.filter { flagged.contains($0) }.count
             return (Double(correct) / Double(max(1, flagged.count)), Double(labelledFound) / Double(max(1, duplicates.count)),
@@ -85,17 +85,17 @@ struct DuplicateTests {
         let mother = try add(["فاطمة خليل", "--phone", "03 123 456", "--birth-date", "1965-04-01"])
         _ = try add(["أحمد خليل", "--phone", "03 123 456"])
         let twin = try add(["Fatima Khalil", "--phone", "+961 3 123 456", "--email", "fatima@example.org"])
-        let pairs = try sanad.json(["contact", "duplicates"]) as! [[String: Any]]
+        let pairs = try sanad.decode([DuplicatePair].self, ["contact", "duplicates"])
         #expect(pairs.count == 1, "\(pairs)")
-        #expect(Set([pairs[0]["contact_a"] as! Int, pairs[0]["contact_b"] as! Int]) == Set([mother, twin]))
-        let reasons = (pairs[0]["reasons"] as? [String]) ?? []
+        #expect(Set([Int(pairs[0].first), Int(pairs[0].second)]) == Set([mother, twin]))
+        let reasons = pairs[0].reasons
         #expect(reasons.contains("phone same +0.30"))
         #expect(reasons.contains { $0.hasPrefix("name 1.00 similar") })
         try sanad.succeed(["contact", "duplicates", "--dismiss", String(twin), String(mother)])
         #expect(try (sanad.json(["contact", "duplicates"]) as! [Any]).isEmpty)
         try sanad.succeed(["association", "config", "--set", "duplicates.possible=0.2"])
-        let lowered = try sanad.json(["contact", "duplicates"]) as! [[String: Any]]
-        #expect(!lowered.contains { Set([$0["contact_a"] as! Int, $0["contact_b"] as! Int]) == Set([mother, twin]) })
+        let lowered = try sanad.decode([DuplicatePair].self, ["contact", "duplicates"])
+        #expect(!lowered.contains { Set([Int($0.first), Int($0.second)]) == Set([mother, twin]) })
         let refused = try sanad.run(["association", "config", "--set", "duplicates.possible=high"])
         #expect(refused.status == 1)
     }
@@ -116,29 +116,29 @@ struct DuplicateTests {
         try sanad.succeed(["interaction", "log", String(kept), "donation", "--amount", "50", "--currency", "USD", "--campaign", "winter"])
         let progressBefore = try sanad.json(["campaign", "progress", "winter"]) as! [[String: Any]]
 
-        let preview = try sanad.json(["contact", "merge", String(kept), String(other), "--preview"]) as! [String: Any]
-        #expect(preview["emails"] as? Int == 1)
-        #expect(preview["interactions"] as? Int == 1)
+        let preview = try sanad.decode(ContactMerger.Summary.self, ["contact", "merge", String(kept), String(other), "--preview"])
+        #expect(preview.moved.first { $0.what == "emails" }?.rows == 1)
+        #expect(preview.moved.first { $0.what == "interactions" }?.rows == 1)
         #expect(try count("SELECT count(*) FROM contacts WHERE merged_into_id IS NOT NULL") == 0, "preview changed nothing")
 
         try sanad.succeed(["contact", "merge", String(kept), String(other)])
-        let shown = try sanad.json(["contact", "show", String(kept)]) as! [String: Any]
-        #expect(Set(((shown["emails"] as? [[String: Any]]) ?? []).compactMap { $0["address"] as? String }) == ["m@example.org", "mo@example.org"])
-        #expect(((shown["phones"] as? [[String: Any]]) ?? []).first?["e164"] as? String == "+9613222333")
-        #expect(Set(((shown["roles"] as? [[String: Any]]) ?? []).compactMap { $0["role"] as? String }) == ["supporter", "volunteer"])
-        #expect(Set((shown["tags"] as? [String]) ?? []) == ["newsletter", "volunteers"])
-        #expect(shown["city"] as? String == "Tripoli")
-        #expect(shown["birth_date"] as? String == "1988-08-08")
-        #expect(shown["external_id"] as? String == "CRM-77")
-        #expect(shown["interactions"] as? Int == 2)
-        #expect((shown["consents"] as? [[String: Any]])?.count == 1)
-        #expect(shown["suppressions"] as? [String] == ["bounced"])
-        let relationships = (shown["relationships"] as? [[String: Any]]) ?? []
+        let shown = try sanad.decode(ContactDetails.self, ["contact", "show", String(kept)])
+        #expect(Set(shown.emails.map(\.address)) == ["m@example.org", "mo@example.org"])
+        #expect(shown.phones.first?.e164 == "+9613222333")
+        #expect(Set(shown.roles.map(\.role)) == [.supporter, .volunteer])
+        #expect(Set(shown.tags) == ["newsletter", "volunteers"])
+        #expect(shown.city == "Tripoli")
+        #expect(shown.birthDate == CalendarDate(iso: "1988-08-08"))
+        #expect(shown.externalID == "CRM-77")
+        #expect(shown.interactionCount == 2)
+        #expect(shown.consents.count == 1)
+        #expect(shown.suppressions == ["bounced"])
+        let relationships = shown.relationships
         #expect(relationships.count == 1, "the spouse link to itself is dropped; the associate moves")
-        #expect(relationships.first?["contact_id"] as? Int == friend)
+        #expect(relationships.first.map { Int($0.otherID) } == friend)
         #expect(try connection.query("SELECT merged_into_id FROM contacts WHERE id = \(other)")[0].decode(Int?.self, at: 0) == kept)
         #expect(try sanad.run(["contact", "show", String(other)]).status == 0, "the merged record stays readable")
-        #expect(try (sanad.json(["contact", "search", "Mohammed"]) as! [[String: Any]]).map { $0["id"] as? Int } == [kept])
+        #expect(try sanad.decode([ContactSummary].self, ["contact", "search", "Mohammed"]).map { Int($0.id) } == [kept])
         #expect(try count("SELECT count(*) FROM audit_log WHERE action = 'contact.merge'") == 1)
         let progressAfter = try sanad.json(["campaign", "progress", "winter"]) as! [[String: Any]]
         #expect(progressAfter.first { $0["goal"] as? String == "amount raised" }?["measured"] as? Int
