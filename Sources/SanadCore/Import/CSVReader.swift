@@ -46,6 +46,12 @@ public final class CSVReader {
         }
         self.separator = 0
         try fill()
+        // A workbook saved under a .csv name, or picked by mistake, is zipped XML (.xlsx) or
+        // an OLE compound file (.xls): said plainly, not reported as a thousand bad rows.
+        if buffer.starts(with: [0x50, 0x4B, 0x03, 0x04]) || buffer.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            throw SanadError.invalid("\(path) is an Excel workbook, not a CSV file",
+                                     hint: "in Excel choose File → Save As → \"CSV UTF-8 (Comma delimited)\", then import that file")
+        }
         if converter == nil, buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
         if let separator {
             guard let byte = separator.asciiValue, [UInt8(ascii: ","), UInt8(ascii: ";"), 9].contains(byte) else {

@@ -116,7 +116,7 @@ public struct ColumnMapping: Sendable {
             // An apostrophe before `=`, `+`, `-`, `@` is a spreadsheet's "this is text" (Sanad's
             // own rejects files and exports write it): the value is what follows.
             let value = CSVText.unneutralized(record[index].trimmed)
-            guard !value.isEmpty else { continue }
+            guard !value.isEmpty, !ImportVocabulary.meansNothing(value) else { continue }
             switch target {
             case .field(let name): fields[name, default: []].append(value)
             case .custom(let name): custom[name] = value
@@ -184,7 +184,7 @@ public enum ImportVocabulary {
         "language": ["lang", "preferred language", "اللغة"],
         "birth_date": ["date of birth", "dob", "birthday", "تاريخ الميلاد"],
         "source": ["channel", "source channel", "how did you hear", "المصدر"],
-        "pep": ["politically exposed", "politically exposed person", "شخص معرض سياسيا"],
+        "pep": ["politically exposed", "politically exposed person", "شخص معرض سياسيا", "معرض سياسيا", "شخصية سياسية"],
         "pep_note": ["pep note"],
     ])
 
@@ -207,12 +207,23 @@ public enum ImportVocabulary {
         "notes": ["note", "comment", "comments", "ملاحظات", "ملاحظة"],
     ])
 
+    /// What spreadsheets write in a cell that has nothing to say ("-", "N/A", "لا يوجد"):
+    /// read as empty, not as a phone number or a name.
+    static let emptyMarkers: Set<String> = ["-", "--", "–", "—", "_", "n/a", "na", "none", "nil", "null", "لا يوجد", "لايوجد",
+                                            "غير متوفر", "غير متوفره", "لا شيء", "لا شي", "بدون"]
+
+    static func meansNothing(_ cell: String) -> Bool {
+        cell.count <= 12 && (emptyMarkers.contains(cell.lowercased()) || emptyMarkers.contains(NameKeys.normalized(cell)))
+    }
+
     /// yes/no cells, in English and Arabic; nil for an empty cell.
     static func flag(_ text: String?, field: String) throws -> Bool? {
         guard let text = text?.trimmed.lowercased(), !text.isEmpty else { return nil }
-        switch text {
-        case "yes", "y", "true", "t", "1", "x", "نعم", "اجل": return true
-        case "no", "n", "false", "f", "0", "لا": return false
+        // Ticks are symbols, which the name key drops: they are looked at first.
+        if text == "✓" || text == "✔" || text == "☑" { return true }
+        switch NameKeys.normalized(text) {
+        case "yes", "y", "true", "t", "1", "x", "نعم", "اجل", "صح", "ايوه", "اي": return true
+        case "no", "n", "false", "f", "0", "لا", "كلا", "خطا": return false
         default:
             throw SanadError.invalid("\(field) \"\(text)\" is not yes or no", hint: "write yes or no (نعم أو لا)", field: field)
         }

@@ -5,6 +5,10 @@
 public protocol Vocabulary: RawRepresentable<String>, CaseIterable, Sendable, Hashable, Codable {
     /// What the word names, for messages ("role", "source channel").
     static var fieldName: String { get }
+    /// Other words people use for the same thing (Arabic in both genders and in the plural,
+    /// a few unambiguous English ones), by their normalized key (``NameKeys/normalized(_:)``): what an Excel sheet
+    /// or a typed option may say instead of the canonical word.
+    static var otherWords: [String: Self] { get }
 }
 
 extension Vocabulary {
@@ -29,9 +33,22 @@ extension Vocabulary {
 
     public static var allValueStrings: [String] { allCases.map(\.label) }
 
+    public static var otherWords: [String: Self] { [:] }
+
     public static func lookup(_ text: String) -> Self? {
         let key = String(text.lowercased().map { $0 == "-" || $0 == " " ? "_" : $0 }).trimmedUnderscores
-        return allCases.first { $0.rawValue == key }
+        if let word = allCases.first(where: { $0.rawValue == key }) { return word }
+        let words = otherWords
+        return words.isEmpty ? nil : words[NameKeys.normalized(text)]
+    }
+
+    /// A table of other words, each written as people write it and keyed by its normalized form.
+    public static func words(_ entries: [Self: [String]]) -> [String: Self] {
+        var table: [String: Self] = [:]
+        for (word, spellings) in entries {
+            for spelling in spellings { table[NameKeys.normalized(spelling)] = word }
+        }
+        return table
     }
 
     /// The word for `text`, or an error listing the accepted words.
@@ -69,16 +86,40 @@ extension String {
 public enum ContactKind: String, Vocabulary {
     case person, organization
     public static let fieldName = "contact kind"
+    public static let otherWords = words([
+        .person: ["individual", "فرد", "شخص", "شخصي"],
+        .organization: ["organisation", "company", "منظمة", "مؤسسة", "شركة", "جمعية", "جهة"],
+    ])
 }
 
 public enum ContactRole: String, Vocabulary {
     case supporter, funder, volunteer, member, beneficiary, board, staff
     public static let fieldName = "role"
+    public static let otherWords = words([
+        .supporter: ["مؤيد", "مؤيدة", "مؤيدون", "مناصر", "مناصرة", "داعم", "داعمة"],
+        .funder: ["donor", "ممول", "ممولة", "مانح", "مانحة", "متبرع", "متبرعة", "جهة مانحة"],
+        .volunteer: ["متطوع", "متطوعة", "متطوعون"],
+        .member: ["عضو", "عضوة", "أعضاء"],
+        .beneficiary: ["مستفيد", "مستفيدة", "مستفيدون"],
+        .board: ["trustee", "مجلس الإدارة", "عضو مجلس الإدارة", "عضو مجلس", "أمين"],
+        .staff: ["employee", "موظف", "موظفة", "موظفون"],
+    ])
 }
 
 public enum SourceChannel: String, Vocabulary {
     case facebook, twitter, instagram, whatsapp, website, event, referral, `import`, other
     public static let fieldName = "source channel"
+    public static let otherWords = words([
+        .facebook: ["فيسبوك", "فيس بوك", "فايسبوك"],
+        .twitter: ["تويتر", "إكس"],
+        .instagram: ["انستغرام", "إنستغرام", "انستقرام"],
+        .whatsapp: ["واتساب", "واتس اب", "واتس"],
+        .website: ["الموقع", "موقع", "الموقع الإلكتروني"],
+        .event: ["فعالية", "نشاط", "حدث"],
+        .referral: ["إحالة", "توصية", "عن طريق صديق"],
+        .import: ["استيراد"],
+        .other: ["أخرى", "غير ذلك", "آخر"],
+    ])
 }
 
 public enum RelationshipKind: String, Vocabulary {
@@ -104,11 +145,22 @@ public enum RelationshipKind: String, Vocabulary {
 public enum ConsentChannel: String, Vocabulary {
     case email, sms, phone, post
     public static let fieldName = "consent channel"
+    public static let otherWords = words([
+        .email: ["بريد إلكتروني", "البريد الإلكتروني", "إيميل"],
+        .sms: ["رسائل قصيرة", "رسالة نصية"],
+        .phone: ["هاتف", "اتصال"],
+        .post: ["بريد", "البريد"],
+    ])
 }
 
 public enum ConsentStatus: String, Vocabulary {
     case granted, withdrawn, refused
     public static let fieldName = "consent status"
+    public static let otherWords = words([
+        .granted: ["موافق", "موافقة", "نعم"],
+        .withdrawn: ["سحب", "سحب الموافقة", "ألغى"],
+        .refused: ["رفض", "لا", "رافض"],
+    ])
 }
 
 public enum LegalBasis: String, Vocabulary {
@@ -135,6 +187,18 @@ public enum InteractionType: String, Vocabulary {
     case socialEngagement = "social_engagement"
     case note
     public static let fieldName = "interaction type"
+    public static let otherWords = words([
+        .donation: ["تبرع", "تبرّع", "هبة", "منحة"],
+        .pledge: ["تعهد", "تعهّد", "وعد"],
+        .volunteerShift: ["تطوع", "نوبة تطوع", "ساعات تطوع"],
+        .eventAttendance: ["حضور", "حضر"],
+        .campaignAction: ["مشاركة في حملة", "توقيع عريضة"],
+        .message: ["رسالة"],
+        .meeting: ["اجتماع", "لقاء"],
+        .call: ["مكالمة", "اتصال"],
+        .socialEngagement: ["تفاعل", "إعجاب"],
+        .note: ["ملاحظة"],
+    ])
 
     /// Gifts carry an amount, a currency, and may be restricted, conditional or anonymous.
     public var isGift: Bool { self == .donation || self == .pledge }
