@@ -38,6 +38,24 @@ public struct AssociationWork {
     public func change<T>(_ body: (AssociationTransaction) throws -> T) throws -> T {
         try session.transaction(.readCommitted, body)
     }
+
+    /// Like ``change(_:)``; with `dryRun` the transaction is rolled back after `body`, which
+    /// still returns what it would have done.
+    public func change<T>(dryRun: Bool, _ body: (AssociationTransaction) throws -> T) throws -> T {
+        guard dryRun else { return try change(body) }
+        var outcome: T?
+        do {
+            try session.transaction(.readCommitted) { transaction in
+                outcome = try body(transaction)
+                throw DryRunRollback()
+            }
+        } catch is DryRunRollback {}
+        return outcome!
+    }
+}
+
+/// Rolls a dry run's transaction back.
+private struct DryRunRollback: Error {
 }
 
 extension CommandContext {

@@ -44,10 +44,10 @@ extension SanadError {
     }
 }
 
-enum CommandHints {
+public enum CommandHints {
     /// A value as one shell word, safe to paste: single-quoted (where `$` and backquotes
     /// mean nothing) when it holds anything but letters, digits and `-_.`.
-    static func argument(_ value: String) -> String {
+    public static func argument(_ value: String) -> String {
         let plain = !value.isEmpty && value.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }
         guard !plain else { return value }
         var quoted = String.UnicodeScalarView()

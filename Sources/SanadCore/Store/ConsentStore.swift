@@ -35,6 +35,27 @@ public struct ConsentStore {
     @discardableResult
     public func record(_ entry: ConsentEntry, for contact: Int64) throws -> Int64 {
         try ContactStore(transaction).requireContact(contact)
+        try Self.check(entry)
+        return try transaction.query("""
+            INSERT INTO consent_records (contact_id, channel, status, legal_basis, source, wording, recorded_at, expires_at)
+            VALUES (\(contact), \(entry.channel.rawValue), \(entry.status.rawValue), \(entry.legalBasis?.rawValue),
+                    \(entry.source), \(entry.wording), coalesce(\(entry.recordedAt)::timestamptz, now()), \(entry.expiresAt))
+            RETURNING id
+            """)[0].decode(Int64.self, at: 0)
+    }
+
+    /// Adds the same consent record to each of `contacts` (checked once); returns how many.
+    public func record(_ entry: ConsentEntry, forAll contacts: [Int64]) throws -> Int {
+        try Self.check(entry)
+        return try transaction.execute("""
+            INSERT INTO consent_records (contact_id, channel, status, legal_basis, source, wording, recorded_at, expires_at)
+            SELECT c, \(entry.channel.rawValue), \(entry.status.rawValue), \(entry.legalBasis?.rawValue), \(entry.source),
+                   \(entry.wording), coalesce(\(entry.recordedAt)::timestamptz, now()), \(entry.expiresAt)
+            FROM unnest(\(contacts)::bigint[]) AS c
+            """)
+    }
+
+    static func check(_ entry: ConsentEntry) throws {
         if entry.status == .granted && entry.legalBasis == nil {
             throw SanadError.invalid("granted consent needs a legal basis",
                                      hint: "add --basis consent, --basis legitimate-interest or --basis soft-opt-in")
@@ -45,12 +66,6 @@ public struct ConsentStore {
         if let recorded = entry.recordedAt, recorded > Date().addingTimeInterval(300) {
             throw SanadError.invalid("consent cannot be recorded in the future", hint: "check --at")
         }
-        return try transaction.query("""
-            INSERT INTO consent_records (contact_id, channel, status, legal_basis, source, wording, recorded_at, expires_at)
-            VALUES (\(contact), \(entry.channel.rawValue), \(entry.status.rawValue), \(entry.legalBasis?.rawValue),
-                    \(entry.source), \(entry.wording), coalesce(\(entry.recordedAt)::timestamptz, now()), \(entry.expiresAt))
-            RETURNING id
-            """)[0].decode(Int64.self, at: 0)
     }
 
     /// The whole consent history of a contact, newest first.

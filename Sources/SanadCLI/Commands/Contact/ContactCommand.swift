@@ -13,7 +13,7 @@ struct ContactCommand: ParsableCommand {
               sanad contact search "Mohammed"
               sanad contact show 42
             """,
-        subcommands: [Add.self, Show.self, List.self, Search.self, Update.self, Delete.self, Tag.self, Relate.self, Import.self, Duplicates.self, Merge.self, Erase.self]
+        subcommands: [Add.self, Show.self, List.self, Search.self, Update.self, Delete.self, Tag.self, BulkCommand.self, Relate.self, Import.self, Duplicates.self, Merge.self, Erase.self]
     )
 }
 
@@ -290,6 +290,16 @@ extension ContactCommand {
 
         func validate() throws {
             guard !tags.isEmpty else { throw ValidationError("give at least one tag") }
+            // `contact tag 1 3 4 9 x` means four contacts more often than tags named 3, 4 and 9.
+            let numbers = tags.filter { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+            if !numbers.isEmpty {
+                let words = tags.filter { !numbers.contains($0) }
+                throw ValidationError("""
+                    \(numbers.joined(separator: ", ")) \(numbers.count == 1 ? "is a number" : "are numbers"), not \(numbers.count == 1 ? "a tag" : "tags"); \
+                    to tag contacts \(([String(id)] + numbers).joined(separator: ", ")) run: sanad contact bulk tag \(words.isEmpty ? "TAG" : words.map(CommandHints.argument).joined(separator: " ")) --ids \(([String(id)] + numbers).joined(separator: ",")) \
+                    (a tag that is a number needs a word with it, such as donors-2026)
+                    """)
+            }
         }
 
         func run() throws {
