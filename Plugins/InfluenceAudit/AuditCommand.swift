@@ -139,7 +139,7 @@ struct AuditCommand: ParsableCommand {
             let report = try work.change { transaction in try AuditReport.load(transaction) }
             let body: String = switch format {
             case .text: report.text()
-            case .json: JSONText.object(OutputRecord(encoding: report)) + "\n"
+            case .json: JSONText.object(OutputRecord(encoding: report), timeZone: report.association.zone) + "\n"
             case .html: report.html()
             }
             if let out {

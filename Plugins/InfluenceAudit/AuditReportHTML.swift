@@ -21,7 +21,7 @@ extension AuditReport {
             <body>
             <header>
             <h1>\(HTMLText.escape(t("Influence-risk audit", "تدقيق مخاطر النفوذ"))) — <bdi>\(HTMLText.escape(association.name))</bdi></h1>
-            <p>\(HTMLText.escape(t("Run of", "تشغيل بتاريخ"))) \(Self.day(run.startedAt)) · \(HTMLText.escape(t("gifts of the last", "تبرعات آخر"))) \(run.windowMonths) \(HTMLText.escape(t("months", "شهراً"))) · \(HTMLText.escape(t("report made", "أُعدّ التقرير"))) \(Self.day(generatedAt))</p>
+            <p>\(HTMLText.escape(t("Run of", "تشغيل بتاريخ"))) \(day(run.startedAt)) · \(HTMLText.escape(t("gifts of the last", "تبرعات آخر"))) \(run.windowMonths) \(HTMLText.escape(t("months", "شهراً"))) · \(HTMLText.escape(t("report made", "أُعدّ التقرير"))) \(day(generatedAt))</p>
             <p class="note">\(HTMLText.escape(t("Each finding prompts a human review; the audit never blocks or blacklists anyone by itself.",
                                        "كل ملاحظة تدعو إلى مراجعة بشرية؛ التدقيق لا يحظر أحداً ولا يدرجه في قائمة سوداء من تلقاء نفسه.")))</p>
             </header>
@@ -212,7 +212,8 @@ extension AuditReport {
         return svg + "</svg>"
     }
 
-    private static func day(_ date: Date) -> String { String(JSONText.isoTimestamp(date).prefix(10)) }
+    /// The calendar day of an instant where the association is (never the UTC day).
+    private func day(_ date: Date) -> String { String(JSONText.isoTimestamp(date, in: association.zone).prefix(10)) }
 
     private static let style = """
         body{font-family:"Noto Sans","Noto Sans Arabic","DejaVu Sans",system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1d232b;line-height:1.5}

@@ -17,7 +17,8 @@ public enum OutputFormat: String, CaseIterable, Sendable, ExpressibleByArgument 
 /// Writes records to standard output in the chosen format.
 public struct OutputWriter {
     public var format: OutputFormat
-    /// Time zone used to show timestamps in tables; JSON and CSV always use UTC ISO 8601.
+    /// The association's time zone: tables show its clock to the minute; JSON and CSV write
+    /// ISO 8601 instants in it with their offset (`2026-11-24T18:30:48+02:00`).
     public var timeZone: TimeZone
     /// Whether standard output is a terminal (then RTL cells are isolated for bidi terminals).
     public var isTerminal: Bool
@@ -43,7 +44,7 @@ public struct OutputWriter {
         let columns = explicitColumns ?? Self.columns(of: records)
         switch format {
         case .json:
-            write(JSONText.array(records.map(JSONText.object)) + "\n")
+            write(JSONText.array(records.map { JSONText.object($0, timeZone: timeZone) }) + "\n")
         case .csv:
             var text = CSVText.row(columns)
             for record in records {
@@ -83,7 +84,7 @@ public struct OutputWriter {
     public func print(_ record: OutputRecord) {
         switch format {
         case .json:
-            write(JSONText.object(record) + "\n")
+            write(JSONText.object(record, timeZone: timeZone) + "\n")
         case .csv:
             print([record])
         case .table:
@@ -148,7 +149,7 @@ public struct OutputWriter {
         case .integer(let number): String(number)
         case .decimal(let number): number.description
         case .bool(let flag): flag ? "true" : "false"
-        case .timestamp(let date): JSONText.isoTimestamp(date)
+        case .timestamp(let date): JSONText.isoTimestamp(date, in: timeZone)
         case .date(let day): day.description
         case .list(let values): values.map(plain).joined(separator: "; ")
         case .record(let record): record.fields.map { "\($0.name)=\(plain($0.value))" }.joined(separator: ", ")

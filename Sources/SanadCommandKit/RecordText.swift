@@ -3,25 +3,27 @@ public import Postgres
 public import SanadCore
 
 extension JSONText {
-    public static func object(_ record: OutputRecord) -> String {
-        "{" + record.fields.map { string($0.name) + ": " + value($0.value) }.joined(separator: ", ") + "}"
+    /// A record as a JSON object; instants are written as the clock showed them in `timeZone`,
+    /// with the offset.
+    public static func object(_ record: OutputRecord, timeZone: TimeZone = .gmt) -> String {
+        "{" + record.fields.map { string($0.name) + ": " + value($0.value, timeZone: timeZone) }.joined(separator: ", ") + "}"
     }
 
     public static func array(_ items: [String]) -> String {
         items.isEmpty ? "[]" : "[\n  " + items.joined(separator: ",\n  ") + "\n]"
     }
 
-    public static func value(_ value: OutputValue) -> String {
+    public static func value(_ value: OutputValue, timeZone: TimeZone = .gmt) -> String {
         switch value {
         case .null: "null"
         case .text(let text): string(text)
         case .integer(let number): String(number)
         case .decimal(let number): number.isNaN ? "null" : number.description
         case .bool(let flag): flag ? "true" : "false"
-        case .timestamp(let date): string(isoTimestamp(date))
+        case .timestamp(let date): string(isoTimestamp(date, in: timeZone))
         case .date(let day): string(day.description)
-        case .list(let values): "[" + values.map(Self.value).joined(separator: ", ") + "]"
-        case .record(let record): object(record)
+        case .list(let values): "[" + values.map { Self.value($0, timeZone: timeZone) }.joined(separator: ", ") + "]"
+        case .record(let record): object(record, timeZone: timeZone)
         }
     }
 

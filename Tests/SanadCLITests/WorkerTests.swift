@@ -210,7 +210,7 @@ struct WorkerTests {
         let added = try sanad.json(["schedule", "add", "core.summary", "--cron", "30 7 * * MON-FRI"]) as! [String: Any]
         let upcoming = (added["next_runs"] as? [String]) ?? []
         #expect(upcoming.count == 5)
-        #expect(upcoming.allSatisfy { $0.hasSuffix("T05:30:00Z") || $0.hasSuffix("T04:30:00Z") }, "07:30 Beirut time")
+        #expect(upcoming.allSatisfy { $0.hasSuffix("T07:30:00+02:00") || $0.hasSuffix("T07:30:00+03:00") }, "07:30 Beirut time, with its offset")
         let refused = try sanad.run(["schedule", "add", "core.summary", "--cron", "0 25 * * *"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("position 3"))

@@ -121,7 +121,16 @@ struct AssociationCommand: ParsableCommand {
 
         func run() throws {
             let context = try CommandContext.open(GlobalOptions())
-            context.writer(format).print(try context.directory.list())
+            let associations = try context.directory.list()
+            // Each association's times are its own clock's, here as in `association show`.
+            var records = [OutputRecord](encoding: associations)
+            for (index, association) in associations.enumerated() {
+                guard let field = records[index].fields.firstIndex(where: { $0.name == "created_at" }) else { continue }
+                records[index].fields[field].value = .text(format.format == .table
+                    ? TimestampText.local(association.createdAt, in: association.zone)
+                    : JSONText.isoTimestamp(association.createdAt, in: association.zone))
+            }
+            context.writer(format).print(records)
         }
     }
 

@@ -34,6 +34,17 @@ public enum JSONText {
         return result + "\""
     }
 
+    /// `2026-11-24T18:30:48+02:00`: the instant as the clock showed it in `zone`, with its
+    /// offset (`Z` for UTC), to the second. Any ISO 8601 reader gets the same instant back.
+    public static func isoTimestamp(_ date: Date, in zone: TimeZone) -> String {
+        let offset = zone.secondsFromGMT(for: date)
+        guard offset != 0 else { return isoTimestamp(date) }
+        let local = isoTimestamp(date.addingTimeInterval(TimeInterval(offset))).dropLast()
+        let minutes = abs(offset) / 60
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return local + (offset < 0 ? "-" : "+") + two(minutes / 60) + ":" + two(minutes % 60)
+    }
+
     /// `2026-11-24T16:30:48Z` (UTC, to the second).
     public static func isoTimestamp(_ date: Date) -> String {
         let seconds = Int((date.timeIntervalSince1970).rounded(.down))
