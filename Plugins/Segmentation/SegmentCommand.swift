@@ -9,7 +9,7 @@ struct SegmentCommand: ParsableCommand {
         commandName: "segment",
         abstract: "Segments: contacts chosen by a rule (refreshed on a schedule), or picked by hand.",
         discussion: """
-            A rule is written in a small language (see Plugins/Segmentation/README.md), for example:
+            A rule is written in a small language (its whole grammar: sanad segment rules), for example:
               role is volunteer and city is Tripoli and attended 1+ events this year
               gave at least 100 USD in the last 365 days and can email
               lybunt or (source is facebook and never acted)
@@ -21,8 +21,18 @@ struct SegmentCommand: ParsableCommand {
               sanad segment members lybunt --format csv
             """,
         subcommands: [Create.self, Preview.self, List.self, Show.self, Members.self, Refresh.self, History.self, Edit.self,
-                      Delete.self, Include.self, Exclude.self]
+                      Delete.self, Include.self, Exclude.self, Rules.self]
     )
+
+    struct Rules: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the rule language: every condition a segment's rule may use.",
+            discussion: "Example:\n  sanad segment rules")
+
+        func run() throws {
+            Console.say(RuleGrammar.text)
+        }
+    }
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -251,4 +261,58 @@ struct SegmentCommand: ParsableCommand {
 func warnUnconverted(_ left: [UnconvertedGifts], _ association: Association, segment: String? = nil) {
     guard let warning = UnconvertedGifts.warning(left, baseCurrency: association.baseCurrency) else { return }
     Console.note("warning: " + (segment.map { "segment \($0): " } ?? "") + warning)
+}
+
+/// The rule language's grammar, as `sanad segment rules` prints it (the same as the plugin's
+/// README, which also explains what each condition means).
+enum RuleGrammar {
+    static let text = """
+        Keywords are English and case-insensitive; values may be Arabic or Latin. A value with
+        spaces or punctuation goes in double quotes ("حملة الشتاء"); inside quotes, \\" and \\\\ escape.
+
+        rule        = or
+        or          = and { "or" and }
+        and         = unary { "and" unary }
+        unary       = "not" unary | "(" rule ")" | condition
+
+        condition   = field ("is" ["not"] value | ["not"] "in" "(" value { "," value } ")")
+                    | "pep" | "has" ("email" | "phone")
+                    | "can" channel                              -- may be reached: valid consent, no suppression
+                    | "consent" channel "is" ("granted" | "withdrawn" | "refused")
+                    | "suppressed" ["as" reason]
+                    | ("created" | "born") time
+                    | "age" compare
+                    | activity
+                    | ("never" | "last" | "first") verb { qualifier }
+                    | "lybunt" | "sybunt"
+                    | "rfm" ["score" | "recency" | "frequency" | "monetary"] compare ["in" currency]
+                    | "in" "segment" slug
+
+        field       = "role" | "tag" | "group" | "city" | "region" | "country" | "language" | "source" | "kind"
+        channel     = "email" | "sms" | "phone" | "post"
+        reason      = unsubscribed | bulk-email-opt-out | do-not-email | bounced | complained | deceased
+
+        activity    = "gave"        [compare [currency] [only] | compare "times"] { qualifier }   -- donations: summed, or counted
+                    | "pledged"     [compare [currency] [only] | compare "times"] { qualifier }
+        only        = "only" | "only" "in" currency                  -- count gifts in that currency alone
+                    | "attended"    [compare ("events" | "times")] { qualifier }           -- event attendance
+                    | "volunteered" [compare ("hours" | "times")] { qualifier }            -- volunteer shifts
+                    | "acted"       [compare "times"] { qualifier }                        -- campaign actions
+                    | "did" type    [compare "times"] { qualifier }                        -- any interaction type
+        verb        = "gave" | "pledged" | "attended" | "volunteered" | "acted" | "did" type
+
+        compare     = ("at least" | "at most" | "more than" | "less than" | "exactly" | ">=" | "<=" | ">" | "<" | "=") number
+                    | number "+"                                 -- 2+ means at least 2
+        qualifier   = time | "campaign" slug | "event" number
+        time        = "in" ["the"] "last" number ("days" | "weeks" | "months" | "years")
+                    | "since" date | "after" date | "before" date | "between" date "and" date
+                    | "this" ("year" | "month") | "last" ("year" | "month")
+        date        = YYYY-MM-DD
+
+        Examples:
+          role is volunteer and city is طرابلس and attended 1+ events this year
+          gave at least 100 USD in the last 365 days and can email
+          lybunt or (source is facebook and never acted)
+          (role in (member, board) or pep) and not in segment lybunt
+        """
 }

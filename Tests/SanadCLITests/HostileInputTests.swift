@@ -46,7 +46,7 @@ struct HostileInputTests {
 
     /// Either success, with `readBack` (if given) returning exactly the trimmed value, or a
     /// refusal that is one clear sentence with a hint; never raw database text.
-    func check(_ command: String, _ label: String, _ arguments: [String], value: String,
+    func check(_ command: String, _ label: String, _ arguments: [String], value: String, storedAs expected: String? = nil,
                readBack: ((Int?) throws -> String?)? = nil) throws {
         let result = try sanad.run(arguments)
         let context = "\(command) with \(label)"
@@ -58,8 +58,11 @@ struct HostileInputTests {
                 let id = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["id"] as? Int
                 let stored = try readBack(id)
                 // An optional field given only spaces is left empty.
-                let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+                let trimmed = (expected ?? value).trimmingCharacters(in: .whitespacesAndNewlines)
                 #expect(stored == (trimmed.isEmpty ? nil : trimmed), "\(context): stored differently")
+                if expected != nil, expected != value {
+                    #expect(result.stderr.contains("direction marks"), "\(context): a changed value is announced")
+                }
             }
         } else {
             #expect([1, 2].contains(result.status), "\(context): exit \(result.status)")
@@ -78,7 +81,9 @@ struct HostileInputTests {
     @Test("contacts, tags, searches, interactions, campaigns, events, segments, audit records, exports, associations")
     func everyCommand() throws {
         for (index, (label, value)) in Self.values.enumerated() {
-            try check("contact add", label, ["contact", "add", value, "--format", "json"], value: value) { id in
+            // Direction marks alone are dropped from a name, with a notice.
+            try check("contact add", label, ["contact", "add", value, "--format", "json"], value: value,
+                      storedAs: TextRules.removingDirectionMarks(value)) { id in
                 try field(["contact", "show", String(id!)], "name")
             }
             try check("contact add --city", label, ["contact", "add", "City \(index)", "--city", value, "--format", "json"], value: value) { id in

@@ -1,3 +1,4 @@
+import Foundation
 @testable import SanadCore
 import Testing
 
@@ -43,5 +44,26 @@ struct ArabicValuesTests {
         for yes in ["yes", "Y", "نعم", "صح", "✓", "1", "اجل", "أجل"] { #expect(try ImportVocabulary.flag(yes, field: "pep") == true, "\(yes)") }
         for no in ["no", "N", "لا", "كلا", "خطأ", "0"] { #expect(try ImportVocabulary.flag(no, field: "pep") == false, "\(no)") }
         #expect(throws: SanadError.self) { try ImportVocabulary.flag("ربما", field: "pep") }
+    }
+}
+
+@Suite("Direction marks in pasted names")
+struct DirectionMarkTests {
+    static let tripoli = Association(id: 1, slug: "tripoli", name: "جمعية طرابلس", country: "LB", phoneRegion: "LB", baseCurrency: "LBP",
+                                     timeZone: "Asia/Beirut", language: "ar", createdAt: .distantPast)
+
+    @Test("marks are dropped from a name with a notice; overrides and isolates are still refused")
+    func marks() throws {
+        var input = ContactInput()
+        input.displayName = "\u{200F}ليلى حداد\u{200E}"
+        input.givenName = "\u{061C}ليلى"
+        let draft = try input.validated(for: Self.tripoli)
+        #expect(draft.displayName == "ليلى حداد")
+        #expect(draft.givenName == "ليلى")
+        #expect(draft.warnings.contains { $0.contains("name: invisible direction marks") })
+        for control in ["\u{202E}", "\u{2066}"] {
+            input.displayName = "Bank\(control)moc"
+            #expect(throws: SanadError.self) { try input.validated(for: Self.tripoli) }
+        }
     }
 }

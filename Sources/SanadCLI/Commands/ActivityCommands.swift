@@ -112,7 +112,9 @@ struct ConsentCommand: ParsableCommand {
                 Examples:
                   sanad consent set 42 email granted --basis consent --source "website form" --wording "Send me the monthly newsletter"
                   sanad consent set 42 email withdrawn --source "phone call"
-                """)
+                """,
+            // People say "record consent": the word finds this command and its help.
+            aliases: ["record"])
 
         @Argument(help: "The contact's id.") var contact: Int64
         @Argument(help: "email, sms, phone or post.") var channel: String

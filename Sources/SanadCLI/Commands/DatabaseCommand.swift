@@ -63,7 +63,9 @@ struct DatabaseCommand: ParsableCommand {
             if reachable {
                 let connection = try location.connect(logger: logger)
                 let status = try CommandContext.migrator.status(connection)
-                summary.append("postgresql", .text(String(connection.serverVersion)))
+                // server_version_num 150018 is PostgreSQL 15.18 (from version 10 on: major × 10000 + minor).
+                let number = connection.serverVersion
+                summary.append("postgresql", .text(number >= 100_000 ? "\(number / 10_000).\(number % 10_000)" : String(number)))
                 let applied = Dictionary(uniqueKeysWithValues: status.applied.map { ($0.identifier, $0) })
                 let changed = Set(status.changed)
                 for migration in CommandContext.migrator.migrations {

@@ -34,6 +34,7 @@ public struct ContactImporter {
                             var input = try ContactInput(importValues: values, custom: custom,
                                                          stripDirectionControls: options.stripDirectionControls)
                             input.dateOrder = options.dateOrder
+                            input.dateOrderCanBeGiven = true
                             let draft = try input.validated(for: association)
                             try writer.add(line: record.line, draft)
                             for warning in draft.warnings { file.warn(record, field: "phone", reason: warning) }

@@ -76,6 +76,8 @@ public struct ContactInput: Sendable {
     public var stripDirectionControls = false
     /// How non-ISO dates are written (imports from spreadsheets).
     public var dateOrder: DateOrder?
+    /// Whether the person can choose the date order (an import's `--date-order`).
+    public var dateOrderCanBeGiven = false
 
     public init() {}
 }
@@ -136,10 +138,22 @@ extension ContactInput {
             }
         }
         let strip = stripDirectionControls
-        let givenName = try field("given_name") { try TextRules.cleanedText(self.givenName, field: "given name", maxLength: 150, removeDirectionControls: strip) }
-        let familyName = try field("family_name") { try TextRules.cleanedText(self.familyName, field: "family name", maxLength: 150, removeDirectionControls: strip) }
+        // Direction marks in a pasted name are dropped with a notice; overrides and isolates,
+        // which can disguise a name, are still refused.
+        var notices: [String] = []
+        func unmarked(_ text: String?, _ label: String) -> String? {
+            guard let text, text.unicodeScalars.contains(where: TextRules.isDirectionMark) else { return text }
+            notices.append("\(label): invisible direction marks (U+200E/U+200F/U+061C) removed")
+            return TextRules.removingDirectionMarks(text)
+        }
+        let givenName = try field("given_name") {
+            try TextRules.cleanedText(unmarked(self.givenName, "given name"), field: "given name", maxLength: 150, removeDirectionControls: strip)
+        }
+        let familyName = try field("family_name") {
+            try TextRules.cleanedText(unmarked(self.familyName, "family name"), field: "family name", maxLength: 150, removeDirectionControls: strip)
+        }
         let composed = [givenName, familyName].compactMap { $0 }.joined(separator: " ")
-        let displayText = (displayName?.trimmed).flatMap { $0.isEmpty ? nil : $0 } ?? composed
+        let displayText = (unmarked(displayName, "name")?.trimmed).flatMap { $0.isEmpty ? nil : $0 } ?? composed
         let displayName = try field("display_name") {
             try TextRules.cleanedName(displayText, field: "name", maxLength: 300, removeDirectionControls: strip)
         }
@@ -172,7 +186,7 @@ extension ContactInput {
         let language = try field("language") { try self.language.flatMap { $0.trimmed.isEmpty ? nil : $0 }.map { try StandardCodes.language($0) } }
         let birthDate = try field("birth_date") { () -> CalendarDate? in
             guard let text = self.birthDate?.trimmed, !text.isEmpty else { return nil }
-            let day = try InputValues.day(text, field: "birth date", order: dateOrder)
+            let day = try InputValues.day(text, field: "birth date", order: dateOrder, orderCanBeGiven: dateOrderCanBeGiven)
             guard day.year >= 1880, day <= CalendarDate(utc: Date()) else {
                 throw SanadError.invalid("birth date \(text) is not plausible", hint: "give a date between 1880 and today")
             }
@@ -193,7 +207,7 @@ extension ContactInput {
             region: try place(region, "region", "region"), postalCode: try place(postalCode, "postal code", "postal_code"),
             country: country, language: language, birthDate: birthDate, source: source,
             isPEP: isPEP ?? false, pepNote: pepNote, externalID: externalID, customFields: customFields,
-            warnings: phones.compactMap(\.warning), nameKey: keys.key, nameSkeleton: keys.skeleton,
+            warnings: notices + phones.compactMap(\.warning), nameKey: keys.key, nameSkeleton: keys.skeleton,
             cityKey: cityText.map(NameKeys.normalized))
     }
 }

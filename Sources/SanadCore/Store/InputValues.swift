@@ -6,7 +6,10 @@ public import Postgres
 public enum InputValues {
     /// `YYYY-MM-DD` (Arabic-Indic digits accepted); with `order`, also `21/03/2026`,
     /// `21.03.2026` or `21-03-2026` read in that order.
-    public static func day(_ text: String, field: String, order: DateOrder? = nil) throws -> CalendarDate {
+    ///
+    /// - Parameter orderCanBeGiven: the caller reads an order the person can choose (imports'
+    ///   `--date-order`); only then does the hint offer it.
+    public static func day(_ text: String, field: String, order: DateOrder? = nil, orderCanBeGiven: Bool = false) throws -> CalendarDate {
         let ascii = asciiDigits(text.trimmed)
         if let day = CalendarDate(iso: ascii) { return day }
         if let order {
@@ -17,8 +20,9 @@ public enum InputValues {
             }
         }
         throw SanadError.invalid("\(field) \"\(text)\" is not a date",
-                                 hint: order == nil ? "write it as YYYY-MM-DD (or give --date-order dmy for 21/03/2026)"
-                                                    : "write it as YYYY-MM-DD or in \(order!.rawValue) order")
+                                 hint: order != nil ? "write it as YYYY-MM-DD or in \(order!.rawValue) order"
+                                     : orderCanBeGiven ? "write it as YYYY-MM-DD (or give --date-order dmy for 21/03/2026)"
+                                     : "write it as YYYY-MM-DD, such as 2026-03-21")
     }
 
     /// A moment: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` in `timeZone`, or ISO 8601 with `Z`

@@ -11,6 +11,19 @@ public enum TextRules {
         }
     }
 
+    /// The marks alone (LRM, RLM, ALM): they set no direction for the text around them, and
+    /// they come along unseen with names copied from Arabic pages and messages.
+    public static func isDirectionMark(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value == 0x200E || scalar.value == 0x200F || scalar.value == 0x061C
+    }
+
+    /// The text without direction marks; overrides and isolates stay (and are refused later).
+    public static func removingDirectionMarks(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.filter { !isDirectionMark($0) })
+        return String(scalars)
+    }
+
     public static func containsDirectionControl(_ text: String) -> Bool {
         text.unicodeScalars.contains(where: isDirectionControl)
     }
