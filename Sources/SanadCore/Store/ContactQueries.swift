@@ -191,14 +191,34 @@ extension ContactStore {
         guard !key.isEmpty else {
             throw SanadError.invalid("the search text has no letters or digits", hint: "give part of a name")
         }
-        // Very short skeletons ("L" for Ali) match too much; they only count with the key.
-        let usableSkeleton: String? = skeleton.count >= 3 ? skeleton : nil
-        return try transaction.query("""
-            SELECT \(Self.summaryColumns), m.score, CASE WHEN m.across_scripts THEN 'name (across scripts)' ELSE 'name' END AS matched_by
-            FROM sanad_name_candidates(\(key), \(usableSkeleton), \(limit)::integer) m
+        // A one-letter skeleton (Ali, Layla: "L") matches too much to look with; two letters
+        // (Haddad, Youssef: "HD", "SF") are enough, since the candidates are then ranked by sound.
+        let usableSkeleton: String? = skeleton.filter { $0 != " " }.count >= 2 ? skeleton : nil
+        // Candidates are read light (id, name, score); only the ones shown get their summary.
+        let candidates = try transaction.query("""
+            SELECT m.contact_id, m.score, m.across_scripts, c.display_name
+            FROM sanad_name_candidates(\(key), \(usableSkeleton), \(min(max(limit * 5, 50), 500))::integer) m
             JOIN contacts c ON c.id = m.contact_id
-            ORDER BY m.score DESC, c.id
-            """).map { try Self.summary(from: $0, scored: true) }
+            """).map { row -> (id: Int64, score: Double, acrossScripts: Bool) in
+            // The database finds by letters; how the words sound decides among what it found, so
+            // a consonant key shared by حسن and Husseini, or by هدى and Haddad, no longer ties.
+            let sound = NameSounds.similarity(query: query, name: try row.decode("display_name"))
+            return (try row.decode("contact_id"), try row.decode("score", as: Double.self) * (0.6 + 0.4 * sound),
+                    try row.decode("across_scripts"))
+        }
+        let chosen = candidates.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }.prefix(limit)
+        guard !chosen.isEmpty else { return [] }
+        let summaries = Dictionary(uniqueKeysWithValues: try transaction.query("""
+            SELECT \(Self.summaryColumns) FROM contacts c WHERE c.id = ANY(\(chosen.map(\.id)))
+            """).map { row -> (Int64, ContactSummary) in
+            let summary = try Self.summary(from: row)
+            return (summary.id, summary)
+        })
+        return chosen.compactMap { candidate in
+            guard var summary = summaries[candidate.id] else { return nil }
+            summary.match = .init(matchedBy: candidate.acrossScripts ? "name (across scripts)" : "name", score: candidate.score)
+            return summary
+        }
     }
 
     private func searchEmail(_ query: String, limit: Int) throws -> [ContactSummary] {
