@@ -22,11 +22,11 @@ struct NameKeyBackfillTests {
             }
         }
         // As a version-1 binary stored them.
-        try connection.execute("UPDATE contacts SET name_skeleton = 'OLD', keys_version = 1")
+        try connection.execute("UPDATE contacts SET name_skeleton = 'OLD', name_sound = '', keys_version = 1")
         #expect(try NameKeyBackfill.run(connection, logger: TestDatabase.logger) == 2)
-        let stored = try connection.query("SELECT name_skeleton, keys_version FROM contacts ORDER BY association_id")
-            .map { "\(try $0.decode(String.self, at: 0))/\(try $0.decode(Int.self, at: 1))" }
-        #expect(stored == ["HSN KR/2", "DKR HSN/2"])
+        let stored = try connection.query("SELECT name_skeleton, name_sound, keys_version FROM contacts ORDER BY association_id")
+            .map { "\(try $0.decode(String.self, at: 0))/\(try $0.decode(String.self, at: 1))/\(try $0.decode(Int.self, at: 2))" }
+        #expect(stored == ["HSN KR/hasan kuri/\(NameKeys.version)", "DKR HSN/zkra hsn/\(NameKeys.version)"])
         #expect(try NameKeyBackfill.run(connection, logger: TestDatabase.logger) == 0, "nothing left to do")
     }
 }

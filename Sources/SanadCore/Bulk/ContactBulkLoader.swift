@@ -69,7 +69,7 @@ public struct ContactBulkLoader {
         try transaction.execute("""
             CREATE TEMP TABLE contact_staging (
                 line bigint PRIMARY KEY, kind text, display_name text, given_name text, family_name text,
-                name_key text, name_skeleton text, street text, city text, city_key text, region text, postal_code text,
+                name_key text, name_skeleton text, name_sound text, street text, city text, city_key text, region text, postal_code text,
                 country text, preferred_language text, birth_date date, source_channel text, is_pep boolean, pep_note text,
                 external_id text, custom_fields jsonb, emails text[], email_keys text[], phones_raw text[], phones_e164 text[],
                 phones_digits text[], phones_problem text[], roles text[], tags text[], tag_keys text[],
@@ -78,7 +78,7 @@ public struct ContactBulkLoader {
             ) ON COMMIT DROP
             """)
         try transaction.copyIn("""
-            COPY contact_staging (line, kind, display_name, given_name, family_name, name_key, name_skeleton, street, city,
+            COPY contact_staging (line, kind, display_name, given_name, family_name, name_key, name_skeleton, name_sound, street, city,
                 city_key, region, postal_code, country, preferred_language, birth_date, source_channel, is_pep, pep_note,
                 external_id, custom_fields, emails, email_keys, phones_raw, phones_e164, phones_digits, phones_problem, roles,
                 tags, tag_keys) FROM STDIN
@@ -116,10 +116,10 @@ public struct ContactBulkLoader {
         var summary = Summary()
         summary.refused = refused
         summary.inserted = try transaction.execute("""
-            INSERT INTO contacts (id, kind, display_name, given_name, family_name, name_key, name_skeleton, keys_version, street,
+            INSERT INTO contacts (id, kind, display_name, given_name, family_name, name_key, name_skeleton, name_sound, keys_version, street,
                                   city, city_key, region, postal_code, country, preferred_language, birth_date, source_channel,
                                   is_pep, pep_note, external_id, custom_fields)
-            SELECT contact_id, kind, display_name, given_name, family_name, name_key, name_skeleton, \(NameKeys.version), street,
+            SELECT contact_id, kind, display_name, given_name, family_name, name_key, name_skeleton, name_sound, \(NameKeys.version), street,
                    city, city_key, region, postal_code, country, preferred_language, birth_date, source_channel, is_pep, pep_note,
                    external_id, custom_fields
             FROM contact_staging WHERE is_new ORDER BY contact_id
@@ -248,7 +248,7 @@ public struct ContactBulkLoader {
         let assignments = SQL.joined(columns.map { "\(unsafeSQL: $0) = \(pick($0))" }, separator: ", ")
         let comparison = SQL.joined(columns.map { "c.\(unsafeSQL: $0) IS DISTINCT FROM \(pick($0))" }, separator: " OR ")
         let nameChange: SQL = policy == .update
-            ? "display_name = s.display_name, name_key = s.name_key, name_skeleton = s.name_skeleton, keys_version = \(NameKeys.version), city_key = coalesce(s.city_key, c.city_key), is_pep = c.is_pep OR s.is_pep,"
+            ? "display_name = s.display_name, name_key = s.name_key, name_skeleton = s.name_skeleton, name_sound = s.name_sound, keys_version = \(NameKeys.version), city_key = coalesce(s.city_key, c.city_key), is_pep = c.is_pep OR s.is_pep,"
             : "city_key = coalesce(c.city_key, s.city_key), is_pep = c.is_pep OR s.is_pep,"
         let nameDiffers: SQL = policy == .update ? "c.display_name IS DISTINCT FROM s.display_name OR" : ""
         return try transaction.execute("""
@@ -336,7 +336,7 @@ public struct ContactStagingWriter {
         let customFields: String? = draft.customFields.isEmpty ? "{}" : JSONText.object(draft.customFields)
         try writer.writeRow([
             String(line), draft.kind.rawValue, draft.displayName, draft.givenName, draft.familyName, draft.nameKey,
-            draft.nameSkeleton, draft.street, draft.city, draft.cityKey, draft.region, draft.postalCode, draft.country,
+            draft.nameSkeleton, draft.nameSound, draft.street, draft.city, draft.cityKey, draft.region, draft.postalCode, draft.country,
             draft.language, draft.birthDate?.description, draft.source.rawValue, draft.isPEP ? "t" : "f", draft.pepNote,
             draft.externalID, customFields,
             array(draft.emails.map(\.address)), array(draft.emails.map(\.key)),

@@ -148,8 +148,9 @@ public struct ContactMerger {
         let keys = ContactDraft.nameKeys(display: try names.decode("display_name"), given: try names.decode("given_name"),
                                          family: try names.decode("family_name"))
         try transaction.execute("""
-            UPDATE contacts SET name_key = \(keys.key), name_skeleton = \(keys.skeleton), keys_version = \(NameKeys.version)
-            WHERE id = \(kept) AND (name_key, name_skeleton) IS DISTINCT FROM (\(keys.key), \(keys.skeleton))
+            UPDATE contacts SET name_key = \(keys.key), name_skeleton = \(keys.skeleton), name_sound = \(keys.sound),
+                   keys_version = \(NameKeys.version)
+            WHERE id = \(kept) AND (name_key, name_skeleton, name_sound) IS DISTINCT FROM (\(keys.key), \(keys.skeleton), \(keys.sound))
             """)
         try transaction.audit("contact.merge", entity: "contacts", id: kept, details: ["merged": String(merged)])
         return summary
@@ -193,7 +194,7 @@ public struct ContactEraser {
             try plugin.contactErased(id, in: transaction)
         }
         try transaction.execute("""
-            UPDATE contacts SET display_name = 'erased', given_name = NULL, family_name = NULL, name_key = '', name_skeleton = '',
+            UPDATE contacts SET display_name = 'erased', given_name = NULL, family_name = NULL, name_key = '', name_skeleton = '', name_sound = '',
                    street = NULL, city = NULL, city_key = NULL, region = NULL, postal_code = NULL, country = NULL,
                    preferred_language = NULL, birth_date = NULL, is_pep = false, pep_note = NULL, external_id = NULL,
                    custom_fields = '{}', erased_at = now(), deleted_at = coalesce(deleted_at, now())

@@ -110,17 +110,22 @@ public struct ContactDraft: Sendable {
     public let nameKey: String
     /// The cross-script consonant key of the names.
     public let nameSkeleton: String
+    public let nameSound: String
     public let cityKey: String?
 
     /// The keys of the display name, plus the given and family names when they add
     /// something (a nickname shown, the legal name searched too).
-    static func nameKeys(display: String, given: String?, family: String?) -> (key: String, skeleton: String) {
+    static func nameKeys(display: String, given: String?, family: String?) -> (key: String, skeleton: String, sound: String) {
         var key = NameKeys.normalized(display)
+        var text = display
         for part in [given, family].compactMap({ $0 }) {
             let partKey = NameKeys.normalized(part)
-            if !key.contains(partKey) { key += " " + partKey }
+            if !key.contains(partKey) {
+                key += " " + partKey
+                text += " " + part
+            }
         }
-        return (key, NameKeys.skeleton(normalized: key))
+        return (key, NameKeys.skeleton(normalized: key), NameSounds.key(text))
     }
 }
 
@@ -207,7 +212,7 @@ extension ContactInput {
             region: try place(region, "region", "region"), postalCode: try place(postalCode, "postal code", "postal_code"),
             country: country, language: language, birthDate: birthDate, source: source,
             isPEP: isPEP ?? false, pepNote: pepNote, externalID: externalID, customFields: customFields,
-            warnings: notices + phones.compactMap(\.warning), nameKey: keys.key, nameSkeleton: keys.skeleton,
+            warnings: notices + phones.compactMap(\.warning), nameKey: keys.key, nameSkeleton: keys.skeleton, nameSound: keys.sound,
             cityKey: cityText.map(NameKeys.normalized))
     }
 }

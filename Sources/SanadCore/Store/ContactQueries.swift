@@ -194,17 +194,25 @@ extension ContactStore {
         // A one-letter skeleton (Ali, Layla: "L") matches too much to look with; two letters
         // (Haddad, Youssef: "HD", "SF") are enough, since the candidates are then ranked by sound.
         let usableSkeleton: String? = skeleton.filter { $0 != " " }.count >= 2 ? skeleton : nil
+        // Without a usable consonant key, the sound key (vowels kept) looks instead.
+        let sound: String? = usableSkeleton == nil ? NameSounds.key(query) : nil
+        let queryIsArabic = TextRules.containsRightToLeft(query)
         // Candidates are read light (id, name, score); only the ones shown get their summary.
         let candidates = try transaction.query("""
             SELECT m.contact_id, m.score, m.across_scripts, c.display_name
-            FROM sanad_name_candidates(\(key), \(usableSkeleton), \(min(max(limit * 5, 50), 500))::integer) m
+            FROM sanad_name_candidates(\(key), \(usableSkeleton), \(sound.flatMap { $0.isEmpty ? nil : $0 }), \(min(max(limit * 5, 50), 500))::integer) m
             JOIN contacts c ON c.id = m.contact_id
             """).map { row -> (id: Int64, score: Double, acrossScripts: Bool) in
             // The database finds by letters; how the words sound decides among what it found, so
             // a consonant key shared by حسن and Husseini, or by هدى and Haddad, no longer ties.
-            let sound = NameSounds.similarity(query: query, name: try row.decode("display_name"))
-            return (try row.decode("contact_id"), try row.decode("score", as: Double.self) * (0.6 + 0.4 * sound),
-                    try row.decode("across_scripts"))
+            let name: String = try row.decode("display_name")
+            let acrossScripts: Bool = try row.decode("across_scripts")
+            let sound = NameSounds.similarity(query: query, name: name)
+            // Two Arabic spellings are compared by their own letters (سعيد is not سعد, عمر is
+            // not عامر): a match that only the consonant or sound key made counts for less there.
+            let bothArabic = queryIsArabic && TextRules.containsRightToLeft(name)
+            let score = try row.decode("score", as: Double.self) * (0.6 + 0.4 * sound) * (acrossScripts && bothArabic ? 0.85 : 1)
+            return (try row.decode("contact_id"), score, acrossScripts && !bothArabic)
         }
         let chosen = candidates.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }.prefix(limit)
         guard !chosen.isEmpty else { return [] }

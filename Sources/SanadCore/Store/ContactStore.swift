@@ -25,11 +25,11 @@ public struct ContactStore {
         let id: Int64
         do {
             id = try transaction.query("""
-                INSERT INTO contacts (kind, display_name, given_name, family_name, name_key, name_skeleton, keys_version,
+                INSERT INTO contacts (kind, display_name, given_name, family_name, name_key, name_skeleton, name_sound, keys_version,
                                       street, city, city_key, region, postal_code, country, preferred_language, birth_date,
                                       source_channel, is_pep, pep_note, external_id, custom_fields)
                 VALUES (\(draft.kind.rawValue), \(draft.displayName), \(draft.givenName), \(draft.familyName), \(draft.nameKey),
-                        \(draft.nameSkeleton), \(NameKeys.version), \(draft.street), \(draft.city), \(draft.cityKey), \(draft.region),
+                        \(draft.nameSkeleton), \(draft.nameSound), \(NameKeys.version), \(draft.street), \(draft.city), \(draft.cityKey), \(draft.region),
                         \(draft.postalCode), \(draft.country), \(draft.language), \(draft.birthDate), \(draft.source.rawValue),
                         \(draft.isPEP), \(draft.pepNote), \(draft.externalID), \(JSONB(draft.customFields)))
                 RETURNING id
@@ -150,7 +150,8 @@ public struct ContactStore {
             try transaction.execute("""
                 UPDATE contacts SET kind = \(draft.kind.rawValue), display_name = \(draft.displayName),
                     given_name = \(draft.givenName), family_name = \(draft.familyName), name_key = \(draft.nameKey),
-                    name_skeleton = \(draft.nameSkeleton), keys_version = \(NameKeys.version), street = \(draft.street),
+                    name_skeleton = \(draft.nameSkeleton), name_sound = \(draft.nameSound), keys_version = \(NameKeys.version),
+                    street = \(draft.street),
                     city = \(draft.city), city_key = \(draft.cityKey), region = \(draft.region), postal_code = \(draft.postalCode),
                     country = \(draft.country), preferred_language = \(draft.language), birth_date = \(draft.birthDate),
                     source_channel = \(draft.source.rawValue), is_pep = \(draft.isPEP), pep_note = \(draft.pepNote),

@@ -26,7 +26,7 @@ public enum NameKeyBackfill {
                 ORDER BY association_id, id LIMIT \(batch)
                 """)
             guard !rows.isEmpty else { break }
-            var associations: [Int64] = [], ids: [Int64] = [], keys: [String] = [], skeletons: [String] = []
+            var associations: [Int64] = [], ids: [Int64] = [], keys: [String] = [], skeletons: [String] = [], sounds: [String] = []
             for row in rows {
                 let keysOfRow = ContactDraft.nameKeys(display: try row.decode("display_name"), given: try row.decode("given_name"),
                                                       family: try row.decode("family_name"))
@@ -34,12 +34,14 @@ public enum NameKeyBackfill {
                 ids.append(try row.decode("id"))
                 keys.append(keysOfRow.key)
                 skeletons.append(keysOfRow.skeleton)
+                sounds.append(keysOfRow.sound)
             }
             try connection.withTransaction { transaction in
                 try transaction.execute("""
-                    UPDATE contacts c SET name_key = u.key, name_skeleton = u.skeleton, keys_version = \(NameKeys.version)
-                    FROM unnest(\(associations)::bigint[], \(ids)::bigint[], \(keys)::text[], \(skeletons)::text[])
-                         AS u(association_id, id, key, skeleton)
+                    UPDATE contacts c SET name_key = u.key, name_skeleton = u.skeleton, name_sound = u.sound,
+                           keys_version = \(NameKeys.version)
+                    FROM unnest(\(associations)::bigint[], \(ids)::bigint[], \(keys)::text[], \(skeletons)::text[], \(sounds)::text[])
+                         AS u(association_id, id, key, skeleton, sound)
                     WHERE c.association_id = u.association_id AND c.id = u.id
                     """)
             }

@@ -16,7 +16,9 @@ public enum NameKeys {
     /// 2: the article joined to a Latin name (Elhassan, Alkhoury) and assimilated (Ash-Shami)
     /// is dropped as a separate one is. (dh and z, which stand for ذ ظ ض in different
     /// countries, are told apart here and folded together only when names are compared.)
-    public static let version: Int16 = 2
+    ///
+    /// 3: a third key, the sound of the name (``NameSounds/key(_:)``).
+    public static let version: Int16 = 3
 
     /// NFKC; drops tashkeel, Quranic marks, tatweel and invisible format characters; unifies
     /// alef, yaa, taa marbuta, hamza seats and keheh; turns Arabic-Indic and Persian digits

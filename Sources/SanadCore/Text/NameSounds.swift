@@ -126,6 +126,12 @@ public enum NameSounds {
         return max(0, 1 - distance / length)
     }
 
+    /// The stored sound key: each word's tokens, lowercased (pg_trgm folds case; the vowel
+    /// letters a, i, u are no consonant class, so nothing collides), one space between words.
+    public static func key(_ text: String) -> String {
+        words(text).map { String($0).lowercased() }.joined(separator: " ")
+    }
+
     /// How well a search's words sound like a name's: each query word against the name word
     /// it sounds most like, averaged.
     public static func similarity(query: String, name: String) -> Double {
