@@ -68,13 +68,27 @@ public enum CommandRunner {
             }
             if exitCode == .validationFailure {
                 var output = text + "\n"
-                if let guess = likelyCommand(for: rest) { output += "hint: did you mean: \(guess)\n" }
+                if let option = negativeValue(in: rest, message: text) {
+                    output += "hint: a value starting with - reads as an option; write it with =, such as \(option)\n"
+                } else if let guess = likelyCommand(for: rest) { output += "hint: did you mean: \(guess)\n" }
                 CommandIO.current.write(TerminalText.visible(output), to: .standardError)
                 return 2
             }
             if !text.isEmpty { report(text, hint: nil) }
             return exitCode.rawValue == 0 ? 1 : exitCode.rawValue
         }
+    }
+
+    /// `--amount -100`: argument-parser reads -100 as an option and says the value is missing;
+    /// the spelling that works (`--amount=-100`), when that is what happened.
+    static func negativeValue(in arguments: [String], message: String) -> String? {
+        for (index, word) in arguments.enumerated() where word.hasPrefix("--") && index + 1 < arguments.count {
+            let next = arguments[index + 1]
+            guard next.count > 1, next.hasPrefix("-"), next.dropFirst().first?.isNumber == true,
+                  message.contains("Missing value for '\(word)") else { continue }
+            return "\(word)=\(next)"
+        }
+        return nil
     }
 
     /// The command a mistyped one most likely meant: the words are followed down the

@@ -83,6 +83,8 @@ struct BulkTests {
         #expect(try sanad.decode([CalendarEvent].self, ["event", "list"]).first { $0.id == Int64(past) }?.attendees == 2)
         let early = try sanad.run(["contact", "bulk", "attend", String(future), "--ids", "\(ids[0])"])
         #expect(early.status == 1 && early.stderr.contains("has not happened yet"), "\(early.stderr)")
+        let logged = try sanad.run(["interaction", "log", String(ids[0]), "event-attendance", "--event", String(future)])
+        #expect(logged.status == 1 && logged.stderr.contains("has not happened yet"), "\(logged.stderr)")
     }
 
     @Test("one selection exactly; contact tag with ids among the tags says how to tag several contacts")

@@ -148,6 +148,8 @@ struct ContactSessionTests {
         (["interaction", "log", "1", "donation", "--amount", "1,500"], "not a number"),
         (["interaction", "log", "1", "donation"], "needs an amount"),
         (["interaction", "log", "1", "note", "--hours", "3"], "hours"),
+        (["interaction", "log", "1", "volunteer-shift"], "needs its hours"),
+        (["interaction", "log", "1", "donation", "--amount", "-100"], "--amount=-100"),
         (["interaction", "log", "1", "gift", "--amount", "5"], "interaction type"),
         (["campaign", "add", "backwards", "--title", "T", "--start", "2026-05-01", "--end", "2026-04-01"], "before it starts"),
         (["event", "add", "Backwards", "--start", "2026-05-01 10:00", "--end", "2026-05-01 09:00"], "before it starts"),

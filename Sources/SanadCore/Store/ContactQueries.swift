@@ -197,17 +197,20 @@ extension ContactStore {
         // Without a usable consonant key, the sound key (vowels kept) looks instead.
         let sound: String? = usableSkeleton == nil ? NameSounds.key(query) : nil
         let queryIsArabic = TextRules.containsRightToLeft(query)
+        let queryWords = NameSounds.keyWords(query)
         // Candidates are read light (id, name, score); only the ones shown get their summary.
         let candidates = try transaction.query("""
-            SELECT m.contact_id, m.score, m.across_scripts, c.display_name
-            FROM sanad_name_candidates(\(key), \(usableSkeleton), \(sound.flatMap { $0.isEmpty ? nil : $0 }), \(min(max(limit * 5, 50), 500))::integer) m
+            SELECT m.contact_id, m.score, m.across_scripts, c.display_name, c.name_sound
+            FROM sanad_name_candidates(\(key), \(usableSkeleton), \(sound.flatMap { $0.isEmpty ? nil : $0 }), \(min(max(limit * 3, 30), 300))::integer) m
             JOIN contacts c ON c.id = m.contact_id
             """).map { row -> (id: Int64, score: Double, acrossScripts: Bool) in
             // The database finds by letters; how the words sound decides among what it found, so
             // a consonant key shared by حسن and Husseini, or by هدى and Haddad, no longer ties.
             let name: String = try row.decode("display_name")
             let acrossScripts: Bool = try row.decode("across_scripts")
-            let sound = NameSounds.similarity(query: query, name: name)
+            // The stored sound key, else (a row the backfill has not reached) the name's.
+            let stored: String = try row.decode("name_sound")
+            let sound = NameSounds.similarity(queryWords: queryWords, key: stored.isEmpty ? NameSounds.key(name) : stored)
             // Two Arabic spellings are compared by their own letters (سعيد is not سعد, عمر is
             // not عامر): a match that only the consonant or sound key made counts for less there.
             let bothArabic = queryIsArabic && TextRules.containsRightToLeft(name)

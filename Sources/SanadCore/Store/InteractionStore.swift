@@ -103,6 +103,8 @@ extension InteractionInput {
                 throw SanadError.invalid("hours \"\(hoursText)\" must be a number above zero, such as 3.5", hint: "use a dot for decimals", field: "hours")
             }
             draft.hours = value
+        } else if type == .volunteerShift {
+            throw SanadError.invalid("a volunteer shift needs its hours", hint: "add --hours 3.5 (the hours given)", field: "hours")
         }
         return draft
     }
@@ -122,8 +124,13 @@ public struct InteractionStore {
         try ContactStore(transaction).requireContact(contact)
         let campaignID = try draft.campaignSlug.map { try CampaignStore(transaction).id(of: $0) }
         if let eventID = draft.eventID {
-            guard try transaction.query("SELECT 1 FROM events WHERE id = \(eventID)").count == 1 else {
+            guard let row = try transaction.query("SELECT starts_at FROM events WHERE id = \(eventID)").first else {
                 throw SanadError.notFound("there is no event #\(eventID)", hint: "see the events", remedy: .listEvents, field: "event")
+            }
+            let startsAt: Date = try row.decode("starts_at")
+            if draft.type == .eventAttendance, startsAt > Date() {
+                throw SanadError.invalid("event #\(eventID) has not happened yet (it starts \(JSONText.isoTimestamp(startsAt)))",
+                                         hint: "record attendance once it has begun", field: "event")
             }
         }
         return try transaction.query("""

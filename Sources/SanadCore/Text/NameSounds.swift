@@ -105,21 +105,23 @@ public enum NameSounds {
     /// How alike two words sound, 0 to 1: an edit distance where a vowel present on one side
     /// only costs little (Arabic leaves short vowels out), another vowel a little more, and a
     /// consonant a whole step.
+    static func isVowel(_ token: Character) -> Bool { token == "a" || token == "i" || token == "u" }
+
     static func similarity(_ a: Word, _ b: Word) -> Double {
         guard !a.isEmpty, !b.isEmpty else { return 0 }
-        func gap(_ token: Character) -> Double { token.isLowercase ? 0.3 : 1 }
+        func gap(_ token: Character) -> Double { isVowel(token) ? 0.3 : 1 }
         var previous = [0.0]
         for token in b { previous.append(previous.last! + gap(token)) }
         for x in a {
             var current = [previous[0] + gap(x)]
             for (j, y) in b.enumerated() {
-                let change: Double = x == y ? 0 : (x.isLowercase && y.isLowercase ? 0.4 : 1)
+                let change: Double = x == y ? 0 : (isVowel(x) && isVowel(y) ? 0.4 : 1)
                 current.append(min(previous[j] + change, previous[j + 1] + gap(x), current[j] + gap(y)))
             }
             previous = current
         }
-        let consonantsA = a.filter(\.isUppercase).count
-        let consonantsB = b.filter(\.isUppercase).count
+        let consonantsA = a.filter { !isVowel($0) }.count
+        let consonantsB = b.filter { !isVowel($0) }.count
         let vowels = max(a.count - consonantsA, b.count - consonantsB)
         let length = Double(max(consonantsA, consonantsB, 1)) + 0.3 * Double(vowels)
         let distance: Double = previous[previous.count - 1]
@@ -129,16 +131,26 @@ public enum NameSounds {
     /// The stored sound key: each word's tokens, lowercased (pg_trgm folds case; the vowel
     /// letters a, i, u are no consonant class, so nothing collides), one space between words.
     public static func key(_ text: String) -> String {
-        words(text).map { String($0).lowercased() }.joined(separator: " ")
+        keyWords(text).map { String($0) }.joined(separator: " ")
+    }
+
+    /// The words of a name as its stored key writes them (lowercase tokens).
+    static func keyWords(_ text: String) -> [Word] {
+        words(text).map { Array(String($0).lowercased()) }
+    }
+
+    /// How well a search's words (``keyWords(_:)``) sound like a name whose stored key is
+    /// `key`: each query word against the name word it sounds most like, averaged.
+    public static func similarity(queryWords: [[Character]], key: String) -> Double {
+        let nameWords = key.split(separator: " ").map(Array.init)
+        guard !queryWords.isEmpty, !nameWords.isEmpty else { return 0 }
+        let total = queryWords.reduce(0.0) { sum, word in sum + (nameWords.map { similarity(word, $0) }.max() ?? 0) }
+        return total / Double(queryWords.count)
     }
 
     /// How well a search's words sound like a name's: each query word against the name word
     /// it sounds most like, averaged.
     public static func similarity(query: String, name: String) -> Double {
-        let queryWords = words(query)
-        let nameWords = words(name)
-        guard !queryWords.isEmpty, !nameWords.isEmpty else { return 0 }
-        let total = queryWords.reduce(0.0) { sum, word in sum + (nameWords.map { similarity(word, $0) }.max() ?? 0) }
-        return total / Double(queryWords.count)
+        similarity(queryWords: keyWords(query), key: key(name))
     }
 }
