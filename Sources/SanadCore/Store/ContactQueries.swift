@@ -201,7 +201,7 @@ extension ContactStore {
         // Candidates are read light (id, name, score); only the ones shown get their summary.
         let candidates = try transaction.query("""
             SELECT m.contact_id, m.score, m.across_scripts, c.display_name, c.name_sound
-            FROM sanad_name_candidates(\(key), \(usableSkeleton), \(sound.flatMap { $0.isEmpty ? nil : $0 }), \(min(max(limit * 3, 30), 300))::integer) m
+            FROM sanad_name_candidates(\(key), \(usableSkeleton), \(sound.flatMap { $0.isEmpty ? nil : $0 }), \(min(max(limit * 2, 30), 200))::integer) m
             JOIN contacts c ON c.id = m.contact_id
             """).map { row -> (id: Int64, score: Double, acrossScripts: Bool) in
             // The database finds by letters; how the words sound decides among what it found, so
