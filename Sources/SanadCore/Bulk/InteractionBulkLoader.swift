@@ -64,22 +64,34 @@ public struct InteractionBulkLoader {
             UPDATE interaction_staging s SET contact_id = coalesce(c.merged_into_id, c.id)
             FROM contacts c WHERE s.contact_external_id IS NOT NULL AND c.external_id = s.contact_external_id AND c.erased_at IS NULL
             """)
-        try transaction.execute("""
-            UPDATE interaction_staging s SET contact_id = m.contact_id
-            FROM (SELECT s2.line, min(e.contact_id) AS contact_id FROM interaction_staging s2
-                  JOIN contact_emails e ON e.address_key = s2.contact_email_key
-                  JOIN contacts c ON c.id = e.contact_id AND c.deleted_at IS NULL AND c.erased_at IS NULL
-                  WHERE s2.contact_id IS NULL GROUP BY s2.line) m
-            WHERE s.line = m.line
-            """)
-        try transaction.execute("""
-            UPDATE interaction_staging s SET contact_id = m.contact_id
-            FROM (SELECT s2.line, min(p.contact_id) AS contact_id FROM interaction_staging s2
-                  JOIN contact_phones p ON p.e164 = s2.contact_e164
-                  JOIN contacts c ON c.id = p.contact_id AND c.deleted_at IS NULL AND c.erased_at IS NULL
-                  WHERE s2.contact_id IS NULL GROUP BY s2.line) m
-            WHERE s.line = m.line
-            """)
+        // Rows still without a contact are matched by email, then by phone, but only when some
+        // such row carries one: in the same transaction as a bulk load of contacts, the new
+        // association's emails and phones have no statistics yet, and the planner, counting on
+        // one row, would scan the staging table once per email (5,000 contacts: 10 s).
+        func remaining(_ key: SQL) throws -> Bool {
+            try transaction.query("SELECT EXISTS (SELECT 1 FROM interaction_staging WHERE contact_id IS NULL AND \(key) IS NOT NULL)")[0]
+                .decode(Bool.self, at: 0)
+        }
+        if try remaining("contact_email_key") {
+            try transaction.execute("""
+                UPDATE interaction_staging s SET contact_id = m.contact_id
+                FROM (SELECT s2.line, min(e.contact_id) AS contact_id FROM interaction_staging s2
+                      JOIN contact_emails e ON e.address_key = s2.contact_email_key
+                      JOIN contacts c ON c.id = e.contact_id AND c.deleted_at IS NULL AND c.erased_at IS NULL
+                      WHERE s2.contact_id IS NULL AND s2.contact_email_key IS NOT NULL GROUP BY s2.line) m
+                WHERE s.line = m.line
+                """)
+        }
+        if try remaining("contact_e164") {
+            try transaction.execute("""
+                UPDATE interaction_staging s SET contact_id = m.contact_id
+                FROM (SELECT s2.line, min(p.contact_id) AS contact_id FROM interaction_staging s2
+                      JOIN contact_phones p ON p.e164 = s2.contact_e164
+                      JOIN contacts c ON c.id = p.contact_id AND c.deleted_at IS NULL AND c.erased_at IS NULL
+                      WHERE s2.contact_id IS NULL AND s2.contact_e164 IS NOT NULL GROUP BY s2.line) m
+                WHERE s.line = m.line
+                """)
+        }
         try transaction.execute("""
             UPDATE interaction_staging s SET campaign_id = c.id FROM campaigns c WHERE c.slug = s.campaign_slug
             """)

@@ -213,7 +213,11 @@ public enum ImportVocabulary {
                                             "غير متوفر", "غير متوفره", "لا شيء", "لا شي", "بدون"]
 
     static func meansNothing(_ cell: String) -> Bool {
-        cell.count <= 12 && (emptyMarkers.contains(cell.lowercased()) || emptyMarkers.contains(NameKeys.normalized(cell)))
+        // Called for every cell of an import: the name key (costly) only for a short cell
+        // that is not plain ASCII, the only kind an Arabic marker can be.
+        guard cell.utf8.count <= 40 else { return false }
+        if cell.utf8.allSatisfy({ $0 < 0x80 }) { return emptyMarkers.contains(cell.lowercased()) }
+        return emptyMarkers.contains(cell) || emptyMarkers.contains(NameKeys.normalized(cell))
     }
 
     /// yes/no cells, in English and Arabic; nil for an empty cell.
