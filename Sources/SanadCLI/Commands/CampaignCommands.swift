@@ -111,19 +111,57 @@ struct CampaignCommand: ParsableCommand {
 
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record measured values that only people know (beneficiaries reached).",
-            discussion: "Example:\n  sanad campaign update winter-2026 --beneficiaries-reached 320")
+            abstract: "Change a campaign: its title, problem, place, period, goals, or the beneficiaries reached.",
+            discussion: """
+                Only the options given change; the others keep their values.
+
+                Examples:
+                  sanad campaign update winter-2026 --beneficiaries-reached 320
+                  sanad campaign update winter-2026 --end 2027-01-31 --goal-amount 25000 --goal-currency USD
+                """)
 
         @Argument(help: "The campaign's slug.") var slug: String
-        @Option(help: "Beneficiaries reached so far.") var beneficiariesReached: Int
+        @Option(help: "A new title.") var title: String?
+        @Option(help: "The problem it addresses.") var problem: String?
+        @Option(help: "Where it takes place.") var place: String?
+        @Option(help: "A new first day, YYYY-MM-DD.") var start: String?
+        @Option(help: "A new last day, YYYY-MM-DD.") var end: String?
+        @Option(help: "Beneficiaries to reach.") var goalBeneficiaries: Int?
+        @Option(help: "Amount to raise.") var goalAmount: String?
+        @Option(help: "Currency of the goal amount (default: the association's).") var goalCurrency: String?
+        @Option(help: "People to engage.") var goalPeople: Int?
+        @Option(help: "Beneficiaries reached so far.") var beneficiariesReached: Int?
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func validate() throws {
+            let given: [Any?] = [title, problem, place, start, end, goalBeneficiaries, goalAmount, goalCurrency, goalPeople, beneficiariesReached]
+            guard given.contains(where: { $0 != nil }) else {
+                throw ValidationError("say what to change, such as --end 2027-01-31 or --beneficiaries-reached 320")
+            }
+        }
 
         func run() throws {
-            let work = try CommandContext.work(global)
-            try work.change { transaction in
-                try CampaignStore(transaction).recordBeneficiaries(slug, reached: beneficiariesReached)
+            let work = try CommandContext.work(global, format)
+            let campaign = try work.change { transaction in
+                let store = CampaignStore(transaction)
+                if let beneficiariesReached { try store.recordBeneficiaries(slug, reached: beneficiariesReached) }
+                let changesFields = [title, problem, place, start, end, goalAmount, goalCurrency].contains { $0 != nil }
+                    || goalBeneficiaries != nil || goalPeople != nil
+                guard changesFields else { return try store.show(slug) }
+                return try store.update(slug) { input in
+                    if let title { input.title = title }
+                    if let problem { input.problem = problem }
+                    if let place { input.place = place }
+                    if let start { input.startsOn = start }
+                    if let end { input.endsOn = end }
+                    if let goalBeneficiaries { input.goalBeneficiaries = goalBeneficiaries }
+                    if let goalAmount { input.goalAmount = goalAmount }
+                    if let goalCurrency { input.goalCurrency = goalCurrency }
+                    if let goalPeople { input.goalPeopleEngaged = goalPeople }
+                }
             }
-            Console.say("Campaign \(slug): \(beneficiariesReached) beneficiaries reached.")
+            work.writer.print(campaign)
         }
     }
 }

@@ -30,9 +30,21 @@ public struct CampaignStore {
         self.transaction = transaction
     }
 
-    /// Creates a campaign.
-    @discardableResult
-    public func add(_ input: CampaignInput) throws -> Int64 {
+    /// A campaign's fields, checked: what `add` stores and `update` writes back.
+    private struct Checked {
+        var slug: String
+        var title: String
+        var problem: String?
+        var place: String?
+        var starts: CalendarDate
+        var ends: CalendarDate
+        var goalBeneficiaries: Int?
+        var goalAmount: Decimal?
+        var goalCurrency: String?
+        var goalPeopleEngaged: Int?
+    }
+
+    private func checked(_ input: CampaignInput) throws -> Checked {
         let slug = try InputValues.slug(input.slug, field: "campaign slug")
         let title = try TextRules.cleanedName(input.title, field: "title", maxLength: 200)
         let starts = try InputValues.day(input.startsOn, field: "start")
@@ -51,18 +63,56 @@ public struct CampaignStore {
         } else if input.goalCurrency != nil {
             throw SanadError.invalid("a goal currency needs a goal amount", hint: "add --goal-amount")
         }
+        return Checked(slug: slug, title: title, problem: try TextRules.cleanedText(input.problem, field: "problem"),
+                       place: try TextRules.cleanedText(input.place, field: "place", maxLength: 200), starts: starts, ends: ends,
+                       goalBeneficiaries: input.goalBeneficiaries, goalAmount: amount, goalCurrency: currency,
+                       goalPeopleEngaged: input.goalPeopleEngaged)
+    }
+
+    /// Creates a campaign.
+    @discardableResult
+    public func add(_ input: CampaignInput) throws -> Int64 {
+        let campaign = try checked(input)
         do {
             return try transaction.query("""
                 INSERT INTO campaigns (slug, title, problem, place, starts_on, ends_on, goal_beneficiaries, goal_amount,
                                        goal_currency, goal_people_engaged)
-                VALUES (\(slug), \(title), \(try TextRules.cleanedText(input.problem, field: "problem")),
-                        \(try TextRules.cleanedText(input.place, field: "place", maxLength: 200)), \(starts), \(ends),
-                        \(input.goalBeneficiaries), \(amount), \(currency), \(input.goalPeopleEngaged))
+                VALUES (\(campaign.slug), \(campaign.title), \(campaign.problem), \(campaign.place), \(campaign.starts), \(campaign.ends),
+                        \(campaign.goalBeneficiaries), \(campaign.goalAmount), \(campaign.goalCurrency), \(campaign.goalPeopleEngaged))
                 RETURNING id
                 """)[0].decode(Int64.self, at: 0)
         } catch let error as PostgresError where error.constraint == "campaigns_slug_unique" {
-            throw SanadError.conflict("a campaign with slug \"\(slug)\" already exists", hint: "see it", remedy: .showCampaign(slug: slug))
+            throw SanadError.conflict("a campaign with slug \"\(campaign.slug)\" already exists", hint: "see it",
+                                      remedy: .showCampaign(slug: campaign.slug))
         }
+    }
+
+    /// Changes any of a campaign's fields: `change` edits its current values, which are then
+    /// checked as a new campaign's are; the change is in the audit log.
+    @discardableResult
+    public func update(_ slug: String, _ change: (inout CampaignInput) throws -> Void) throws -> Campaign {
+        let id = try id(of: slug)
+        let current = try show(slug)
+        var input = CampaignInput(slug: current.slug, title: current.title, startsOn: current.startsOn.description,
+                                  endsOn: current.endsOn.description)
+        input.problem = current.problem
+        input.place = current.place
+        input.goalBeneficiaries = current.goalBeneficiaries.map(Int.init)
+        input.goalAmount = current.goalAmount.map { "\($0)" }
+        input.goalCurrency = current.goalAmount == nil ? nil : current.goalCurrency
+        input.goalPeopleEngaged = current.goalPeopleEngaged.map(Int.init)
+        try change(&input)
+        input.slug = current.slug  // the slug names the campaign everywhere; it does not change here
+        let campaign = try checked(input)
+        try transaction.execute("""
+            UPDATE campaigns SET title = \(campaign.title), problem = \(campaign.problem), place = \(campaign.place),
+                   starts_on = \(campaign.starts), ends_on = \(campaign.ends), goal_beneficiaries = \(campaign.goalBeneficiaries),
+                   goal_amount = \(campaign.goalAmount), goal_currency = \(campaign.goalCurrency),
+                   goal_people_engaged = \(campaign.goalPeopleEngaged)
+            WHERE id = \(id)
+            """)
+        try transaction.audit("campaign.update", entity: "campaigns", id: id)
+        return try show(slug)
     }
 
     /// The id of the campaign with `slug`.

@@ -80,6 +80,8 @@ public struct ContactDetails: Sendable, Codable, Equatable {
     public var isPEP: Bool
     public var pepNote: String?
     public var externalID: String?
+    /// Columns an import kept under their own names (`--custom-fields`).
+    public var customFields = CustomFields()
     public var relationships: [Relationship] = []
     public var consents: [Consent] = []
     public var suppressions: [String] = []
@@ -93,7 +95,7 @@ public struct ContactDetails: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, kind, displayName = "name", givenName = "given_name", familyName = "family_name", emails, phones, roles, tags,
              groups, street, city, region, postalCode = "postal_code", country, language, birthDate = "birth_date", source,
-             isPEP = "pep", pepNote = "pep_note", externalID = "external_id", relationships, consents, suppressions,
+             isPEP = "pep", pepNote = "pep_note", externalID = "external_id", customFields = "custom_fields", relationships, consents, suppressions,
              interactionCount = "interactions", lastInteractionAt = "last_interaction_at", donations, createdAt = "created_at",
              updatedAt = "updated_at", deletedAt = "deleted_at"
     }
@@ -102,7 +104,7 @@ public struct ContactDetails: Sendable, Codable, Equatable {
     static let columns: SQL = """
         id, kind, display_name AS name, given_name, family_name, street, city, region, postal_code, country,
         preferred_language AS language, birth_date, source_channel AS source, is_pep AS pep, pep_note, external_id,
-        created_at, updated_at, deleted_at
+        custom_fields::text AS custom_fields, created_at, updated_at, deleted_at
         """
 
     init(row: Row) throws {
@@ -122,6 +124,8 @@ public struct ContactDetails: Sendable, Codable, Equatable {
         isPEP = try row.decode("pep")
         pepNote = try row.decode("pep_note")
         externalID = try row.decode("external_id")
+        let custom: String? = try row.decode("custom_fields")
+        customFields = CustomFields((try? JSONDecoder().decode([String: String].self, from: Data((custom ?? "{}").utf8))) ?? [:])
         createdAt = try row.decode("created_at")
         updatedAt = try row.decode("updated_at")
         deletedAt = try row.decode("deleted_at")
@@ -200,3 +204,22 @@ extension RelationshipKind {
     }
 }
 
+
+/// Named values a contact carries beside Sanad's fields, printed in name order.
+public struct CustomFields: Sendable, Codable, Equatable {
+    public var values: [String: String]
+
+    public init(_ values: [String: String] = [:]) {
+        self.values = values
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: NamedKey.self)
+        values = Dictionary(uniqueKeysWithValues: try container.allKeys.map { ($0.stringValue, try container.decode(String.self, forKey: $0)) })
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: NamedKey.self)
+        for (name, value) in values.sorted(by: { $0.key < $1.key }) { try container.encode(value, forKey: NamedKey(name)) }
+    }
+}

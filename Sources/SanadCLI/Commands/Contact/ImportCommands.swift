@@ -67,7 +67,7 @@ func finishImport(_ report: ImportReport, writer: OutputWriter, noun: String) th
             writer.print(report.warnings.prefix(20).map { ["line": .integer(Int64($0.line)), "field": .text($0.field), "reason": .text($0.reason)] })
         }
         if !report.unknownColumns.isEmpty {
-            writer.message("\nColumns not imported: \(report.unknownColumns.joined(separator: ", ")) (keep them with --custom-fields, or --map them)")
+            writer.message("\nColumns left out, being no Sanad field: \(report.unknownColumns.joined(separator: ", ")) (keep them as custom fields with --custom-fields, or --map them)")
         }
     } else {
         writer.print(report)
