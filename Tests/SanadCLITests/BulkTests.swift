@@ -47,6 +47,17 @@ struct BulkTests {
         #expect(try tags(of: ids[0]).isEmpty)
     }
 
+    @Test("a page of a listing says how many there are in all")
+    func pageTotals() throws {
+        let page = try sanad.run(["contact", "list", "--limit", "2"])
+        #expect(page.status == 0 && page.stderr.contains("1–2 of 4 contacts"), "\(page.stderr)")
+        let all = try sanad.run(["contact", "list"])
+        #expect(all.stderr.isEmpty, "a page that holds everything says nothing more")
+        let json = try sanad.run(["contact", "list", "--limit", "3", "--offset", "1", "--format", "json"])
+        #expect(json.stderr.contains("2–4 of 4 contacts"))
+        #expect(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) is [Any], "standard output stays JSON")
+    }
+
     @Test("an unknown id changes nothing and is named")
     func unknownIdRefused() throws {
         let result = try sanad.run(["contact", "bulk", "role", "volunteer", "--ids", "\(ids[0]),999999"])

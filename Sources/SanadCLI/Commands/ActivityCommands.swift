@@ -92,8 +92,9 @@ struct InteractionCommand: ParsableCommand {
             filter.campaign = campaign
             filter.from = try from.map { try InputValues.moment($0, field: "--from", timeZone: timeZone) }
             filter.to = try to.map { try InputValues.moment($0, field: "--to", timeZone: timeZone) }
-            let records = try work.read { try InteractionStore($0).list(filter, limit: limit) }
+            let (records, total) = try work.read { (try InteractionStore($0).list(filter, limit: limit), try InteractionStore($0).count(filter)) }
             work.writer.print(records)
+            pageNote(shown: records.count, offset: 0, total: total, noun: "interactions")
         }
     }
 }

@@ -156,6 +156,22 @@ public struct InteractionStore {
 
     /// Interactions matching `filter`, newest first.
     public func list(_ filter: Filter, limit: Int = 100) throws -> [Interaction] {
+        try transaction.query("""
+            SELECT \(Interaction.columns)
+            FROM interactions i
+            JOIN contacts c ON c.id = i.contact_id
+            LEFT JOIN campaigns cp ON cp.id = i.campaign_id
+            WHERE \(try conditions(filter))
+            ORDER BY i.occurred_at DESC, i.id DESC LIMIT \(limit)
+            """).map { try $0.decode(Interaction.self) }
+    }
+
+    /// How many interactions match `filter` in all.
+    public func count(_ filter: Filter) throws -> Int {
+        try transaction.query("SELECT count(*) AS count FROM interactions i WHERE \(try conditions(filter))")[0].decode("count")
+    }
+
+    private func conditions(_ filter: Filter) throws -> SQL {
         var conditions: [SQL] = ["true"]
         if let id = filter.id { conditions.append("i.id = \(id)") }
         if let contact = filter.contact {
@@ -166,14 +182,7 @@ public struct InteractionStore {
         if let campaign = filter.campaign { conditions.append("i.campaign_id = \(try CampaignStore(transaction).id(of: campaign))") }
         if let from = filter.from { conditions.append("i.occurred_at >= \(from)") }
         if let to = filter.to { conditions.append("i.occurred_at < \(to)") }
-        return try transaction.query("""
-            SELECT \(Interaction.columns)
-            FROM interactions i
-            JOIN contacts c ON c.id = i.contact_id
-            LEFT JOIN campaigns cp ON cp.id = i.campaign_id
-            WHERE \(SQL.joined(conditions, separator: " AND "))
-            ORDER BY i.occurred_at DESC, i.id DESC LIMIT \(limit)
-            """).map { try $0.decode(Interaction.self) }
+        return SQL.joined(conditions, separator: " AND ")
     }
 }
 

@@ -184,3 +184,11 @@ private func report(_ outcome: BulkOutcome, dryRun: Bool, _ work: AssociationWor
         work.writer.print(outcome)
     }
 }
+
+/// Under a page of a listing, on standard error: how many there are in all, and how to see
+/// more. Nothing when the page holds everything.
+func pageNote(shown: Int, offset: Int, total: Int, noun: String) {
+    guard shown < total else { return }
+    Console.note(shown == 0 ? "none past --offset \(offset): there are \(total) \(noun)"
+                            : "\(offset + 1)–\(offset + shown) of \(total) \(noun); see more with --limit or --offset")
+}

@@ -153,9 +153,13 @@ extension ContactCommand {
             filter.source = try source.map(SourceChannel.parse)
             filter.kind = try kind.map(ContactKind.parse)
             filter.includeDeleted = includeDeleted
-            try CommandContext.printReading(global, format) {
-                try ContactStore($0).list(filter, limit: limit, offset: offset)
+            let work = try CommandContext.work(global, format)
+            let (contacts, total) = try work.read { transaction in
+                let store = ContactStore(transaction)
+                return (try store.list(filter, limit: limit, offset: offset), try store.count(filter))
             }
+            work.writer.print(contacts)
+            pageNote(shown: contacts.count, offset: offset, total: total, noun: "contacts")
         }
     }
 
