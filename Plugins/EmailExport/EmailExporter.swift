@@ -234,13 +234,14 @@ public struct EmailExporter {
                 givenName: try row.decode("given_name"), familyName: try row.decode("family_name"),
                 language: try row.decode("preferred_language"), phone: try row.decode("phone"), city: try row.decode("city"),
                 tags: try row.decode("tags"), roles: try row.decode("roles"), consentDate: try row.decode("consent_date", as: String?.self) ?? "")
-            try emit(writer.line(for: person))
+            try emit(writer.line(for: person, index: summary.rows))
             summary.rows += 1
             progress.advance()
         }
         progress.finish()
         if sharedAddresses > 0 { summary.excluded["address shared with another contact (the latest consent wins)"] = sharedAddresses }
         if listedAddresses > 0 { summary.excluded["address on the suppression list"] = listedAddresses }
+        try emit(writer.footer(rows: summary.rows))
         try sink.flush()
         // The file takes its final name only once its log entry is committed: a crash before
         // leaves no file under that name, never a file nobody logged.

@@ -43,7 +43,7 @@ struct ExportCommand: ParsableCommand {
         @Option(help: "Only contacts with this tag.") var tag: String?
         @Option(help: "Only contacts with this role.") var role: String?
         @Option(help: "Only contacts with an interaction in this campaign.") var campaign: String?
-        @Option(help: "mailchimp, listmonk, brevo, csv or jsonl (default: the plugin's default_format).") var format: ExportFormat?
+        @Option(help: "mailchimp, listmonk, brevo, csv, jsonl or json (default: the plugin's default_format).") var format: ExportFormat?
         @Option(help: "For --format csv: columns among \(ExportWriter.csvColumns.joined(separator: ", ")).") var columns: String = "email,name"
         @Flag(help: "For Excel: UTF-8 with a BOM so it shows Arabic.") var spreadsheet = false
         @Flag(help: "Cells exactly as stored, even those a spreadsheet would run as a formula (by default they start with an apostrophe).")

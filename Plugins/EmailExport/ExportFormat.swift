@@ -15,6 +15,8 @@ public enum ExportFormat: String, CaseIterable, Sendable, ExpressibleByArgument 
     case csv
     /// One JSON object per line.
     case jsonl
+    /// One JSON array of the same objects (for programs that read a whole document).
+    case json
 }
 
 /// One exported person.
@@ -62,14 +64,25 @@ struct ExportWriter {
 
     /// The file's first bytes: a BOM for spreadsheets, and the header row.
     func header() -> String {
-        let bom = spreadsheet && format != .jsonl ? "\u{FEFF}" : ""
+        let bom = spreadsheet && format != .jsonl && format != .json ? "\u{FEFF}" : ""
         switch format {
         case .mailchimp: return bom + row(["Email Address", "First Name", "Last Name", "Phone", "Tags", "Language", "Consent Date"])
         case .listmonk: return bom + row(["email", "name", "attributes"])
         case .brevo: return bom + row(["EMAIL", "FIRSTNAME", "LASTNAME", "SMS"])
         case .csv: return bom + row(columns)
         case .jsonl: return ""
+        case .json: return "["
         }
+    }
+
+    /// The file's last bytes, after `rows` rows.
+    func footer(rows: Int) -> String {
+        format == .json ? (rows == 0 ? "]\n" : "\n]\n") : ""
+    }
+
+    /// The text of the `index`-th row (0-based).
+    func line(for person: ExportRow, index: Int) -> String {
+        format == .json ? (index == 0 ? "\n  " : ",\n  ") + object(person) : line(for: person)
     }
 
     func line(for person: ExportRow) -> String {
@@ -85,14 +98,18 @@ struct ExportWriter {
             return row([person.address, person.firstName, person.lastName, person.phone ?? ""].map(limited))
         case .csv:
             return row(columns.map { limited(value(of: $0, person)) })
-        case .jsonl:
-            return JSONText.object([
-                "email": .text(person.address), "name": .text(person.displayName), "first_name": .text(person.firstName),
-                "last_name": .text(person.lastName), "phone": .of(person.phone), "language": .of(person.language),
-                "direction": .text(person.direction), "city": .of(person.city), "tags": .of(person.tags), "roles": .of(person.roles),
-                "consent_date": .text(person.consentDate), "contact_id": .integer(person.contactID),
-            ]) + "\n"
+        case .jsonl, .json:
+            return object(person) + "\n"
         }
+    }
+
+    private func object(_ person: ExportRow) -> String {
+        JSONText.object([
+            "email": .text(person.address), "name": .text(person.displayName), "first_name": .text(person.firstName),
+            "last_name": .text(person.lastName), "phone": .of(person.phone), "language": .of(person.language),
+            "direction": .text(person.direction), "city": .of(person.city), "tags": .of(person.tags), "roles": .of(person.roles),
+            "consent_date": .text(person.consentDate), "contact_id": .integer(person.contactID),
+        ])
     }
 
     private func value(of column: String, _ person: ExportRow) -> String {

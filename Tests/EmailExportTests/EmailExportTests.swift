@@ -67,7 +67,10 @@ struct EmailExportTests {
     /// Exports and reads the file back with Python's csv module and email-validator.
     func exported(_ arguments: [String], kind: String) throws -> (summary: [String: Any], file: [String: Any]) {
         let path = "\(folder)/\(UUID().uuidString.prefix(6)).csv"
-        let output = try sanad.succeed(["export", "emails", "--out", path, "--summary-format", "json"] + arguments.filter { $0 != "--summary-format" && $0 != "json" })
+        // The summary is read as JSON here, whatever the caller passed.
+        var given = arguments
+        if let index = given.firstIndex(of: "--summary-format") { given.removeSubrange(index...min(index + 1, given.count - 1)) }
+        let output = try sanad.succeed(["export", "emails", "--out", path, "--summary-format", "json"] + given)
         let summary = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("read_export.py").path
         let result = try ProcessRunner.start("/usr/bin/env", ["python3", script, path, kind], separateErrors: true).wait()
@@ -78,7 +81,7 @@ struct EmailExportTests {
     }
 
     func emails(_ file: [String: Any], kind: String = "csv") -> [String] {
-        if kind == "jsonl" { return ((file["rows"] as? [[String: Any]]) ?? []).compactMap { $0["email"] as? String } }
+        if kind == "jsonl" || kind == "json" { return ((file["rows"] as? [[String: Any]]) ?? []).compactMap { $0["email"] as? String } }
         return ((file["rows"] as? [[String]]) ?? []).map { $0[0] }
     }
 
@@ -137,6 +140,8 @@ struct EmailExportTests {
         #expect(((brevo["rows"] as? [[String]]) ?? []).first { $0[0] == "Fatima@Example.org" }?[3] == "+9613123456")
         let (_, jsonl) = try exported(["--list", "campaign", "--format", "jsonl"], kind: "jsonl")
         #expect(emails(jsonl, kind: "jsonl").count == 7)
+        let (_, json) = try exported(["--list", "campaign", "--format", "json"], kind: "json")
+        #expect(emails(json, kind: "json") == emails(jsonl, kind: "jsonl"), "the same people, as one JSON array")
     }
 
     @Test("cells that would run as formulas are neutralized, --spreadsheet adds a BOM, --raw keeps values as typed")

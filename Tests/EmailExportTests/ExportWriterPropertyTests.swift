@@ -35,12 +35,15 @@ struct ExportWriterPropertyTests {
                 var writer = ExportWriter(format: format, columns: ExportWriter.csvColumns, spreadsheet: spreadsheet)
                 writer.neutralizesFormulas = !raw
                 let path = folder.path + "/\(format.rawValue)-\(spreadsheet)-\(raw).out"
-                let text = writer.header() + people.map(writer.line).joined()
+                let text = writer.header() + people.enumerated().map { writer.line(for: $0.element, index: $0.offset) }.joined()
+                    + writer.footer(rows: people.count)
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path))
                 let label = "\(format.rawValue) spreadsheet=\(spreadsheet) raw=\(raw)"
                 switch format {
                 case .jsonl:
                     manifest.append(["kind": "jsonl", "label": label, "path": path, "values": people.map(Self.jsonObject)])
+                case .json:
+                    manifest.append(["kind": "json", "label": label, "path": path, "values": people.map(Self.jsonObject)])
                 case .listmonk:
                     // The attributes cell is JSON; its own round trip is the JSON writer's test.
                     let rows = [["email", "name", "attributes"]] + people.map { [$0.address, $0.displayName, Self.listmonkAttributes($0)] }

@@ -12,6 +12,9 @@ result = {"bom": bom, "crlf": b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n
 if kind == "jsonl":
     rows = [json.loads(line) for line in text.splitlines() if line]
     header, emails = [], [row["email"] for row in rows]
+elif kind == "json":
+    rows = json.loads(text)
+    header, emails = [], [row["email"] for row in rows]
 else:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if kind == "brevo" else ",")
     table = list(reader)

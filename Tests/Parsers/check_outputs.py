@@ -153,7 +153,13 @@ def check_json_lines(case):
             fail(case, f"line {number}: {got!r} read back, {value!r} written")
 
 
-CHECKS = {"csv": check_csv, "html": check_html, "ics": check_ics, "jsonl": check_json_lines}
+def check_json_document(case):
+    got = json.loads(open(case["path"], "rb").read().decode("utf-8"))
+    if got != case["values"]:
+        fail(case, f"{len(got) if isinstance(got, list) else got!r} read back, {len(case['values'])} written")
+
+
+CHECKS = {"csv": check_csv, "html": check_html, "ics": check_ics, "jsonl": check_json_lines, "json": check_json_document}
 
 manifest = json.load(open(sys.argv[1], encoding="utf-8"))
 for case in manifest:
