@@ -67,3 +67,22 @@ struct DirectionMarkTests {
         }
     }
 }
+
+@Suite("Every problem of a contact at once")
+struct AllProblemsTests {
+    @Test("a contact with a bad email, a bad birth date and an unknown role is refused once, naming all three")
+    func allProblems() throws {
+        var input = ContactInput()
+        input.displayName = "ليلى حداد"
+        input.emails = ["not-an-email"]
+        input.birthDate = "1990-02-30"
+        input.roles = ["سائق"]
+        let error = #expect(throws: SanadError.self) { try input.validated(for: DirectionMarkTests.tripoli) }
+        #expect(error?.field == "email, role, birth_date", "\(error?.field ?? "")")
+        for part in ["email", "birth date", "role"] { #expect(error?.message.contains(part) == true, "\(error?.message ?? "")") }
+        input.emails = []
+        input.roles = []
+        let one = #expect(throws: SanadError.self) { try input.validated(for: DirectionMarkTests.tripoli) }
+        #expect(one?.field == "birth_date", "one problem is told as itself")
+    }
+}

@@ -130,17 +130,23 @@ public struct ContactDraft: Sendable {
 }
 
 extension ContactInput {
-    /// Checks every field; the first problem is thrown with the field named.
+    /// Checks every field; every problem of the contact is thrown at once, each with its
+    /// field named (a row of a sheet is then fixed in one go, not one error per attempt).
     ///
     /// - Parameter association: supplies the default phone region.
     public func validated(for association: Association) throws -> ContactDraft {
-        func field<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        var problems: [SanadError] = []
+        /// The field's value, or `fallback` with its problem kept for the end.
+        func field<T>(_ name: String, _ fallback: T, _ body: () throws -> T) -> T {
             do {
                 return try body()
             } catch var error as SanadError {
                 error.field = error.field ?? name
-                throw error
+                problems.append(error)
+            } catch {
+                problems.append(SanadError.invalid("\(name): \(error)", field: name))
             }
+            return fallback
         }
         let strip = stripDirectionControls
         // Direction marks in a pasted name are dropped with a notice; overrides and isolates,
@@ -151,45 +157,46 @@ extension ContactInput {
             notices.append("\(label): invisible direction marks (U+200E/U+200F/U+061C) removed")
             return TextRules.removingDirectionMarks(text)
         }
-        let givenName = try field("given_name") {
+        let givenName = field("given_name", nil) {
             try TextRules.cleanedText(unmarked(self.givenName, "given name"), field: "given name", maxLength: 150, removeDirectionControls: strip)
         }
-        let familyName = try field("family_name") {
+        let familyName = field("family_name", nil) {
             try TextRules.cleanedText(unmarked(self.familyName, "family name"), field: "family name", maxLength: 150, removeDirectionControls: strip)
         }
         let composed = [givenName, familyName].compactMap { $0 }.joined(separator: " ")
         let displayText = (unmarked(displayName, "name")?.trimmed).flatMap { $0.isEmpty ? nil : $0 } ?? composed
-        let displayName = try field("display_name") {
+        let displayName = field("display_name", "") {
             try TextRules.cleanedName(displayText, field: "name", maxLength: 300, removeDirectionControls: strip)
         }
-        for name in [displayName, givenName, familyName].compactMap({ $0 }) where name.contains("\n") || name.contains("\t") {
-            throw SanadError.invalid("a name cannot span lines", hint: "keep names on one line", field: "display_name")
+        if [displayName, givenName, familyName].compactMap({ $0 }).contains(where: { $0.contains("\n") || $0.contains("\t") }) {
+            problems.append(SanadError.invalid("a name cannot span lines", hint: "keep names on one line", field: "display_name"))
         }
-        let kind = try field("kind") { try self.kind.map(ContactKind.parse) ?? .person }
+        let kind = field("kind", ContactKind.person) { try self.kind.map(ContactKind.parse) ?? .person }
         var emails: [EmailAddress] = []
         for text in self.emails where !text.trimmed.isEmpty {
-            let address = try field("email") { try EmailAddress.validated(text) }
+            guard let address = field("email", nil, { try EmailAddress.validated(text) }) else { continue }
             if !emails.contains(where: { $0.key == address.key }) { emails.append(address) }
         }
         var phones: [PhoneEntry] = []
         for text in self.phones where !text.trimmed.isEmpty {
-            let phone = try field("phone") { try PhoneEntry.make(text, region: association.phoneRegion) }
+            guard let phone = field("phone", nil, { try PhoneEntry.make(text, region: association.phoneRegion) }) else { continue }
             if !phones.contains(where: { ($0.e164 ?? $0.digits) == (phone.e164 ?? phone.digits) }) { phones.append(phone) }
         }
         var roles: [RoleAssignment] = []
         for text in self.roles where !text.trimmed.isEmpty {
-            let role = try field("role") { try ContactRole.parse(text) }
+            guard let role = field("role", nil, { try ContactRole.parse(text) }) else { continue }
             if !roles.contains(where: { $0.role == role }) { roles.append(RoleAssignment(role: role)) }
         }
         var tags: [String] = []
         for text in self.tags where !text.trimmed.isEmpty {
-            let tag = try field("tag") { try TextRules.cleanedName(text, field: "tag", maxLength: 100, removeDirectionControls: strip) }
+            guard let tag = field("tag", nil, { try TextRules.cleanedName(text, field: "tag", maxLength: 100, removeDirectionControls: strip) })
+            else { continue }
             let tagKey = NameKeys.normalized(tag)
             if !tags.contains(where: { NameKeys.normalized($0) == tagKey }) { tags.append(tag) }
         }
-        let country = try field("country") { try self.country.flatMap { $0.trimmed.isEmpty ? nil : $0 }.map { try StandardCodes.country($0) } }
-        let language = try field("language") { try self.language.flatMap { $0.trimmed.isEmpty ? nil : $0 }.map { try StandardCodes.language($0) } }
-        let birthDate = try field("birth_date") { () -> CalendarDate? in
+        let country = field("country", nil) { try self.country.flatMap { $0.trimmed.isEmpty ? nil : $0 }.map { try StandardCodes.country($0) } }
+        let language = field("language", nil) { try self.language.flatMap { $0.trimmed.isEmpty ? nil : $0 }.map { try StandardCodes.language($0) } }
+        let birthDate = field("birth_date", nil) { () -> CalendarDate? in
             guard let text = self.birthDate?.trimmed, !text.isEmpty else { return nil }
             let day = try InputValues.day(text, field: "birth date", order: dateOrder, orderCanBeGiven: dateOrderCanBeGiven)
             guard day.year >= 1880, day <= CalendarDate(utc: Date()) else {
@@ -197,19 +204,27 @@ extension ContactInput {
             }
             return day
         }
-        let source = try field("source") { try self.source.flatMap { $0.isEmpty ? nil : $0 }.map(SourceChannel.parse) ?? .other }
-        let place = { (value: String?, name: String, key: String) throws -> String? in
-            try field(key) { try TextRules.cleanedText(value, field: name, maxLength: 200, removeDirectionControls: strip) }
+        let source = field("source", SourceChannel.other) { try self.source.flatMap { $0.isEmpty ? nil : $0 }.map(SourceChannel.parse) ?? .other }
+        func place(_ value: String?, _ name: String, _ key: String) -> String? {
+            field(key, nil) { try TextRules.cleanedText(value, field: name, maxLength: 200, removeDirectionControls: strip) }
         }
         let keys = ContactDraft.nameKeys(display: displayName, given: givenName, family: familyName)
-        let cityText = try place(self.city, "city", "city")
-        let externalID = try field("external_id") { try TextRules.cleanedText(self.externalID, field: "external id", maxLength: 200) }
-        let pepNote = try field("pep_note") { try TextRules.cleanedText(self.pepNote, field: "PEP note", removeDirectionControls: strip) }
+        let cityText = place(self.city, "city", "city")
+        let externalID = field("external_id", nil) { try TextRules.cleanedText(self.externalID, field: "external id", maxLength: 200) }
+        let pepNote = field("pep_note", nil) { try TextRules.cleanedText(self.pepNote, field: "PEP note", removeDirectionControls: strip) }
+        let street = place(street, "street", "street")
+        let region = place(region, "region", "region")
+        let postalCode = place(postalCode, "postal code", "postal_code")
+        if let first = problems.first {
+            guard problems.count > 1 else { throw first }
+            throw SanadError(first.kind, problems.map(\.message).joined(separator: "; "),
+                             hint: problems.compactMap(\.hint).first, remedy: first.remedy,
+                             field: problems.compactMap(\.field).joined(separator: ", "))
+        }
         return ContactDraft(
             kind: kind, displayName: displayName, givenName: givenName, familyName: familyName,
             emails: emails, phones: phones, roles: roles, tags: tags,
-            street: try place(street, "street", "street"), city: cityText,
-            region: try place(region, "region", "region"), postalCode: try place(postalCode, "postal code", "postal_code"),
+            street: street, city: cityText, region: region, postalCode: postalCode,
             country: country, language: language, birthDate: birthDate, source: source,
             isPEP: isPEP ?? false, pepNote: pepNote, externalID: externalID, customFields: customFields,
             warnings: notices + phones.compactMap(\.warning), nameKey: keys.key, nameSkeleton: keys.skeleton, nameSound: keys.sound,
