@@ -65,6 +65,17 @@ struct ImportTests {
         #expect(amal.roles.map(\.role) == [.funder])
     }
 
+    @Test("the rejects file begins with a BOM when the sheet did, so Excel shows its Arabic")
+    func rejectsKeepTheMark() throws {
+        let marked = try write("marked.csv", "الاسم,البريد الإلكتروني\nليلى حداد,ليس-بريدا\n", bom: true)
+        _ = try importReport(["contact", "import", marked])
+        let rejects = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/marked.rejects.csv"))
+        #expect(Array(rejects.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let plain = try write("plain.csv", "name,email\nOmar Itani,not-an-email\n")
+        _ = try importReport(["contact", "import", plain])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/plain.rejects.csv")).first == UInt8(ascii: "n"))
+    }
+
     @Test("an Excel workbook given for a CSV file is named as such, with what to do")
     func workbookRefused() throws {
         let xlsx = try write("contacts.xlsx", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00] + Array(repeating: 0, count: 64))

@@ -20,6 +20,9 @@ public struct CSVRecord: Sendable {
 /// than stopping the file, so every bad row can be reported with its line.
 public final class CSVReader {
     public let path: String
+    /// Whether the file began with a UTF-8 byte order mark (Excel's "CSV UTF-8" does); a
+    /// file written back for the same people (the rejects) begins with one too.
+    public private(set) var startsWithByteOrderMark = false
     public private(set) var separator: UInt8
     private let handle: FileHandle
     private var buffer: [UInt8] = []
@@ -52,7 +55,10 @@ public final class CSVReader {
             throw SanadError.invalid("\(path) is an Excel workbook, not a CSV file",
                                      hint: "in Excel choose File → Save As → \"CSV UTF-8 (Comma delimited)\", then import that file")
         }
-        if converter == nil, buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+        if converter == nil, buffer.starts(with: [0xEF, 0xBB, 0xBF]) {
+            position = 3
+            startsWithByteOrderMark = true
+        }
         if let separator {
             guard let byte = separator.asciiValue, [UInt8(ascii: ","), UInt8(ascii: ";"), 9].contains(byte) else {
                 throw SanadError.usage("the separator must be a comma, a semicolon or a tab", hint: "use --delimiter , or ; or tab")

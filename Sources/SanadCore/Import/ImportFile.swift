@@ -246,6 +246,8 @@ final class ImportFile {
         let kept = (mapping.header ?? []).enumerated().filter { !ColumnMapping.rejectColumns.contains($0.element.trimmed.lowercased()) }.map(\.offset)
         // People fix rejects in a spreadsheet: no cell may run there as a formula. Importing
         // the file again takes the apostrophes off (ColumnMapping.values).
+        // Excel reads UTF-8 as Arabic only behind a BOM: the rejects keep the source's.
+        if reader.startsWithByteOrderMark { try file.write([0xEF, 0xBB, 0xBF]) }
         try file.write(CSVText.row(header + ["sanad_line", "sanad_field", "sanad_reason"], neutralizingFormulas: true).utf8)
         for rejection in rejected {
             let fields = rejectedRecords[rejection.line] ?? []
