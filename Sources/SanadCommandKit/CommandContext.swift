@@ -105,13 +105,6 @@ public final class CommandContext {
         work.writer.print(try work.read(read))
     }
 
-    /// What every showing command does: like the listing form, for one record.
-    public static func printReading(_ global: GlobalOptions, _ format: FormatOptions,
-                                    _ read: (AssociationTransaction) throws -> OutputRecord) throws {
-        let work = try work(global, format)
-        work.writer.print(try work.read(read))
-    }
-
     /// What every listing command does, for models: each printed as the record its coding keys make.
     public static func printReading<Model: Encodable>(_ global: GlobalOptions, _ format: FormatOptions,
                                                       _ read: (AssociationTransaction) throws -> [Model]) throws {

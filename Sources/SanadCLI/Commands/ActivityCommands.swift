@@ -129,16 +129,9 @@ struct ConsentCommand: ParsableCommand {
 
         func run() throws {
             let work = try CommandContext.work(global)
-            try work.change { transaction in
-                let timeZone = transaction.association.zone
-                let entry = ConsentEntry(
-                    channel: try ConsentChannel.parse(channel), status: try ConsentStatus.parse(status),
-                    legalBasis: try basis.map(LegalBasis.parse), source: try TextRules.cleanedText(source, field: "source", maxLength: 200),
-                    wording: try TextRules.cleanedText(wording, field: "wording"),
-                    recordedAt: try at.map { try InputValues.moment($0, field: "--at", timeZone: timeZone) },
-                    expiresAt: try expires.map { try InputValues.moment($0, field: "--expires", timeZone: timeZone) })
-                try ConsentStore(transaction).record(entry, for: contact)
-            }
+            let entry = try ConsentEntry.typed(channel: channel, status: status, basis: basis, source: source, wording: wording,
+                                               at: at, expires: expires, timeZone: work.association.zone)
+            try work.change { try ConsentStore($0).record(entry, for: contact) }
             Console.say("Recorded \(channel) consent \(status) for contact #\(contact).")
         }
     }

@@ -256,7 +256,7 @@ struct CalendarCommand: ParsableCommand {
         guard end > start else { throw SanadError.usage("--to must come after --from", hint: "swap them") }
         let events = try work.read { try EventStore($0).list(from: start, to: end) }
         guard let ics else {
-            work.context.writer(format, association: association).print(events)
+            work.writer.print(events)
             return
         }
         let document = ICalendar.document(events, association: association)

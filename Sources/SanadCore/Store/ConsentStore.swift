@@ -1,6 +1,20 @@
 public import Foundation
 internal import Postgres
 
+extension ConsentEntry {
+    /// An entry as people type it: the words of the channel, status and basis, free texts,
+    /// and moments in the association's zone, each checked with its option named.
+    public static func typed(channel: String, status: String, basis: String?, source: String?, wording: String?,
+                             at: String?, expires: String? = nil, timeZone: TimeZone) throws -> ConsentEntry {
+        ConsentEntry(
+            channel: try ConsentChannel.parse(channel), status: try ConsentStatus.parse(status),
+            legalBasis: try basis.map(LegalBasis.parse), source: try TextRules.cleanedText(source, field: "source", maxLength: 200),
+            wording: try TextRules.cleanedText(wording, field: "wording"),
+            recordedAt: try at.map { try InputValues.moment($0, field: "--at", timeZone: timeZone) },
+            expiresAt: try expires.map { try InputValues.moment($0, field: "--expires", timeZone: timeZone) })
+    }
+}
+
 /// A consent record to add to a contact's history.
 public struct ConsentEntry: Sendable {
     public var channel: ConsentChannel

@@ -104,7 +104,7 @@ public struct ContactDetails: Sendable, Codable, Equatable {
     static let columns: SQL = """
         id, kind, display_name AS name, given_name, family_name, street, city, region, postal_code, country,
         preferred_language AS language, birth_date, source_channel AS source, is_pep AS pep, pep_note, external_id,
-        custom_fields::text AS custom_fields, created_at, updated_at, deleted_at
+        custom_fields, created_at, updated_at, deleted_at
         """
 
     init(row: Row) throws {
@@ -124,8 +124,7 @@ public struct ContactDetails: Sendable, Codable, Equatable {
         isPEP = try row.decode("pep")
         pepNote = try row.decode("pep_note")
         externalID = try row.decode("external_id")
-        let custom: String? = try row.decode("custom_fields")
-        customFields = CustomFields((try? JSONDecoder().decode([String: String].self, from: Data((custom ?? "{}").utf8))) ?? [:])
+        customFields = CustomFields(try row.decode("custom_fields", as: JSONB<[String: String]>?.self)?.value ?? [:])
         createdAt = try row.decode("created_at")
         updatedAt = try row.decode("updated_at")
         deletedAt = try row.decode("deleted_at")

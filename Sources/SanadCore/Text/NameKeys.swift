@@ -167,11 +167,11 @@ public enum NameKeys {
         return result
     }
 
-    private static let latinDigraphs: [Unicode.Scalar: String] = [
+    static let latinDigraphs: [Unicode.Scalar: String] = [
         "k": "K", "s": "S", "c": "S", "t": "T", "d": "D", "g": "G", "p": "F", "z": "Z",
     ]
 
-    private static let letterClasses: [Unicode.Scalar: String] = {
+    static let letterClasses: [Unicode.Scalar: String] = {
         var classes: [Unicode.Scalar: String] = [:]
         let latin: [Character: String] = [
             "b": "B", "p": "B", "t": "T", "j": "J", "g": "J", "h": "H", "k": "K", "q": "K", "c": "K",

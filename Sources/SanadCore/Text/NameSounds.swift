@@ -67,12 +67,12 @@ public enum NameSounds {
             case "\u{0648}": run.append("u")  // و
             case "\u{0647}" where isLast: run.append("a")  // final ه (ة): Fatima, فاطمة
             default:
-                if scalar.isASCII, next == "h", let digraph = digraphs[scalar] {
+                if scalar.isASCII, next == "h", let digraph = NameKeys.latinDigraphs[scalar]?.first {
                     add(digraph)
                     index += 2
                     continue
                 }
-                if let code = consonants[scalar] { add(code) }
+                if let code = consonant(scalar) { add(code) }
             }
             index += 1
         }
@@ -80,27 +80,12 @@ public enum NameSounds {
         return tokens
     }
 
-    private static let digraphs: [Unicode.Scalar: Character] = [
-        "k": "K", "s": "S", "c": "S", "t": "T", "d": "D", "g": "G", "p": "F", "z": "Z",
-    ]
-
-    private static let consonants: [Unicode.Scalar: Character] = {
-        var classes: [Unicode.Scalar: Character] = [:]
-        let latin: [Character: Character] = [
-            "b": "B", "p": "B", "t": "T", "j": "J", "g": "J", "h": "H", "k": "K", "q": "K", "c": "K",
-            "d": "D", "r": "R", "z": "Z", "s": "S", "f": "F", "v": "F", "l": "L", "m": "M", "n": "N", "x": "K",
-        ]
-        for (letter, code) in latin { classes[letter.unicodeScalars.first!] = code }
-        let arabic: [UInt32: Character] = [
-            0x0628: "B", 0x067E: "B", 0x062A: "T", 0x062B: "T", 0x062C: "J", 0x0686: "J", 0x062D: "H",
-            0x062E: "K", 0x062F: "D", 0x0630: "Z", 0x0631: "R", 0x0632: "Z", 0x0698: "Z", 0x0633: "S",
-            0x0634: "S", 0x0635: "S", 0x0636: "D", 0x0637: "T", 0x0638: "Z", 0x063A: "G", 0x0641: "F",
-            0x06A4: "F", 0x0642: "K", 0x0643: "K", 0x06AF: "J", 0x0644: "L", 0x0645: "M", 0x0646: "N",
-            0x0647: "H",
-        ]
-        for (value, code) in arabic { classes[Unicode.Scalar(value)!] = code }
-        return classes
-    }()
+    /// The consonant class of a letter: the skeleton's (``NameKeys``), except that ذ sounds z
+    /// (Zikra, ذكرى) and x one k, since here each class is one token.
+    private static func consonant(_ scalar: Unicode.Scalar) -> Character? {
+        if scalar == "\u{0630}" { return "Z" }
+        return NameKeys.letterClasses[scalar]?.first
+    }
 
     /// How alike two words sound, 0 to 1: an edit distance where a vowel present on one side
     /// only costs little (Arabic leaves short vowels out), another vowel a little more, and a

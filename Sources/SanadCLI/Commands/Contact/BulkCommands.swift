@@ -50,6 +50,30 @@ struct SelectionOptions: ParsableArguments {
     }
 }
 
+/// What every bulk command takes besides its change: the contacts, --dry-run, the
+/// association and the format; and how each runs: one transaction, rolled back for a dry run.
+struct BulkRun: ParsableArguments {
+    @OptionGroup var contacts: SelectionOptions
+    @Flag(help: "Count what would change; change nothing.") var dryRun = false
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var format: FormatOptions
+
+    func apply(_ change: (BulkChanges, ContactSelection, AssociationWork) throws -> BulkOutcome) throws {
+        let work = try CommandContext.work(global, format)
+        let selection = try contacts.selection()
+        var outcome = try work.change(dryRun: dryRun) { try change(BulkChanges($0), selection, work) }
+        outcome.dryRun = dryRun
+        if work.format.format == .table {
+            let unchanged = outcome.selected - outcome.changed
+            Console.say((dryRun ? "Dry run, nothing changed: would change " : "Changed ")
+                + "\(outcome.changed) of \(outcome.selected) contact(s) (\(outcome.change))"
+                + (unchanged > 0 ? "; \(unchanged) already had it." : "."))
+        } else {
+            work.writer.print(outcome)
+        }
+    }
+}
+
 struct BulkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bulk",
@@ -72,19 +96,14 @@ struct BulkCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Tag the chosen contacts.",
                                                         discussion: "Example:\n  sanad contact bulk tag donors-2026 \"حملة الشتاء\" --segment lybunt")
         @Argument(help: "Tags to add.") var tags: [String]
-        @OptionGroup var contacts: SelectionOptions
-        @Flag(help: "Count what would change; change nothing.") var dryRun = false
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var format: FormatOptions
+        @OptionGroup var bulk: BulkRun
 
         func validate() throws {
             guard !tags.isEmpty else { throw ValidationError("give at least one tag") }
         }
 
         func run() throws {
-            let work = try CommandContext.work(global, format)
-            let selection = try contacts.selection()
-            report(try work.change(dryRun: dryRun) { try BulkChanges($0).tag(selection, with: tags) }, dryRun: dryRun, work)
+            try bulk.apply { changes, selection, _ in try changes.tag(selection, with: tags) }
         }
     }
 
@@ -92,19 +111,14 @@ struct BulkCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove tags from the chosen contacts.",
                                                         discussion: "Example:\n  sanad contact bulk untag newsletter --ids-from unsubscribed.csv")
         @Argument(help: "Tags to remove.") var tags: [String]
-        @OptionGroup var contacts: SelectionOptions
-        @Flag(help: "Count what would change; change nothing.") var dryRun = false
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var format: FormatOptions
+        @OptionGroup var bulk: BulkRun
 
         func validate() throws {
             guard !tags.isEmpty else { throw ValidationError("give at least one tag") }
         }
 
         func run() throws {
-            let work = try CommandContext.work(global, format)
-            let selection = try contacts.selection()
-            report(try work.change(dryRun: dryRun) { try BulkChanges($0).untag(selection, removing: tags) }, dryRun: dryRun, work)
+            try bulk.apply { changes, selection, _ in try changes.untag(selection, removing: tags) }
         }
     }
 
@@ -113,17 +127,12 @@ struct BulkCommand: ParsableCommand {
                                                         discussion: "Example:\n  sanad contact bulk role volunteer --ids 4,8,15 --since 2026-11-01")
         @Argument(help: "The role (supporter, funder, volunteer, member, beneficiary, board, staff).") var role: String
         @Option(help: "From this day.") var since: String?
-        @OptionGroup var contacts: SelectionOptions
-        @Flag(help: "Count what would change; change nothing.") var dryRun = false
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var format: FormatOptions
+        @OptionGroup var bulk: BulkRun
 
         func run() throws {
-            let work = try CommandContext.work(global, format)
-            let selection = try contacts.selection()
             let role = try ContactRole.parse(self.role)
             let since = try since.map { try InputValues.day($0, field: "--since") }
-            report(try work.change(dryRun: dryRun) { try BulkChanges($0).addRole(selection, role, since: since) }, dryRun: dryRun, work)
+            try bulk.apply { changes, selection, _ in try changes.addRole(selection, role, since: since) }
         }
     }
 
@@ -137,20 +146,14 @@ struct BulkCommand: ParsableCommand {
         @Option(help: "Where it was given (form, event, call).") var source: String?
         @Option(help: "The exact wording shown to the people.") var wording: String?
         @Option(help: "When it was given (default: now).") var at: String?
-        @OptionGroup var contacts: SelectionOptions
-        @Flag(help: "Count what would change; change nothing.") var dryRun = false
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var format: FormatOptions
+        @OptionGroup var bulk: BulkRun
 
         func run() throws {
-            let work = try CommandContext.work(global, format)
-            let selection = try contacts.selection()
-            let entry = ConsentEntry(
-                channel: try ConsentChannel.parse(channel), status: try ConsentStatus.parse(status),
-                legalBasis: try basis.map(LegalBasis.parse), source: try TextRules.cleanedText(source, field: "source", maxLength: 200),
-                wording: try TextRules.cleanedText(wording, field: "wording"),
-                recordedAt: try at.map { try InputValues.moment($0, field: "--at", timeZone: work.association.zone) }, expiresAt: nil)
-            report(try work.change(dryRun: dryRun) { try BulkChanges($0).recordConsent(selection, entry) }, dryRun: dryRun, work)
+            try bulk.apply { changes, selection, work in
+                let entry = try ConsentEntry.typed(channel: channel, status: status, basis: basis, source: source, wording: wording,
+                                                   at: at, timeZone: work.association.zone)
+                return try changes.recordConsent(selection, entry)
+            }
         }
     }
 
@@ -158,37 +161,10 @@ struct BulkCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Mark the chosen contacts as having attended an event.",
                                                         discussion: "Example:\n  sanad contact bulk attend 12 --ids-from attendance.csv")
         @Argument(help: "The event's id.") var event: Int64
-        @OptionGroup var contacts: SelectionOptions
-        @Flag(help: "Count what would change; change nothing.") var dryRun = false
-        @OptionGroup var global: GlobalOptions
-        @OptionGroup var format: FormatOptions
+        @OptionGroup var bulk: BulkRun
 
         func run() throws {
-            let work = try CommandContext.work(global, format)
-            let selection = try contacts.selection()
-            report(try work.change(dryRun: dryRun) { try BulkChanges($0).markAttendance(selection, event: event) }, dryRun: dryRun, work)
+            try bulk.apply { changes, selection, _ in try changes.markAttendance(selection, event: event) }
         }
     }
-}
-
-/// Prints the outcome: a sentence in a table, the record for programs.
-private func report(_ outcome: BulkOutcome, dryRun: Bool, _ work: AssociationWork) {
-    var outcome = outcome
-    outcome.dryRun = dryRun
-    if work.format.format == .table {
-        let unchanged = outcome.selected - outcome.changed
-        Console.say((dryRun ? "Dry run, nothing changed: would change " : "Changed ")
-            + "\(outcome.changed) of \(outcome.selected) contact(s) (\(outcome.change))"
-            + (unchanged > 0 ? "; \(unchanged) already had it." : "."))
-    } else {
-        work.writer.print(outcome)
-    }
-}
-
-/// Under a page of a listing, on standard error: how many there are in all, and how to see
-/// more. Nothing when the page holds everything.
-func pageNote(shown: Int, offset: Int, total: Int, noun: String) {
-    guard shown < total else { return }
-    Console.note(shown == 0 ? "none past --offset \(offset): there are \(total) \(noun)"
-                            : "\(offset + 1)–\(offset + shown) of \(total) \(noun); see more with --limit or --offset")
 }

@@ -57,6 +57,14 @@ struct ContactFieldOptions: ParsableArguments {
     }
 }
 
+/// Under a page of a listing, on standard error: how many there are in all, and how to see
+/// more. Nothing when the page holds everything.
+func pageNote(shown: Int, offset: Int, total: Int, noun: String) {
+    guard shown < total else { return }
+    Console.note(shown == 0 ? "none past --offset \(offset): there are \(total) \(noun)"
+                            : "\(offset + 1)–\(offset + shown) of \(total) \(noun); see more with --limit or --offset")
+}
+
 /// Prints warnings (kept data worth a look) on standard error.
 func warn(_ messages: [String]) {
     for message in messages {
