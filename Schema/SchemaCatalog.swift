@@ -31,6 +31,7 @@ public enum SchemaCatalog {
         SchemaFile("core", "0011_name_rules.sql", PackageResources._011_name_rules_sql),
         SchemaFile("core", "0012_name_keys_2.sql", PackageResources._012_name_keys_2_sql),
         SchemaFile("core", "0013_name_sounds.sql", PackageResources._013_name_sounds_sql),
+        SchemaFile("core", "0014_people.sql", PackageResources._014_people_sql),
     ]
 
     /// The files of one owner, in the order they apply.

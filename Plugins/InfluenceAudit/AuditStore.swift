@@ -113,7 +113,7 @@ public struct AuditStore {
         let previous = try finding(id)
         try transaction.execute("""
             UPDATE audit_findings SET status = \(decision.rawValue), status_reason = \(reason), status_at = now(),
-                   status_by = \(transaction.actor)
+                   status_by = session_user
             WHERE id = \(id)
             """)
         try transaction.audit("audit.review", entity: "audit_findings", id: id,

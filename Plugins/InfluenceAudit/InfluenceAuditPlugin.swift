@@ -10,7 +10,8 @@ public struct InfluenceAuditPlugin: CommandPlugin {
     /// The files of `Plugins/InfluenceAudit/Schema/`, in order.
     public var migrations: [Migration] {
         [Migration(owner: id, name: "0001_influence_audit.sql", embedded: PackageResources._001_influence_audit_sql),
-         Migration(owner: id, name: "0002_audit_currencies.sql", embedded: PackageResources._002_audit_currencies_sql)]
+         Migration(owner: id, name: "0002_audit_currencies.sql", embedded: PackageResources._002_audit_currencies_sql),
+         Migration(owner: id, name: "0003_audit_roles.sql", embedded: PackageResources._003_audit_roles_sql)]
     }
     public let summary = "Audit of funding concentration, gift conditions and conflicts of interest"
 
@@ -41,23 +42,16 @@ public struct InfluenceAuditPlugin: CommandPlugin {
     /// Findings name the people in a funder group; the next run finds them again under the
     /// contact that was kept.
     public func contactsMerged(kept: Int64, merged: Int64, in transaction: AssociationTransaction) throws {
-        try transaction.execute("DELETE FROM audit_findings WHERE \(merged) = ANY(group_contacts)")
-        try transaction.execute("UPDATE audit_approvals SET contact_id = \(kept) WHERE contact_id = \(merged)")
-        try transaction.execute("UPDATE audit_decisions SET beneficiary_contact_id = \(kept) WHERE beneficiary_contact_id = \(merged)")
-        try transaction.execute("""
-            INSERT INTO audit_decision_trustees (decision_id, trustee_contact_id, stance)
-            SELECT decision_id, \(kept), stance FROM audit_decision_trustees WHERE trustee_contact_id = \(merged)
-            ON CONFLICT DO NOTHING
-            """)
-        try transaction.execute("DELETE FROM audit_decision_trustees WHERE trustee_contact_id = \(merged)")
+        // Staff merge but cannot write the audit's tables: a function of the plugin's schema
+        // (0003_audit_roles.sql) carries the audit's records along, in this association only.
+        try transaction.query("SELECT sanad_audit_contacts_merged(\(kept), \(merged))")
     }
 
     /// Findings and approval notes hold the person's name and circumstances; decisions keep
-    /// their (now anonymous) contact so the board's record stays whole.
+    /// their (now anonymous) contact so the board's record stays whole. Everyone a finding
+    /// names (giver, trustee, beneficiary, exposed person) is in its group.
     public func contactErased(_ id: Int64, in transaction: AssociationTransaction) throws {
-        // Everyone a finding names (giver, trustee, beneficiary, exposed person) is in its group.
-        try transaction.execute("DELETE FROM audit_findings WHERE \(id) = ANY(group_contacts)")
-        try transaction.execute("DELETE FROM audit_approvals WHERE contact_id = \(id)")
+        try transaction.query("SELECT sanad_audit_contact_erased(\(id))")
     }
 }
 

@@ -133,6 +133,33 @@ public final class Connection: @unchecked Sendable {
         return String(cString: escaped)
     }
 
+    /// The password's SCRAM-SHA-256 verifier for `role`, computed here by libpq
+    /// (`PQencryptPasswordConn`), so `ALTER ROLE ... PASSWORD` sends the server, and its
+    /// logs, only the verifier and never the password.
+    public func scramVerifier(password: String, role: String) throws -> String {
+        guard !password.utf8.contains(0), !role.utf8.contains(0) else {
+            throw PostgresError(kind: .invalidParameter, message: "a password or role name contains a NUL byte")
+        }
+        guard let verifier = PQencryptPasswordConn(handle, password, role, "scram-sha-256") else {
+            throw lastConnectionError(kind: .invalidParameter)
+        }
+        defer { PQfreemem(verifier) }
+        return String(cString: verifier)
+    }
+
+    /// A string literal for the server, quoted by libpq (`PQescapeLiteral`), for the few
+    /// utility statements that take no parameters.
+    public func escapeLiteral(_ value: String) throws -> String {
+        guard !value.utf8.contains(0) else {
+            throw PostgresError(kind: .invalidParameter, message: "a literal contains a NUL byte")
+        }
+        guard let escaped = value.withCString({ PQescapeLiteral(handle, $0, value.utf8.count) }) else {
+            throw lastConnectionError(kind: .invalidParameter)
+        }
+        defer { PQfreemem(escaped) }
+        return String(cString: escaped)
+    }
+
     // MARK: Plumbing shared by the extensions
 
     /// Passes the parameters to libpq as C arrays that live only for the call.

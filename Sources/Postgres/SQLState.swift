@@ -32,6 +32,7 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let undefinedObject = SQLState(rawValue: "42704")
     public static let duplicateObject = SQLState(rawValue: "42710")
     public static let insufficientPrivilege = SQLState(rawValue: "42501")
+    public static let dependentObjectsStillExist = SQLState(rawValue: "2BP01")
     public static let invalidTextRepresentation = SQLState(rawValue: "22P02")
     public static let numericValueOutOfRange = SQLState(rawValue: "22003")
     public static let stringDataRightTruncation = SQLState(rawValue: "22001")

@@ -168,6 +168,11 @@ enum DatabaseErrorText {
         case .connectionFailed, .connectionLost:
             return "the connection to PostgreSQL failed: \(error.message)"
         case .server:
+            if error.sqlState == .insufficientPrivilege {
+                // Sanad's own refusals (erasure, conflicts of interest) explain themselves and quote no value.
+                if let constraint = error.constraint, ownRefusals.contains(constraint) { return error.message }
+                return "PostgreSQL refused: your role in this association does not allow this"
+            }
             switch error.sqlState?.class {
             case .integrityConstraintViolation?:
                 return "the database refused the change because it breaks a rule" + constraintPhrase(error)
@@ -185,8 +190,14 @@ enum DatabaseErrorText {
         }
     }
 
+    /// Refusals raised by Sanad's schema with sentences written for people.
+    static let ownRefusals: Set<String> = ["contacts_erasure_by_admin", "audit_findings_reviewer_independent"]
+
     static func hint(for error: PostgresError) -> String? {
-        switch error.sqlState?.class {
+        if error.sqlState == .insufficientPrivilege {
+            return error.hint ?? "sanad whoami shows your roles; an administrator can give you another (sanad user grant NAME -a SLUG --role staff)"
+        }
+        return switch error.sqlState?.class {
         case .transactionRollback?: "run the command again"
         case .integrityConstraintViolation?: "check the values given; nothing was changed"
         default: error.kind == .connectionLost || error.kind == .connectionFailed

@@ -25,6 +25,8 @@ public struct SanadCommand: AsyncParsableCommand {
         CompletionsCommand.self,
         DatabaseCommand.self,
         AssociationCommand.self,
+        UserCommand.self,
+        WhoamiCommand.self,
         ContactCommand.self,
         InteractionCommand.self,
         ConsentCommand.self,

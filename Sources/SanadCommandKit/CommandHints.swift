@@ -24,6 +24,8 @@ extension Remedy {
         case .showAssociation(let slug): "sanad association show \(slug)"
         case .addAssociation: "sanad association add SLUG --name NAME --country LB"
         case .enablePlugin(let id, let association): "sanad plugin enable \(id) -a \(association)"
+        case .addUser: "sanad user add NAME -a SLUG --role staff"
+        case .grantRole(let user, let association): "sanad user grant \(CommandHints.argument(user)) -a \(association ?? "SLUG") --role staff"
         case .plugin(let id, let action, let subject):
             (CommandContext.installedPlugins.plugin(id: id) as? any CommandPlugin)?.command(for: action, subject: subject.map(CommandHints.argument))
                 ?? "sanad \(id) --help"

@@ -58,3 +58,8 @@ extension DateOrder: ExpressibleByArgument {
     public init?(argument: String) { guard let value = Self.lookup(argument) else { return nil }; self = value }
     public static var allValueStrings: [String] { allCases.map(\.label) }
 }
+
+extension AssociationRole: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}

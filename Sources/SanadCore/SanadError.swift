@@ -16,6 +16,8 @@ public struct SanadError: Error, Sendable, CustomStringConvertible {
         case conflict
         /// Anything else that stopped the command (exit code 1).
         case failure
+        /// The connected user may not do this (exit code 1); PostgreSQL decides, this says why.
+        case denied
     }
 
     public var kind: Kind
@@ -50,6 +52,10 @@ public struct SanadError: Error, Sendable, CustomStringConvertible {
 
     public static func conflict(_ message: String, hint: String? = nil, remedy: Remedy? = nil, field: String? = nil) -> SanadError {
         SanadError(.conflict, message, hint: hint, remedy: remedy, field: field)
+    }
+
+    public static func denied(_ message: String, hint: String? = nil, remedy: Remedy? = nil) -> SanadError {
+        SanadError(.denied, message, hint: hint, remedy: remedy)
     }
 
     public static func failure(_ message: String, hint: String?, remedy: Remedy? = nil) -> SanadError {
@@ -88,6 +94,8 @@ public enum Remedy: Sendable, Hashable {
     case showAssociation(slug: String)
     case addAssociation
     case enablePlugin(id: String, association: String)
+    case addUser
+    case grantRole(user: String, association: String?)
     /// An action of a plugin's own (`edit-segment` on `lybunt`), which the plugin's command
     /// side names.
     case plugin(id: String, action: String, subject: String?)

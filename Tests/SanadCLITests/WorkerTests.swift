@@ -77,10 +77,10 @@ struct WorkerTests {
         #expect(kept.first { $0["key"] as? String == "window_months" }?["value"] as? String == "24", "disabling keeps settings")
         #expect(kept.first { $0["key"] as? String == "concentration_warn" }?["value"] as? String == "0.25")
         let audited = try connection.query("""
-            SELECT action, actor FROM audit_log WHERE action LIKE 'plugin.%' ORDER BY id
-            """).map { try $0.decode(String.self, String.self) }
+            SELECT action, actor, on_behalf_of FROM audit_log WHERE action LIKE 'plugin.%' ORDER BY id
+            """).map { try $0.decode(String.self, String.self, String?.self) }
         #expect(audited.map(\.0) == ["plugin.enable", "plugin.configure", "plugin.disable"])
-        #expect(audited.allSatisfy { $0.1 == "test" })
+        #expect(audited.allSatisfy { $0.1 == TestDatabase.testUser && $0.2 == "test" }, "the login acted, on behalf of SANAD_ACTOR")
     }
 
     @Test("three workers racing over 500 due jobs run each exactly once; a schedule fires once per due time")

@@ -23,7 +23,8 @@ public struct SanadProcess: Sendable {
     /// redirect it (PG* variables, SANAD_*).
     public init(database: ConnectionConfiguration, extra: [String: String] = [:]) {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") && !$0.key.hasPrefix("SANAD_") }
-        environment["SANAD_DATABASE_URL"] = TestDatabase.conninfo(database)
+        environment["SANAD_DATABASE_URL"] = TestDatabase.conninfo(TestDatabase.asUser(database))
+        environment["SANAD_OWNER_URL"] = TestDatabase.conninfo(database)
         environment["SANAD_ACTOR"] = "test"
         environment["SANAD_LOG_LEVEL"] = "error"
         environment.merge(extra) { $1 }

@@ -40,8 +40,20 @@ public enum TestDatabase {
         let directory = ThrowawayPostgres.privateCluster(label).directory
         let cluster = LocalCluster(directory: directory, durable: false)
         let configuration = try cluster.ensureRunning(logger: logger)
-        try plugins.migrator.migrate(try connect(configuration), logger: logger)
+        let owner = try connect(configuration)
+        try plugins.migrator.migrate(owner, logger: logger)
+        try UserDirectory(owner: owner).add(testUser, association: nil, roles: [])
         return (cluster, configuration)
+    }
+
+    /// The Sanad user the command line runs as in tests: a plain login role, never the
+    /// owner, so every command test also proves the command works under PostgreSQL's rules
+    /// for people. `association add` makes it the admin of each association it creates.
+    public static let testUser = "test-admin"
+
+    /// The same database, logged in as `user` (trusted on the throwaway cluster's socket).
+    public static func asUser(_ configuration: ConnectionConfiguration, _ user: String = testUser) -> ConnectionConfiguration {
+        configuration.setting("user", to: user)
     }
 
     /// A connection with Sanad's session settings, as the binary makes them.
@@ -70,7 +82,14 @@ public enum TestDatabase {
                     CREATE DATABASE \(identifier: name) TEMPLATE template0 ENCODING 'UTF8'
                     LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'
                     """)
-                try plugins.migrator.migrate(try connect(base.database(name)), logger: logger)
+                let template = try connect(base.database(name))
+                try plugins.migrator.migrate(template, logger: logger)
+                // Every copy knows the test administrator; its role belongs to the cluster and
+                // holds every group role from the start, so no two suites race to grant one.
+                try UserDirectory(owner: template).add(testUser, association: nil, roles: [])
+                for role in AssociationRole.allCases {
+                    try template.execute("GRANT \(identifier: role.groupRole) TO \(identifier: testUser)")
+                }
                 state = .success(name)
                 return name
             } catch {

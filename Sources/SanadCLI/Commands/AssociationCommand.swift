@@ -51,10 +51,9 @@ struct AssociationCommand: ParsableCommand {
                                                                                  example: "ar")
             let chosenZone = try timeZone ?? defaults.timeZone ?? Self.askZone(country: code, among: defaults.timeZones)
             let context = try CommandContext.open(GlobalOptions())
-            let association = try context.directory.create(
+            let association = try context.createAssociation(
                 NewAssociation(slug: slug, name: name, country: code, phoneRegion: phoneRegion,
-                               baseCurrency: chosenCurrency, timeZone: chosenZone, language: chosenLanguage),
-                actor: context.actor)
+                               baseCurrency: chosenCurrency, timeZone: chosenZone, language: chosenLanguage))
             context.writer(format, association: association).print(association)
             let derived = [currency == nil ? "currency \(chosenCurrency)" : nil, language == nil ? "language \(chosenLanguage)" : nil,
                            timeZone == nil ? "time zone \(chosenZone)" : nil].compactMap { $0 }
@@ -103,12 +102,13 @@ struct AssociationCommand: ParsableCommand {
 
         func run() throws {
             let context = try CommandContext.open(GlobalOptions())
-            let association = try context.directory.resolve(slug: slug)
+            let directory = try context.ownerDirectory(for: "removing an association")
+            let association = try directory.resolve(slug: slug)
             guard yes else {
                 throw SanadError.usage("removing \(association.slug) deletes all its data for good",
                                        hint: "take a backup, then run again with --yes")
             }
-            let rows = try context.directory.remove(association)
+            let rows = try directory.remove(association)
             context.logger.notice("association removed", metadata: ["association": "\(association.id)", "rows": "\(rows)"])
             Console.say("Association \(association.slug) removed (\(rows) rows).")
         }

@@ -27,7 +27,7 @@ struct DatabaseCommand: ParsableCommand {
         func run() throws {
             let logger = Logger(label: "sanad")
             let location = DatabaseLocation.resolve(environment: CommandIO.current.environment)
-            let connection = try location.connect(logger: logger)
+            let connection = try location.connectAsOwner(environment: CommandIO.current.environment, logger: logger)
             let applied = try CommandContext.migrator.migrate(connection, logger: logger)
             let writer = OutputWriter(format)
             if format.format == .table {
@@ -61,7 +61,10 @@ struct DatabaseCommand: ParsableCommand {
                 if case .running = state {} else { reachable = false }
             }
             if reachable {
-                let connection = try location.connect(logger: logger)
+                // The local cluster's person may not be made yet; its owner is always there.
+                let connection = location.isLocalCluster
+                    ? try location.connectAsOwner(environment: CommandIO.current.environment, logger: logger)
+                    : try location.connect(logger: logger)
                 let status = try CommandContext.migrator.status(connection)
                 // server_version_num 150018 is PostgreSQL 15.18 (from version 10 on: major × 10000 + minor).
                 let number = connection.serverVersion

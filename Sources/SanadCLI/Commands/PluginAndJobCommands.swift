@@ -276,7 +276,9 @@ struct JobsCommand: ParsableCommand {
         func run() throws {
             let context = try CommandContext.open(GlobalOptions())
             let owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):run-due"
-            let runner = JobRunner(connection: context.connection, options: .init(owner: owner, lease: .seconds(lease)), logger: context.logger,
+            // Jobs are claimed across associations: the owner's work, each job then run as the service role.
+            let runner = JobRunner(connection: try context.owner(for: "running due jobs"), options: .init(owner: owner, lease: .seconds(lease)),
+                                   logger: context.logger,
                                    plugins: context.plugins)
             let outcomes = try runner.runDue()
             OutputWriter(format).print(outcomes.map { outcome in

@@ -38,9 +38,10 @@ struct DemoCommand: ParsableCommand {
         let progress = CommandIO.current.isTerminal(.standardError)
         func say(_ text: String) { if progress { Console.note(text) } }
         if reset {
-            let demos = try context.directory.demoAssociations()
+            let directory = try context.ownerDirectory(for: "removing the demo associations")
+            let demos = try directory.demoAssociations()
             for association in demos {
-                try context.directory.remove(association)
+                try directory.remove(association)
             }
             let removedFiles = Self.files(for: DemoAssociation.all).filter { (try? FileManager.default.removeItem(atPath: out + "/" + $0)) != nil }
             if (try? FileManager.default.contentsOfDirectory(atPath: out))?.isEmpty == true { try? FileManager.default.removeItem(atPath: out) }
@@ -65,7 +66,7 @@ struct DemoCommand: ParsableCommand {
     /// Makes (or refreshes) one sample association; returns its lines of the tour and the id
     /// of its largest funder (for the tour to show).
     private func prepare(_ demo: DemoAssociation, context: CommandContext, say: (String) -> Void) throws -> ([String], Int64?) {
-        let directory = context.directory
+        let directory = try context.ownerDirectory(for: "adding the demo associations")
         let association: Association
         if let existing = try directory.find(slug: demo.slug) {
             guard try directory.demoAssociations().contains(where: { $0.id == existing.id }) else {
@@ -74,11 +75,10 @@ struct DemoCommand: ParsableCommand {
             }
             association = existing
         } else {
-            association = try directory.create(demo.new, actor: context.actor)
+            association = try context.createAssociation(demo.new)
             try directory.markDemo(association)
         }
-        let session = AssociationSession(association: association, connection: context.connection, actor: context.actor, logger: context.logger,
-                                         plugins: context.plugins)
+        let session = try context.session(for: association)
         var configuration = SyntheticAssociation.Configuration(seed: demo.arabic ? 11 : 12, contacts: contacts)
         configuration.interactionsPerContact = 6
         let generator = SyntheticAssociation(configuration, for: association)

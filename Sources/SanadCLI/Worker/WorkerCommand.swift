@@ -41,10 +41,11 @@ struct WorkerCommand: AsyncParsableCommand {
         let location = DatabaseLocation.resolve(environment: CommandIO.current.environment)
         // Migrate or check the schema once before starting, as every command does.
         let context = try CommandContext.open(GlobalOptions())
+        _ = try context.owner(for: "the worker, which serves every association,")
         let pool = WorkerPool(
             settings: .init(concurrency: concurrency, lease: .seconds(lease), pollInterval: .milliseconds(Int(pollInterval * 1000)),
                             shutdownGrace: .seconds(shutdownGrace)),
-            location: location, logger: logger, plugins: context.plugins)
+            location: location, environment: CommandIO.current.environment, logger: logger, plugins: context.plugins)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: WorkerService(pool: pool))],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -18,6 +18,8 @@ final class WorkerPool: Sendable {
 
     let settings: Settings
     let location: DatabaseLocation
+    /// The environment the owner's credentials come from (`SANAD_OWNER_URL`).
+    let environment: [String: String]
     let logger: Logger
     let owners: [String]
     private let state = Mutex(State())
@@ -33,9 +35,12 @@ final class WorkerPool: Sendable {
     /// The plugins whose job kinds the workers run.
     let plugins: InstalledPlugins
 
-    init(settings: Settings, location: DatabaseLocation, logger: Logger, plugins: InstalledPlugins) {
+    /// Workers claim jobs across associations, so they connect as the owner; each job runs
+    /// under row-level security as the service role, in its own association only.
+    init(settings: Settings, location: DatabaseLocation, environment: [String: String], logger: Logger, plugins: InstalledPlugins) {
         self.settings = settings
         self.location = location
+        self.environment = environment
         self.logger = logger
         self.plugins = plugins
         let host = ProcessInfo.processInfo.hostName
@@ -100,7 +105,7 @@ final class WorkerPool: Sendable {
             do {
                 if connection == nil || connection?.isConnected == false {
                     connection = nil
-                    let fresh = try location.connect(logger: logger)
+                    let fresh = try location.connectAsOwner(environment: environment, logger: logger)
                     try fresh.listen("sanad_jobs")
                     state.withLock { $0.cancellers[slot] = fresh.makeCanceller() }
                     connection = fresh
@@ -141,7 +146,7 @@ final class WorkerPool: Sendable {
                 cancellers.forEach { $0.cancel() }
             }
             do {
-                if connection == nil || connection?.isConnected == false { connection = try location.connect(logger: logger) }
+                if connection == nil || connection?.isConnected == false { connection = try location.connectAsOwner(environment: environment, logger: logger) }
                 if let connection { try JobRunner.renewLeases(owners: owners, lease: settings.lease, on: connection) }
             } catch {
                 connection = nil

@@ -2,8 +2,9 @@ public import Postgres
 
 /// Administration across associations: creating, listing and finding them.
 ///
-/// Runs as the owner role, which sees every association; work inside one association goes
-/// through ``AssociationSession`` instead.
+/// On the owner's connection it sees every association and may create and remove them; on
+/// a user's, row-level security shows only the associations the user belongs to. Work
+/// inside one association goes through ``AssociationSession``.
 public struct AssociationDirectory {
     let connection: Connection
 
@@ -11,11 +12,12 @@ public struct AssociationDirectory {
         self.connection = connection
     }
 
-    /// Creates an association.
+    /// Creates an association (on the owner's connection), with `administrator` as its
+    /// first admin, in one transaction.
     ///
     /// - Throws: ``SanadError`` for an invalid field or a slug already taken.
     @discardableResult
-    public func create(_ new: NewAssociation, actor: String) throws -> Association {
+    public func create(_ new: NewAssociation, actor: String, administrator: String? = nil) throws -> Association {
         let valid = try new.validated()
         do {
             return try connection.withTransaction { transaction in
@@ -27,9 +29,13 @@ public struct AssociationDirectory {
                     """)[0]
                 let association = try Association(row: row)
                 try transaction.execute("""
-                    INSERT INTO audit_log (association_id, actor, action, entity, entity_id)
-                    VALUES (\(association.id), \(actor), 'association.create', 'associations', \(association.id))
+                    INSERT INTO audit_log (association_id, on_behalf_of, action, entity, entity_id)
+                    VALUES (\(association.id), \(actor.isEmpty ? nil : actor), 'association.create', 'associations', \(association.id))
                     """)
+                if let administrator {
+                    try UserDirectory(owner: transaction).grant(administrator, association: association, role: .admin,
+                                                                onBehalfOf: actor.isEmpty ? nil : actor)
+                }
                 return association
             }
         } catch let error as PostgresError where error.sqlState == .uniqueViolation {

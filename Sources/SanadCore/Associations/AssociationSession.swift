@@ -5,9 +5,11 @@ public import Postgres
 /// The association-scoped API: the only way commands and plugins reach an association's
 /// data.
 ///
-/// Every transaction switches to the non-owner role `sanad_app` and names the association
-/// and the actor in transaction-local settings, so row-level security shows and accepts only
-/// this association's rows whatever the SQL says.
+/// Every transaction names the association and the actor in transaction-local settings;
+/// row-level security then shows and accepts only this association's rows, and only when
+/// the logged-in user is a member of it (migration 0014), whatever the SQL says. A session
+/// of the owner (the worker, tests of the core) first switches to the service role
+/// `sanad_app`, so its work runs under row-level security too.
 ///
 /// ```swift
 /// let count = try session.transaction { tx in
@@ -67,24 +69,18 @@ public final class AssociationSession: @unchecked Sendable {
                                           "contact_relationships", "consent_records", "contact_suppressions", "interactions"]
 
     /// After a bulk load commits: refreshes the planner's statistics and merges the trigram
-    /// indexes' pending entries, which otherwise make every search scan them. Runs as the
-    /// owner (table maintenance is not association work and reads no rows).
+    /// indexes' pending entries, which otherwise make every search scan them. Table
+    /// maintenance is the owner's, so a function of the schema does it
+    /// (`sanad_maintain_after_load`, for the association's writers and business tables only).
     public func maintainAfterBulkLoad(tables: [String]) throws {
-        for table in tables {
-            try connection.execute("ANALYZE \(identifier: table)")
-        }
-        if tables.contains("contacts") {
-            try connection.query("""
-                SELECT gin_clean_pending_list(indexrelid::regclass) FROM pg_index
-                WHERE indrelid = 'contacts'::regclass AND indexrelid::regclass::text LIKE '%trgm'
-                """)
-        }
+        try transaction { try $0.query("SELECT sanad_maintain_after_load(\(tables))") }
     }
 
-    /// Switches the open transaction to the application role and this association.
+    /// Names this association and the actor for the open transaction; an owner's session
+    /// also switches to the service role (a user's cannot, and needs not).
     static func enterScope(_ connection: Connection, association: Int64, actor: String) throws {
         try connection.query("""
-            SELECT set_config('role', 'sanad_app', true),
+            SELECT CASE WHEN pg_has_role(session_user, 'sanad_app', 'MEMBER') THEN set_config('role', 'sanad_app', true) END,
                    set_config('sanad.association', \(String(association)), true),
                    set_config('sanad.actor', \(actor), true)
             """)

@@ -35,17 +35,41 @@ public enum DatabaseLocation: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Opens a connection, starting the local cluster first when that is the location.
+    /// Opens a connection as the person whose credentials these are. For the local cluster
+    /// that is its operating-system user (``LocalCluster/person``), who must have been made
+    /// a user already (CommandContext does it on first use).
     ///
     /// - Throws: ``SanadError`` explaining which server could not be reached and how to fix it.
     public func connect(logger: Logger) throws -> Connection {
-        do {
+        try explained {
             switch self {
             case .local(let cluster):
-                return try cluster.connect(logger: logger)
+                if let connection = cluster.connectAsPerson(logger: logger) { return connection }
+                return try SanadConnection.connect(cluster.personConfiguration, logger: logger)
             default:
                 return try SanadConnection.connect(configuration, logger: logger)
             }
+        }
+    }
+
+    /// Opens a connection as the database's owner: `SANAD_OWNER_URL` when set, the local
+    /// cluster's superuser (starting the cluster first), else the same credentials as
+    /// ``connect(logger:)`` (whether they are the owner's is checked where it matters).
+    public func connectAsOwner(environment: [String: String], logger: Logger) throws -> Connection {
+        try explained {
+            if let url = environment["SANAD_OWNER_URL"], !url.isEmpty {
+                return try SanadConnection.connect(.url(url), logger: logger)
+            }
+            switch self {
+            case .local(let cluster): return try cluster.connectAsOwner(logger: logger)
+            default: return try SanadConnection.connect(configuration, logger: logger)
+            }
+        }
+    }
+
+    private func explained(_ body: () throws -> Connection) throws -> Connection {
+        do {
+            return try body()
         } catch let error as PostgresError {
             throw SanadError.failure(
                 "cannot connect to PostgreSQL (\(self)): \(error.message)",

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Glibc
 public import Logging
 public import Postgres
 public import PostgresServer
@@ -9,8 +10,8 @@ public import PostgresServer
 public struct LocalCluster: Sendable {
     public let server: PostgresCluster
 
-    /// The superuser initdb creates; Sanad connects as it and switches to `sanad_app` for
-    /// association work.
+    /// The superuser initdb creates: the owner, which migrates and administers users.
+    /// Association work runs as ``person``.
     public static let superuser = "sanad"
     public static let databaseName = "sanad"
 
@@ -37,9 +38,28 @@ public struct LocalCluster: Sendable {
         return home + "/.local/share/sanad"
     }
 
-    /// How to reach the cluster's `sanad` database.
+    /// How to reach the cluster's `sanad` database as its owner.
     public func connectionConfiguration(database: String = LocalCluster.databaseName) -> ConnectionConfiguration {
         server.connectionConfiguration(database: database)
+    }
+
+    /// The Sanad user of the operating-system user running Sanad: its login name, made a
+    /// valid user name (`root`, `layla`); `local-NAME` when the name is reserved.
+    public static var person: String {
+        let login = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "local"
+        var name = String(login.lowercased().unicodeScalars.map { scalar -> Character in
+            ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar) ? Character(scalar) : "-"
+        }.prefix(56))
+        if name.first.map({ !$0.isLetter }) ?? true || name.hasPrefix("pg_") || name.hasPrefix("sanad_")
+            || [superuser, "postgres", "local"].contains(name) {
+            name = "local-" + name
+        }
+        return name
+    }
+
+    /// How the local person reaches the `sanad` database (trusted on the socket, like the owner).
+    public var personConfiguration: ConnectionConfiguration {
+        connectionConfiguration().setting("user", to: Self.person)
     }
 
     public typealias State = PostgresCluster.State
@@ -49,9 +69,15 @@ public struct LocalCluster: Sendable {
         try explained { try server.state() }
     }
 
-    /// Connects to the `sanad` database, first creating the cluster, starting its server or
-    /// creating the database as needed. Safe to call from several processes at once.
-    public func connect(logger: Logger) throws -> Connection {
+    /// Connects to the `sanad` database as ``person``; nil when that fails (the server is
+    /// not running, or the person's role is not made yet: see ``connectAsOwner(logger:)``).
+    public func connectAsPerson(logger: Logger) -> Connection? {
+        try? SanadConnection.connect(personConfiguration, logger: logger)
+    }
+
+    /// Connects to the `sanad` database as the owner, first creating the cluster, starting
+    /// its server or creating the database as needed. Safe to call from several processes at once.
+    public func connectAsOwner(logger: Logger) throws -> Connection {
         // The common case, a running server, costs one connection attempt and no child process.
         if let connection = try? SanadConnection.connect(connectionConfiguration(), logger: logger) {
             return connection

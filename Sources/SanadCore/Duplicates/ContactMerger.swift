@@ -1,5 +1,5 @@
 internal import Foundation
-internal import Postgres
+public import Postgres
 
 /// Merges one contact into another: everything the merged contact had moves to the kept
 /// one in one transaction, its empty fields fill the kept one's, and it stays behind as a
@@ -204,11 +204,12 @@ public struct ContactEraser {
     }
 }
 
-extension AssociationSession {
+extension ContactEraser {
     /// Vacuums the tables an erasure touched, so the old row versions that still held the
-    /// person's data are removed from the data files (outside any transaction, as owner).
-    public func vacuumAfterErasure() throws {
-        for table in ContactEraser.touchedTables {
+    /// person's data are removed from the data files. Only the tables' owner may vacuum them,
+    /// so this takes the owner's connection, outside any transaction.
+    public static func vacuumAfterErasure(owner connection: Connection) throws {
+        for table in touchedTables {
             try connection.execute("VACUUM \(identifier: table)")
         }
     }

@@ -121,8 +121,13 @@ extension ContactCommand {
             guard yes else { throw SanadError.usage("erasing cannot be undone", hint: "run again with --yes to erase contact #\(id)") }
             let work = try CommandContext.work(global)
             try work.change { try ContactEraser($0).erase(id) }
-            try work.session.vacuumAfterErasure()
             Console.say("Contact #\(id) erased.")
+            // Only the tables' owner may vacuum; without its connection autovacuum does it later.
+            if let owner = try? work.context.owner(for: "vacuuming after an erasure") {
+                try ContactEraser.vacuumAfterErasure(owner: owner)
+            } else {
+                Console.note("the erased data's old row versions are removed at the next autovacuum (set SANAD_OWNER_URL to vacuum now)")
+            }
         }
     }
 }
