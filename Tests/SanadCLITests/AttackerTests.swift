@@ -488,6 +488,10 @@ struct PasswordLoginTests {
         #expect(verifier.hasPrefix("SCRAM-SHA-256$"))
         let log = (try? String(contentsOfFile: cluster.logFile, encoding: .utf8)) ?? ""
         #expect(!log.contains(password), "the password never reaches the server's log")
+        let audited = try owner.query("SELECT string_agg(details::text || coalesce(on_behalf_of, ''), ' ') FROM audit_log")[0]
+            .decode(String.self, at: 0)
+        #expect(audited.contains("user.password") || audited.contains("rania"))
+        #expect(!audited.contains(password), "nor the audit log")
 
         let rania = TestDatabase.asUser(configuration, "rania")
         let good = try Connection.connect(rania.setting("password", to: password), logger: TestDatabase.logger)

@@ -95,3 +95,52 @@ struct DatabaseCommandTests {
         #expect(listed?.count == 1, "failed attempts wrote nothing")
     }
 }
+
+@Suite("Local clusters made before users and roles")
+struct LocalClusterUpgradeTests {
+    @Test("an existing local cluster keeps working: migrated on the next command, its user admin of every association",
+          .timeLimit(.minutes(2)))
+    func upgradesInPlace() throws {
+        let home = "/tmp/sanad-upgrade-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") && !$0.key.hasPrefix("SANAD_") }
+        environment["HOME"] = home
+        environment["SANAD_DATA_DIR"] = home + "/sanad"
+        let cluster = LocalCluster(directory: home + "/sanad", durable: false)
+        defer {
+            try? cluster.destroy(logger: TestDatabase.logger)
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        // The cluster as the previous Sanad left it: migrations up to users and roles, an
+        // association with a contact, written by the owner as that Sanad did.
+        let owner = try SanadConnection.connect(try cluster.ensureRunning(logger: TestDatabase.logger), logger: TestDatabase.logger)
+        let newer = ["0014_people.sql", "0003_audit_roles.sql"]
+        let before = Migrator(migrations: TestDatabase.plugins.migrator.migrations.filter { migration in
+            !newer.contains { migration.identifier.hasSuffix("/" + $0) || migration.identifier == $0 }
+        })
+        try before.migrate(owner, logger: TestDatabase.logger)
+        #expect(try owner.query("SELECT to_regclass('sanad_users') IS NULL")[0].decode(Bool.self, at: 0))
+        let id = try owner.query("""
+            INSERT INTO associations (slug, name, country, phone_region, base_currency, time_zone, language)
+            VALUES ('old-friends', 'جمعية الأصدقاء', 'LB', 'LB', 'LBP', 'Asia/Beirut', 'ar') RETURNING id
+            """)[0].decode(Int64.self, at: 0)
+        try owner.execute("""
+            INSERT INTO contacts (association_id, display_name, name_key, name_skeleton, keys_version)
+            VALUES (\(id), 'ليلى حداد', 'ليلى حداد', 'LLHDD', 3)
+            """)
+
+        let sanad = SanadProcess(environment: environment)
+        let listed = try sanad.run(["contact", "list", "-a", "old-friends", "--format", "json"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("ليلى حداد"))
+        let identity = try sanad.json(["whoami"]) as? [String: Any]
+        #expect(identity?["user"] as? String == LocalCluster.person)
+        let memberships = identity?["memberships"] as? [[String: Any]] ?? []
+        #expect(memberships.first?["association"] as? String == "old-friends")
+        #expect(memberships.first?["roles"] as? [String] == ["admin"])
+        let added = try sanad.run(["association", "add", "new-friends", "--name", "New Friends", "--country", "GB"])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(try sanad.run(["contact", "add", "Omar Haddad", "-a", "new-friends"]).status == 0,
+                "the local user is admin of an association it adds too")
+    }
+}

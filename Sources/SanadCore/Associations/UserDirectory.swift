@@ -37,6 +37,12 @@ public struct Membership: Sendable, Codable, Equatable {
     /// The contact the user is, in that association (`sanad user link`).
     public var contactID: Int64?
 
+    public init(association: String, roles: [AssociationRole], contactID: Int64?) {
+        self.association = association
+        self.roles = roles
+        self.contactID = contactID
+    }
+
     enum CodingKeys: String, CodingKey { case association, roles, contactID = "contact_id" }
 }
 
@@ -59,6 +65,12 @@ public struct SanadUserSummary: Sendable, Codable, Equatable {
     public var disabled: Bool
     /// `tripoli: admin, beirut: viewer`
     public var roles: String
+
+    public init(name: String, disabled: Bool, roles: String) {
+        self.name = name
+        self.disabled = disabled
+        self.roles = roles
+    }
 
     enum CodingKeys: String, CodingKey { case name, disabled, roles }
 }
@@ -232,7 +244,7 @@ public struct UserDirectory {
         return try connection.withTransaction { transaction in
             let removed = try transaction.execute("""
                 DELETE FROM association_members
-                WHERE association_id = \(association.id) AND user_name = \(user.name) AND (\(role?.rawValue) IS NULL OR role = \(role?.rawValue))
+                WHERE association_id = \(association.id) AND user_name = \(user.name) AND (\(role?.rawValue)::text IS NULL OR role = \(role?.rawValue))
                 """)
             if role == nil {
                 try transaction.execute("DELETE FROM user_contacts WHERE association_id = \(association.id) AND user_name = \(user.name)")
