@@ -70,7 +70,7 @@ public struct AuditEngine {
         let started = DispatchTime.now()
         try transaction.lock("influence-audit")
         try prepareGroups()
-        try prepareLexicon()
+        try classifyTexts()
         try transaction.execute("""
             CREATE TEMP TABLE audit_new (fingerprint text PRIMARY KEY, rule text NOT NULL, severity text NOT NULL, group_key bigint,
                                          score numeric NOT NULL, evidence jsonb NOT NULL) ON COMMIT DROP
@@ -230,19 +230,42 @@ public struct AuditEngine {
         try transaction.execute("ALTER TABLE audit_group_names ADD PRIMARY KEY (group_key)")
     }
 
-    /// The built-in lexicon and the association's additions, normalized like the texts.
-    private func prepareLexicon() throws {
+    /// Every gift condition and funder's note the condition rules look at, read by the
+    /// classifier (frames, with the association's own lexicon phrases on top) into
+    /// `audit_text_families`: one row per text and family, with the words that carried it.
+    private func classifyTexts() throws {
         let additions = try transaction.query("SELECT category, phrase FROM audit_lexicon").map { try $0.decode(String.self, String.self) }
+            .map { (category: $0.0, phrase: $0.1) }
+        var texts: [(source: String, id: Int64, text: String)] = []
+        try transaction.stream("""
+            SELECT 'conditions', id, conditions FROM audit_gifts WHERE conditions IS NOT NULL AND occurred_at >= \(previousStart)
+            UNION ALL
+            SELECT 'notes', i.id, i.notes FROM interactions i
+            WHERE i.notes IS NOT NULL AND i.occurred_at >= \(previousStart)
+              AND EXISTS (SELECT 1 FROM audit_groups g JOIN audit_gifts f ON f.group_key = g.group_key WHERE g.contact_id = i.contact_id)
+            """) { row in
+            let (source, id, text) = try row.decode(String.self, Int64.self, String.self)
+            texts.append((source, id, text))
+        }
         try transaction.execute("""
-            CREATE TEMP TABLE audit_phrases (category text, phrase text, phrase_key text, whole_words boolean) ON COMMIT DROP
+            CREATE TEMP TABLE audit_text_families (source text, id bigint, category text, phrases text[],
+                                                   PRIMARY KEY (source, id, category)) ON COMMIT DROP
             """)
-        try transaction.copyIn("COPY audit_phrases FROM STDIN") { writer in
-            for (category, phrase) in ConditionLexicon.builtIn + additions {
-                let key = NameKeys.normalized(phrase)
-                guard !key.isEmpty else { continue }
-                try writer.writeRow([category, phrase, key, TextRules.containsRightToLeft(phrase) ? "f" : "t"])
+        let classifier = ConditionClassifier.builtIn
+        try transaction.copyIn("COPY audit_text_families FROM STDIN") { writer in
+            for text in texts {
+                for finding in classifier.classify(text.text, additions: additions) {
+                    try writer.writeRow([text.source, String(text.id), finding.family, Self.arrayLiteral(finding.words)])
+                }
             }
         }
+    }
+
+    /// A text[] in COPY's text form: `{"a","b"}`, quotes and backslashes escaped.
+    static func arrayLiteral(_ words: [String]) -> String {
+        "{" + words.map { word in
+            "\"" + word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }.joined(separator: ",") + "}"
     }
 
     // MARK: Rules
@@ -340,12 +363,8 @@ public struct AuditEngine {
 
     /// A phrase of the lexicon found in a normalized text (`key`): English phrases as whole
     /// words, Arabic ones anywhere (prepositions and the article attach to words).
-    private func phraseFound(in key: SQL) -> SQL {
-        "(l.whole_words AND ' ' || \(key) || ' ' LIKE '% ' || l.phrase_key || ' %') OR (NOT l.whole_words AND \(key) LIKE '%' || l.phrase_key || '%')"
-    }
-
-    /// Gift conditions and funders' notes classified by the lexicon; each category beyond a
-    /// plain purpose restriction is a finding quoting the words that matched.
+    /// Gift conditions and funders' notes the classifier placed in a family of steering;
+    /// each family is a finding quoting the words that carried it.
     private func conditionRules() throws {
         let severity: SQL = "CASE WHEN m.category IN ('governance', 'political', 'mobilization') THEN 'high' ELSE 'warn' END"
         try transaction.execute("""
@@ -356,9 +375,8 @@ public struct AuditEngine {
                        'base_amount', g.base_amount, 'type', g.type,
                        'conditions', g.conditions, 'matched', m.phrases) ORDER BY g.occurred_at, g.id))
             FROM audit_gifts g
-            CROSS JOIN LATERAL (SELECT l.category, array_agg(DISTINCT l.phrase ORDER BY l.phrase) AS phrases FROM audit_phrases l
-                                WHERE \(phraseFound(in: "g.conditions_key")) GROUP BY l.category) m
-            WHERE g.conditions_key IS NOT NULL AND m.category <> 'purpose' AND g.occurred_at >= \(previousStart)
+            JOIN audit_text_families m ON m.source = 'conditions' AND m.id = g.id
+            WHERE g.occurred_at >= \(previousStart)
             GROUP BY m.category, g.group_key
             """)
         try transaction.execute("""
@@ -369,9 +387,8 @@ public struct AuditEngine {
                        ORDER BY i.occurred_at, i.id))
             FROM interactions i
             JOIN audit_groups g ON g.contact_id = i.contact_id
-            CROSS JOIN LATERAL (SELECT l.category, array_agg(DISTINCT l.phrase ORDER BY l.phrase) AS phrases FROM audit_phrases l
-                                WHERE \(phraseFound(in: "i.notes_key")) GROUP BY l.category) m
-            WHERE i.notes_key IS NOT NULL AND m.category <> 'purpose' AND i.occurred_at >= \(previousStart)
+            JOIN audit_text_families m ON m.source = 'notes' AND m.id = i.id
+            WHERE i.occurred_at >= \(previousStart)
               AND EXISTS (SELECT 1 FROM audit_gifts f WHERE f.group_key = g.group_key)
             GROUP BY m.category, g.group_key
             """)

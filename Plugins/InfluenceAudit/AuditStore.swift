@@ -218,7 +218,7 @@ public struct AuditStore {
     // MARK: Lexicon
 
     public func lexicon() throws -> [LexiconPhrase] {
-        let builtIn = ConditionLexicon.builtIn.map { LexiconPhrase(category: $0.category, phrase: $0.phrase, source: "built-in") }
+        let builtIn = ConditionLexicon.builtIn.map { LexiconPhrase(category: $0.category, phrase: $0.phrase, source: $0.source) }
         let added = try transaction.query("SELECT category, phrase, 'association' AS source FROM audit_lexicon ORDER BY category, phrase")
             .map { try $0.decode(LexiconPhrase.self) }
         return builtIn + added

@@ -108,13 +108,16 @@ struct InfluenceAuditTests {
         let custom = try scenario.contact("Committee funder")
         try scenario.give(custom, 100, daysAgo: 7, ["--conditions", "We expect a place on your steering committee"])
         try scenario.run()
-        #expect(try scenario.ruleSummary() == expected.sorted())
+        let summary = try scenario.ruleSummary()
+        #expect(summary == expected.sorted(), "\(Set(summary).symmetricDifference(expected))")
 
         for finding in try scenario.findings() where finding["rule"] as? String == "conditions" {
             let funder = (finding["group_contacts"] as! [Int])[0]
+            guard let phrase = phrases[funder] else { continue }
             let gifts = try scenario.evidence(finding)["gifts"] as! [[String: Any]]
+            // The words that carried the family, as the text wrote them.
             let matched = gifts.flatMap { $0["matched"] as? [String] ?? [] }
-            #expect(matched.contains(phrases[funder]!), "\(matched) quotes \(phrases[funder]!)")
+            #expect(phrase.split(separator: " ").allSatisfy { matched.contains(String($0)) }, "\(matched) quotes \(phrase)")
             #expect((finding["summary"] as! String).contains("«"))
         }
         try scenario.sanad.succeed(["audit", "lexicon", "add", "governance", "steering committee"])

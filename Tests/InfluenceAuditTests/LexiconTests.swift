@@ -4,16 +4,30 @@ import Testing
 
 @Suite("Condition lexicon and finding text, without a database")
 struct LexiconTests {
-    @Test("every line of the bundled lexicon is read, in every category, in both languages")
-    func bundledLexicon() {
-        let text = String(decoding: PackageResources.conditions_txt, as: UTF8.self)
-        #expect(ConditionLexicon.malformedLines(text) == [])
-        for category in ConditionLexicon.categories {
-            let phrases = ConditionLexicon.builtIn.filter { $0.category == category }.map(\.phrase)
-            #expect(phrases.contains { TextRules.containsRightToLeft($0) }, "\(category) has Arabic phrases")
-            #expect(phrases.contains { !TextRules.containsRightToLeft($0) }, "\(category) has English phrases")
+    @Test("the bundled frames name only known concepts and families, in Arabic and English")
+    func bundledFrames() {
+        let classifier = ConditionClassifier.builtIn
+        #expect(classifier.problems == [])
+        for family in ConditionClassifier.families {
+            let frames = classifier.frames.filter { $0.family == family }
+            #expect(!frames.isEmpty, "\(family) has a frame")
+            let words = frames.flatMap(\.concepts).flatMap { classifier.concepts[$0] ?? [] }.map(\.text)
+            #expect(words.contains { TextRules.containsRightToLeft($0) }, "\(family) has Arabic words")
+            #expect(words.contains { !TextRules.containsRightToLeft($0) }, "\(family) has English words")
         }
-        #expect(ConditionLexicon.parse("bribery | envelope\ngovernance|veto\n# comment\n").map(\.phrase) == ["veto"])
+        #expect(ConditionClassifier(definitions: "frame bribery = envelope\n").problems.count == 2)
+    }
+
+    @Test("a finding explains itself: the family and the text's own words that carried it")
+    func explains() {
+        let findings = ConditionClassifier.builtIn.classify("بدنا نراجع كل البوستات قبل ما تنزل، ويكون إلنا ممثل بمجلس الإدارة.")
+        #expect(findings.map(\.family) == ["governance", "messaging"])
+        #expect(findings.first { $0.family == "messaging" }?.words.contains("البوستات") == true)
+        #expect(findings.first { $0.family == "governance" }?.words.contains("بمجلس") == true)
+        #expect(ConditionClassifier.builtIn.classify("Restricted to school fees for girls in Akkar.").isEmpty)
+        // The association's own phrase, on top of the frames.
+        let own = ConditionClassifier.builtIn.classify("Use the Blue Tent caterers only", additions: [("private_benefit", "blue tent")])
+        #expect(own == [ConditionClassifier.Finding(family: "private_benefit", words: ["Blue", "Tent"])])
     }
 
     @Test("figures in summaries: grouped thousands, cents only when present, percentages to one decimal")

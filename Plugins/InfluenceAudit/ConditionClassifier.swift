@@ -1,0 +1,246 @@
+internal import Foundation
+internal import SanadCore
+
+/// Reads a gift condition or a funder's note and says which families of steering it shows
+/// (governance, messaging, mobilization, political, private benefit, pass-through), with the
+/// words that carried each. A text showing none is a normal purpose restriction.
+///
+/// It understands phrasings it was not given by reading frames: an action and what it acts
+/// on, each a set of synonyms across Modern Standard Arabic, Levantine, Gulf and Egyptian
+/// Arabic, English and French (`Lexicon/frames.txt`). Words are normalized like names and,
+/// in Arabic, stemmed lightly (the prefixes و ف ب ك ل ال, the dialects' ع and verb
+/// preverbs) so بالمسيرة and المسيرة are one word, and a first-person verb (نراجع, منختار)
+/// or a possessive ـنا marks the funder speaking of itself.
+///
+/// Measured on the corpus in `Tests/InfluenceAuditTests/Corpus` (scripts/classifier-eval):
+/// precision and recall per family on the fifth kept apart while the frames were written.
+struct ConditionClassifier: Sendable {
+    struct Entry: Sendable, Hashable {
+        /// Normalized words, each matched exactly or (`prefix`) as the start of a word.
+        var words: [(text: String, prefix: Bool)]
+        var text: String
+
+        static func == (lhs: Entry, rhs: Entry) -> Bool { lhs.text == rhs.text }
+        func hash(into hasher: inout Hasher) { hasher.combine(text) }
+    }
+
+    struct Frame: Sendable {
+        var family: String
+        var concepts: [String]
+    }
+
+    /// What one family rests on in one text.
+    struct Finding: Sendable, Equatable {
+        var family: String
+        /// The text's own words that carried it, in the order they appear.
+        var words: [String]
+    }
+
+    static let families = ["governance", "messaging", "mobilization", "political", "private_benefit", "pass_through"]
+
+    var concepts: [String: [Entry]] = [:]
+    var frames: [Frame] = []
+    var cues: [(family: String, entry: Entry)] = []
+    var blocks: [(family: String, entry: Entry)] = []
+
+    /// The frames shipped with Sanad.
+    static let builtIn = ConditionClassifier(definitions: String(decoding: PackageResources.frames_txt, as: UTF8.self))
+
+    // MARK: Reading the definitions
+
+    /// Lines of `frames.txt` (see its header); a line ending in `\` goes on.
+    init(definitions: String) {
+        var logical: [String] = []
+        var pending = ""
+        for raw in definitions.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("#") && pending.isEmpty { continue }
+            if line.hasSuffix("\\") {
+                pending += line.dropLast() + " "
+                continue
+            }
+            logical.append(pending + line)
+            pending = ""
+        }
+        for line in logical where !line.isEmpty {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            let head = line[..<equals].split(separator: " ").map(String.init)
+            let body = String(line[line.index(after: equals)...])
+            guard head.count == 2 else { continue }
+            switch head[0] {
+            case "concept":
+                concepts[head[1], default: []] += Self.entries(body)
+            case "frame":
+                frames.append(Frame(family: head[1], concepts: body.split(separator: "+").map { $0.trimmingCharacters(in: .whitespaces) }))
+            case "cue":
+                cues += Self.entries(body).map { (head[1], $0) }
+            case "block":
+                blocks += Self.entries(body).map { (head[1], $0) }
+            default:
+                continue
+            }
+        }
+    }
+
+    /// Lines that name an unknown concept or family, for the test that keeps the file clean.
+    var problems: [String] {
+        frames.flatMap { frame in
+            (Self.families.contains(frame.family) ? [] : ["frame of unknown family \(frame.family)"])
+                + frame.concepts.filter { concepts[$0] == nil }.map { "frame \(frame.family) names unknown concept \($0)" }
+        } + (cues + blocks).filter { !Self.families.contains($0.family) }.map { "cue or block of unknown family \($0.family)" }
+    }
+
+    static func entries(_ body: String) -> [Entry] {
+        body.split(separator: ",").compactMap { raw in
+            var words: [(String, Bool)] = []
+            for word in raw.split(separator: " ") {
+                let prefix = word.hasSuffix("*")
+                let parts = NameKeys.normalized(String(prefix ? word.dropLast() : word)).split(separator: " ").map(String.init)
+                for (index, part) in parts.enumerated() { words.append((part, prefix && index == parts.count - 1)) }
+            }
+            guard !words.isEmpty else { return nil }
+            return Entry(words: words, text: raw.trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    // MARK: Reading a text
+
+    /// One word of a text: as written, normalized, and the forms it is matched by.
+    struct Token {
+        var surface: String
+        var forms: [String]
+        /// An Arabic word that could be a verb in the first person plural (نراجع, منختار,
+        /// هنختار): the funder speaking, when the word is also one of a frame's actions.
+        var firstPersonVerb = false
+        /// An Arabic word ending in the possessive ـنا (ممثلنا, شركتنا): "our".
+        var possessive = false
+        /// The last word of a sentence.
+        var endsSentence = false
+    }
+
+    static let arabicLetters = CharacterSet(charactersIn: "\u{0621}"..."\u{064A}")
+
+    static func tokens(_ text: String) -> [Token] {
+        var tokens: [Token] = []
+        for sentence in text.split(whereSeparator: { ".!?؟؛;\n".contains($0) }) {
+            let before = tokens.count
+            for piece in sentence.split(whereSeparator: { $0.isWhitespace || ($0.isPunctuation && $0 != "'" && $0 != "\u{2019}" && $0 != "-") || $0.isSymbol }) {
+                let surface = String(piece)
+                for key in NameKeys.normalized(surface).split(separator: " ").map(String.init) where !key.isEmpty {
+                    let arabic = key.unicodeScalars.allSatisfy { arabicLetters.contains($0) }
+                    tokens.append(arabic ? arabicToken(surface, key) : Token(surface: surface, forms: englishForms(key)))
+                }
+            }
+            if tokens.count > before { tokens[tokens.count - 1].endsSentence = true }
+        }
+        return tokens
+    }
+
+    static func englishForms(_ key: String) -> [String] {
+        var forms = [key]
+        if key.count > 4, key.hasSuffix("s") { forms.append(String(key.dropLast())) }
+        return forms
+    }
+
+    /// Conjunctions, prepositions and the article, as they attach (و ف, ب ل ك ع, ال), then a
+    /// verb's preverb (ب م ه ح, the dialects' present and future) and person prefix (ن ي ت).
+    static func arabicToken(_ surface: String, _ key: String) -> Token {
+        var forms: Set<String> = [key]
+        var frontier = [key]
+        while let word = frontier.popLast() {
+            for prefix in ["و", "ف", "ب", "ل", "ك", "ع", "ال", "لل"] where word.hasPrefix(prefix) && word.count - prefix.count >= 2 {
+                let rest = String(word.dropFirst(prefix.count))
+                if forms.insert(rest).inserted { frontier.append(rest) }
+                // لل is ل before the article, whose alef is not written: للجهة is ل + الجهة.
+                if prefix == "لل" { forms.insert("ال" + rest) }
+            }
+        }
+        var token = Token(surface: surface, forms: [])
+        for word in Array(forms) {
+            var stem = Substring(word)
+            if let first = stem.first, "بمهح".contains(first), stem.count >= 4, let second = stem.dropFirst().first, "نيت".contains(second) {
+                stem = stem.dropFirst()
+                forms.insert(String(stem))
+            }
+            if let person = stem.first, "نيت".contains(person), stem.count >= 4 {
+                forms.insert(String(stem.dropFirst()))
+                if person == "ن" { token.firstPersonVerb = true }
+            }
+        }
+        token.possessive = forms.contains { $0.count >= 4 && $0.hasSuffix("نا") && !notPossessive.contains($0) }
+        token.forms = Array(forms).sorted()
+        return token
+    }
+
+    /// The concepts that name actions: a first-person verb among them is the funder acting.
+    static let actions: Set<String> = ["governance_act", "messaging_act", "handover", "political_act", "procure", "transfer"]
+
+    /// Words that end in نا without being "our".
+    static let notPossessive: Set<String> = ["مجانا", "احيانا", "حسنا", "اننا", "هاهنا", "شيانا"]
+
+    /// Where `entry` starts in `tokens`: the positions of the tokens it covers.
+    static func occurrences(of entry: Entry, in tokens: ArraySlice<Token>) -> [[Int]] {
+        guard entry.words.count <= tokens.count else { return [] }
+        var found: [[Int]] = []
+        var start = tokens.startIndex
+        while start + entry.words.count <= tokens.endIndex {
+            let matches = entry.words.enumerated().allSatisfy { offset, word in
+                tokens[start + offset].forms.contains { word.prefix ? $0.hasPrefix(word.text) : $0 == word.text }
+            }
+            if matches { found.append(Array(start..<(start + entry.words.count))) }
+            start += 1
+        }
+        return found
+    }
+
+    /// The families `text` shows, each with the words that carried it; `additions` are the
+    /// association's own phrases (`sanad audit lexicon add`), matched as they are written.
+    func classify(_ text: String, additions: [(category: String, phrase: String)] = []) -> [Finding] {
+        let all = Self.tokens(text)
+        guard !all.isEmpty else { return [] }
+        var carried: [String: Set<Int>] = [:]
+        for window in Self.windows(text, all) {
+            let slice = all[window]
+            var present: [String: Set<Int>] = [:]
+            for (name, entries) in concepts {
+                for entry in entries {
+                    for positions in Self.occurrences(of: entry, in: slice) { present[name, default: []].formUnion(positions) }
+                }
+            }
+            // A first-person verb among the frames' actions, or a possessive ـنا, is the funder.
+            let acting = Self.actions.reduce(into: Set<Int>()) { $0.formUnion(present[$1] ?? []) }
+            for index in window where all[index].possessive || (all[index].firstPersonVerb && acting.contains(index)) {
+                present["agent", default: []].insert(index)
+            }
+            let blocked = Set(blocks.filter { !Self.occurrences(of: $0.entry, in: slice).isEmpty }.map(\.family))
+            for frame in frames where !blocked.contains(frame.family) && frame.concepts.allSatisfy({ present[$0] != nil }) {
+                for concept in frame.concepts { carried[frame.family, default: []].formUnion(present[concept]!) }
+            }
+            for (family, entry) in cues {
+                for positions in Self.occurrences(of: entry, in: slice) { carried[family, default: []].formUnion(positions) }
+            }
+        }
+        for (category, phrase) in additions where category != "purpose" {
+            for positions in Self.occurrences(of: Self.entries(phrase.replacingOccurrences(of: ",", with: " ")).first ?? Entry(words: [], text: ""),
+                                              in: all[...]) where !positions.isEmpty {
+                carried[category, default: []].formUnion(positions)
+            }
+        }
+        return Self.families.compactMap { family in
+            guard let positions = carried[family], !positions.isEmpty else { return nil }
+            var seen: Set<String> = []
+            let words = positions.sorted().map { all[$0].surface }.filter { seen.insert($0).inserted }
+            return Finding(family: family, words: words)
+        }
+    }
+
+    /// A short text is read whole; a long one two sentences at a time, so words far apart
+    /// in a long note do not make a frame together.
+    static func windows(_ text: String, _ tokens: [Token]) -> [Range<Int>] {
+        guard tokens.count > 40 else { return [0..<tokens.count] }
+        let ends = tokens.indices.filter { tokens[$0].endsSentence }.map { $0 + 1 }
+        let starts = [0] + ends.dropLast()
+        guard starts.count > 1 else { return [0..<tokens.count] }
+        return (0..<(starts.count - 1)).map { starts[$0]..<ends[$0 + 1] }
+    }
+}
