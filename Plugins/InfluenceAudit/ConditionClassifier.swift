@@ -43,6 +43,16 @@ struct ConditionClassifier: Sendable {
     var cues: [(family: String, entry: Entry)] = []
     var blocks: [(family: String, entry: Entry)] = []
 
+    /// Where an entry counts when it is found.
+    enum Role: Hashable, Sendable {
+        case concept(String), cue(String), block(String)
+    }
+
+    /// Every entry by its first word (exact, and prefix entries by their stem), so reading a
+    /// text costs a few lookups per word, not one comparison per entry.
+    private var exactFirst: [String: [(role: Role, entry: Entry)]] = [:]
+    private var prefixFirst: [String: [(role: Role, entry: Entry)]] = [:]
+
     /// The frames shipped with Sanad.
     static let builtIn = ConditionClassifier(definitions: String(decoding: PackageResources.frames_txt, as: UTF8.self))
 
@@ -80,6 +90,36 @@ struct ConditionClassifier: Sendable {
                 continue
             }
         }
+        let roles = concepts.flatMap { name, entries in entries.map { (Role.concept(name), $0) } }
+            + cues.map { (Role.cue($0.family), $0.entry) } + blocks.map { (Role.block($0.family), $0.entry) }
+        for (role, entry) in roles {
+            let first = entry.words[0]
+            if first.prefix { prefixFirst[first.text, default: []].append((role, entry)) } else { exactFirst[first.text, default: []].append((role, entry)) }
+        }
+    }
+
+    /// Every entry found in `window`: its role, and the positions of the words it covers.
+    private func matches(in tokens: [Token], window: Range<Int>) -> [(role: Role, positions: Range<Int>)] {
+        var found: [(Role, Range<Int>)] = []
+        for start in window {
+            var candidates: [(role: Role, entry: Entry)] = []
+            for form in tokens[start].forms {
+                candidates += exactFirst[form] ?? []
+                var stem = ""
+                for character in form {
+                    stem.append(character)
+                    candidates += prefixFirst[stem] ?? []
+                }
+            }
+            var seen: Set<String> = []
+            for (role, entry) in candidates where start + entry.words.count <= window.upperBound {
+                let rest = entry.words.dropFirst().enumerated().allSatisfy { offset, word in
+                    tokens[start + 1 + offset].forms.contains { word.prefix ? $0.hasPrefix(word.text) : $0 == word.text }
+                }
+                if rest && seen.insert("\(role)|\(entry.text)").inserted { found.append((role, start..<(start + entry.words.count))) }
+            }
+        }
+        return found
     }
 
     /// Lines that name an unknown concept or family, for the test that keeps the file clean.
@@ -200,11 +240,13 @@ struct ConditionClassifier: Sendable {
         guard !all.isEmpty else { return [] }
         var carried: [String: Set<Int>] = [:]
         for window in Self.windows(text, all) {
-            let slice = all[window]
             var present: [String: Set<Int>] = [:]
-            for (name, entries) in concepts {
-                for entry in entries {
-                    for positions in Self.occurrences(of: entry, in: slice) { present[name, default: []].formUnion(positions) }
+            var blocked: Set<String> = []
+            for (role, positions) in matches(in: all, window: window) {
+                switch role {
+                case .concept(let name): present[name, default: []].formUnion(positions)
+                case .cue(let family): carried[family, default: []].formUnion(positions)
+                case .block(let family): blocked.insert(family)
                 }
             }
             // A first-person verb among the frames' actions, or a possessive ـنا, is the funder.
@@ -212,12 +254,8 @@ struct ConditionClassifier: Sendable {
             for index in window where all[index].possessive || (all[index].firstPersonVerb && acting.contains(index)) {
                 present["agent", default: []].insert(index)
             }
-            let blocked = Set(blocks.filter { !Self.occurrences(of: $0.entry, in: slice).isEmpty }.map(\.family))
             for frame in frames where !blocked.contains(frame.family) && frame.concepts.allSatisfy({ present[$0] != nil }) {
                 for concept in frame.concepts { carried[frame.family, default: []].formUnion(present[concept]!) }
-            }
-            for (family, entry) in cues {
-                for positions in Self.occurrences(of: entry, in: slice) { carried[family, default: []].formUnion(positions) }
             }
         }
         for (category, phrase) in additions where category != "purpose" {
