@@ -248,14 +248,15 @@ public struct AuditEngine {
             texts.append((source, id, text))
         }
         try transaction.execute("""
-            CREATE TEMP TABLE audit_text_families (source text, id bigint, category text, phrases text[],
-                                                   PRIMARY KEY (source, id, category)) ON COMMIT DROP
+            CREATE TEMP TABLE audit_text_families (source text, id bigint, category text, phrases text[], confidence numeric,
+                                                   by_frame boolean, PRIMARY KEY (source, id, category)) ON COMMIT DROP
             """)
         let classifier = ConditionClassifier.builtIn
         try transaction.copyIn("COPY audit_text_families FROM STDIN") { writer in
             for text in texts {
                 for finding in classifier.classify(text.text, additions: additions) {
-                    try writer.writeRow([text.source, String(text.id), finding.family, Self.arrayLiteral(finding.words)])
+                    try writer.writeRow([text.source, String(text.id), finding.family, Self.arrayLiteral(finding.words),
+                                         finding.confidence.map { String(format: "%.4f", $0) }, finding.byFrame ? "t" : "f"])
                 }
             }
         }
@@ -373,7 +374,8 @@ public struct AuditEngine {
                    jsonb_build_object('category', m.category, 'gifts', jsonb_agg(jsonb_build_object(
                        'id', g.id, 'date', \(localDay("g.occurred_at")), 'amount', g.amount, 'currency', g.currency,
                        'base_amount', g.base_amount, 'type', g.type,
-                       'conditions', g.conditions, 'matched', m.phrases) ORDER BY g.occurred_at, g.id))
+                       'conditions', g.conditions, 'matched', m.phrases, 'read_by', CASE WHEN m.by_frame THEN 'frames' ELSE 'model' END,
+                       'confidence', round(m.confidence, 2)) ORDER BY g.occurred_at, g.id))
             FROM audit_gifts g
             JOIN audit_text_families m ON m.source = 'conditions' AND m.id = g.id
             WHERE g.occurred_at >= \(previousStart)
@@ -383,7 +385,8 @@ public struct AuditEngine {
             INSERT INTO audit_new
             SELECT 'notes:' || m.category || ':' || g.group_key, 'notes', \(severity), g.group_key, count(*),
                    jsonb_build_object('category', m.category, 'notes', jsonb_agg(jsonb_build_object(
-                       'id', i.id, 'date', \(localDay("i.occurred_at")), 'type', i.type, 'notes', i.notes, 'matched', m.phrases)
+                       'id', i.id, 'date', \(localDay("i.occurred_at")), 'type', i.type, 'notes', i.notes, 'matched', m.phrases,
+                       'read_by', CASE WHEN m.by_frame THEN 'frames' ELSE 'model' END, 'confidence', round(m.confidence, 2))
                        ORDER BY i.occurred_at, i.id))
             FROM interactions i
             JOIN audit_groups g ON g.contact_id = i.contact_id

@@ -138,7 +138,7 @@ extension AuditReport {
         guard language == .arabic else { return key.replacingOccurrences(of: "_", with: " ") }
         let arabic = ["amount": "المبلغ", "date": "التاريخ", "currency": "العملة", "share": "الحصة", "total": "المجموع",
                       "income": "الدخل", "gifts": "التبرعات", "members": "أعضاء المجموعة", "name": "الاسم", "id": "الرقم",
-                      "conditions": "الشروط", "matched": "الكلمات المطابقة", "notes": "الملاحظات", "category": "الفئة",
+                      "conditions": "الشروط", "matched": "الكلمات المطابقة", "read_by": "قرأها", "confidence": "ثقة النموذج", "notes": "الملاحظات", "category": "الفئة",
                       "decision": "القرار", "subject": "الموضوع", "trustee": "عضو المجلس", "election": "الانتخابات",
                       "largest_gifts": "أكبر التبرعات", "restricted": "مقيّد", "pep": "معرّض سياسياً", "type": "النوع",
                       "window_months": "الفترة بالأشهر", "previous_share": "الحصة السابقة", "rise_points": "الارتفاع بالنقاط",

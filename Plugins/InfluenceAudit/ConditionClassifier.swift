@@ -34,6 +34,10 @@ struct ConditionClassifier: Sendable {
         var family: String
         /// The text's own words that carried it, in the order they appear.
         var words: [String]
+        /// The model's probability for the family (``ConditionModel``), when a model is used.
+        var confidence: Double? = nil
+        /// Whether a frame or cue found it (else the model alone did).
+        var byFrame = true
     }
 
     static let families = ["governance", "messaging", "mobilization", "political", "private_benefit", "pass_through"]
@@ -53,8 +57,15 @@ struct ConditionClassifier: Sendable {
     private var exactFirst: [String: [(role: Role, entry: Entry)]] = [:]
     private var prefixFirst: [String: [(role: Role, entry: Entry)]] = [:]
 
-    /// The frames shipped with Sanad.
-    static let builtIn = ConditionClassifier(definitions: String(decoding: PackageResources.frames_txt, as: UTF8.self))
+    /// The model read beside the frames, if any.
+    var model: ConditionModel?
+
+    /// The frames and the model shipped with Sanad.
+    static let builtIn: ConditionClassifier = {
+        var classifier = ConditionClassifier(definitions: String(decoding: PackageResources.frames_txt, as: UTF8.self))
+        classifier.model = ConditionModel.builtIn
+        return classifier
+    }()
 
     // MARK: Reading the definitions
 
@@ -264,11 +275,16 @@ struct ConditionClassifier: Sendable {
                 carried[category, default: []].formUnion(positions)
             }
         }
+        let probabilities = model?.probabilities(text) ?? [:]
         return Self.families.compactMap { family in
-            guard let positions = carried[family], !positions.isEmpty else { return nil }
-            var seen: Set<String> = []
-            let words = positions.sorted().map { all[$0].surface }.filter { seen.insert($0).inserted }
-            return Finding(family: family, words: words)
+            let confidence = probabilities[family]
+            if let positions = carried[family], !positions.isEmpty {
+                var seen: Set<String> = []
+                let words = positions.sorted().map { all[$0].surface }.filter { seen.insert($0).inserted }
+                return Finding(family: family, words: words, confidence: confidence)
+            }
+            guard let model, let confidence, confidence >= model.threshold else { return nil }
+            return Finding(family: family, words: model.carryingWords(text, family: family), confidence: confidence, byFrame: false)
         }
     }
 

@@ -98,7 +98,12 @@ enum FindingText {
         case "conditions", "notes":
             let category = categoryName(evidence["category"] as? String ?? "", language)
             let items = (evidence[rule == "conditions" ? "gifts" : "notes"] as? [[String: Any]]) ?? []
-            let matched = Set(items.flatMap { $0["matched"] as? [String] ?? [] }).sorted().map { "«\($0)»" }.joined(separator: ", ")
+            var matched = Set(items.flatMap { $0["matched"] as? [String] ?? [] }).sorted().map { "«\($0)»" }.joined(separator: ", ")
+            // Where only the trained model read the family, say so, with its confidence.
+            let modelOnly = items.filter { $0["read_by"] as? String == "model" }.compactMap { ($0["confidence"] as? NSNumber)?.doubleValue }
+            if let confidence = modelOnly.max() {
+                matched += arabic ? String(format: " (قراءة النموذج، ثقة %.2f)", confidence) : String(format: " (read by the model, confidence %.2f)", confidence)
+            }
             if rule == "conditions" {
                 return arabic
                     ? "شروط \(items.count) تبرع من \(who) تدخل في باب \(category): \(matched)."

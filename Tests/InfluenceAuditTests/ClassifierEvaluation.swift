@@ -18,8 +18,9 @@ struct ClassifierEvaluation {
     }
 
     static let samples = read("Corpus")
-    /// `fresh.txt` was measured once and then used to mend the frames; `fresh-2.txt`, written
-    /// after that, never was.
+    /// Each fresh set was measured once and then used to mend the frames, except the newest,
+    /// written after the last mending: the text the classifier has not seen.
+    static let unseenFile = "fresh-3.txt"
     static let fresh = read("CorpusFresh").filter(\.heldOut)
     static let freshFirst = read("CorpusFresh").filter { !$0.heldOut }
 
@@ -34,7 +35,7 @@ struct ClassifierEvaluation {
                 guard parts.count == 3 else { continue }
                 let families = Set(parts[0].split(separator: ",").map(String.init)).subtracting(["purpose"])
                 // In the corpus every fifth text is held out; in CorpusFresh, "held out" marks the second round.
-                let heldOut = name == "CorpusFresh" ? file == "fresh-2.txt" : samples.count % 5 == 4
+                let heldOut = name == "CorpusFresh" ? file == Self.unseenFile : samples.count % 5 == 4
                 samples.append(Sample(families: families, variety: parts[1], text: parts[2], heldOut: heldOut))
             }
         }
@@ -70,6 +71,20 @@ struct ClassifierEvaluation {
         return result
     }
 
+    /// `scripts/train-classifier` trains the model on the texts as Sanad normalizes them:
+    /// this writes them (`split|families|normalized text`) where SANAD_CLASSIFIER_DUMP says.
+    @Test("the corpus as the model's training script reads it")
+    func dumpForTraining() throws {
+        guard let path = ProcessInfo.processInfo.environment["SANAD_CLASSIFIER_DUMP"] else { return }
+        var lines: [String] = []
+        for (split, part) in [("corpus", Self.samples), ("fresh-seen", Self.freshFirst), ("fresh-unseen", Self.fresh)] {
+            for sample in part {
+                lines.append("\(split)|\(sample.families.sorted().joined(separator: ","))|\(ConditionModel.features(sample.text).joined(separator: " "))")
+            }
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
     @Test("the corpus has at least 600 texts, 60 per family, in five varieties of Arabic and English")
     func corpusShape() {
         #expect(Self.samples.count >= 600)
@@ -81,10 +96,11 @@ struct ClassifierEvaluation {
     }
 
     /// The issue's target is recall 0.90 per family and at most 5% false alarms on unseen
-    /// text; measured on fresh-2.txt the frames reach 0.50 to 0.80 and 10% (README, issue 20's
-    /// note). These floors keep what was reached from slipping back; the target is not met.
-    static let floors: [String: Double] = ["governance": 0.75, "messaging": 0.45, "mobilization": 0.55, "political": 0.65,
-                                           "private_benefit": 0.75, "pass_through": 0.55, "purpose": 0.85]
+    /// text. Measured on fresh-3.txt, the frames with the model reach 0.60 to 0.87 recall and
+    /// 3% false alarms (the frames alone: 0.47 to 0.87, 0%): the target is not met. These
+    /// floors keep what was reached from slipping back.
+    static let floors: [String: Double] = ["governance": 0.75, "messaging": 0.75, "mobilization": 0.80, "political": 0.70,
+                                           "private_benefit": 0.70, "pass_through": 0.55, "purpose": 0.90]
 
     @Test("unseen text: recall per family and false alarms on normal conditions no worse than measured")
     func heldOut() {
@@ -104,6 +120,7 @@ struct ClassifierEvaluation {
                 print("classifier,fresh,target (recall 0.90 per family, false alarms 5%): \(target ? "met" : "not met")")
             }
             if name != "fresh" || ProcessInfo.processInfo.environment["SANAD_SHOW_FRESH"] != nil {
+                if name != "tuned" { print("  # -- \(name)") }
                 for sample in part {
                     let guess = Set(classifier.classify(sample.text).map(\.family))
                     if guess != sample.families {

@@ -106,7 +106,7 @@ struct InfluenceAuditTests {
         expected += ["notes:mobilization@\(noted)", "notes:political@\(noted)"]
         // A phrase the association adds is used by the next run.
         let custom = try scenario.contact("Committee funder")
-        try scenario.give(custom, 100, daysAgo: 7, ["--conditions", "We expect a place on your steering committee"])
+        try scenario.give(custom, 100, daysAgo: 7, ["--conditions", "We expect the blue tent arrangement to continue"])
         try scenario.run()
         let summary = try scenario.ruleSummary()
         #expect(summary == expected.sorted(), "\(Set(summary).symmetricDifference(expected))")
@@ -120,7 +120,7 @@ struct InfluenceAuditTests {
             #expect(phrase.split(separator: " ").allSatisfy { matched.contains(String($0)) }, "\(matched) quotes \(phrase)")
             #expect((finding["summary"] as! String).contains("«"))
         }
-        try scenario.sanad.succeed(["audit", "lexicon", "add", "governance", "steering committee"])
+        try scenario.sanad.succeed(["audit", "lexicon", "add", "governance", "blue tent arrangement"])
         try scenario.run()
         #expect(try scenario.ruleSummary() == (expected + ["conditions:governance@\(custom)"]).sorted())
         let unknown = try scenario.sanad.run(["audit", "lexicon", "add", "bribery", "envelope"])

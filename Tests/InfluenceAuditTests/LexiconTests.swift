@@ -20,14 +20,41 @@ struct LexiconTests {
 
     @Test("a finding explains itself: the family and the text's own words that carried it")
     func explains() {
-        let findings = ConditionClassifier.builtIn.classify("بدنا نراجع كل البوستات قبل ما تنزل، ويكون إلنا ممثل بمجلس الإدارة.")
-        #expect(findings.map(\.family) == ["governance", "messaging"])
+        var frames = ConditionClassifier.builtIn
+        frames.model = nil
+        let findings = frames.classify("بدنا نراجع كل البوستات قبل ما تنزل، ويكون إلنا ممثل بمجلس الإدارة.")
+        #expect(findings.map(\.family) == ["governance", "messaging"], "\(findings)")
         #expect(findings.first { $0.family == "messaging" }?.words.contains("البوستات") == true)
         #expect(findings.first { $0.family == "governance" }?.words.contains("بمجلس") == true)
         #expect(ConditionClassifier.builtIn.classify("Restricted to school fees for girls in Akkar.").isEmpty)
         // The association's own phrase, on top of the frames.
-        let own = ConditionClassifier.builtIn.classify("Use the Blue Tent caterers only", additions: [("private_benefit", "blue tent")])
+        let own = frames.classify("Use the Blue Tent caterers only", additions: [("private_benefit", "blue tent")])
         #expect(own == [ConditionClassifier.Finding(family: "private_benefit", words: ["Blue", "Tent"])])
+    }
+
+    @Test("the model raises a family the frames missed, with its confidence and the words that weighed most")
+    func modelBesideFrames() {
+        var classifier = ConditionClassifier(definitions: "concept a = veto\nframe governance = a\n")
+        classifier.model = ConditionModel(tsv: """
+            families\tgovernance\tmessaging
+            intercepts\t-3\t-3
+            threshold\t0.90
+            _gh\t0\t100
+            gho\t0\t100
+            """)
+        let findings = classifier.classify("Ghostwriting of our statements by the donor, and a veto")
+        #expect(findings.map(\.family) == ["governance", "messaging"], "\(findings)")
+        let messaging = findings.first { $0.family == "messaging" }
+        #expect(messaging?.byFrame == false)
+        #expect((messaging?.confidence ?? 0) > 0.9)
+        #expect(messaging?.words == ["Ghostwriting"])
+        #expect(findings.first?.byFrame == true, "the frame's finding carries the model's view too")
+        #expect(ConditionModel.builtIn.families == ConditionClassifier.families, "the shipped model covers every family")
+        #expect(!ConditionModel.builtIn.weights.isEmpty)
+        let summary = FindingText.summary(rule: "conditions", group: "Karim", members: 1,
+                                          evidence: ["category": "messaging", "gifts": [["matched": ["Ghostwriting"], "read_by": "model",
+                                                                                         "confidence": 0.93]]], language: "en")
+        #expect(summary.contains("read by the model, confidence 0.93"), "\(summary)")
     }
 
     @Test("figures in summaries: grouped thousands, cents only when present, percentages to one decimal")

@@ -1,0 +1,97 @@
+internal import Foundation
+internal import SanadCore
+
+/// A small trained model beside the frames: logistic regression over the character n-grams
+/// (2 to 5 letters, within words) of the normalized text, one per family. It catches
+/// phrasings whose words the frames do not list but whose pieces it has seen (موافقتنا and
+/// نوافق share موافق; countersign holds sign). Its weights ship in `Lexicon/model.tsv`,
+/// rebuilt by `scripts/train-classifier` from the labelled corpus; reading stays Swift.
+///
+/// Features: each distinct n-gram counts 1, the vector divided by the square root of the
+/// number of distinct n-grams (so it needs no vocabulary here); the score of a family is
+/// its intercept plus the weights of the n-grams present, through the logistic function.
+struct ConditionModel: Sendable {
+    let families: [String]
+    let intercepts: [Double]
+    let weights: [String: [Double]]
+    /// The probability from which a family is raised (chosen by cross-validation on the
+    /// training texts, where it kept false alarms on normal conditions at or under 5%).
+    let threshold: Double
+
+    static let builtIn = ConditionModel(tsv: String(decoding: PackageResources.model_tsv, as: UTF8.self))
+
+    /// `families\tgovernance\t…`, `intercepts\t…`, `threshold\tp`, then `gram\tw…` lines.
+    init(tsv: String) {
+        var families: [String] = []
+        var intercepts: [Double] = []
+        var threshold = 1.0
+        var weights: [String: [Double]] = [:]
+        for line in tsv.split(separator: "\n") where !line.hasPrefix("#") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count >= 2 else { continue }
+            switch fields[0] {
+            case "families": families = Array(fields.dropFirst())
+            case "intercepts": intercepts = fields.dropFirst().compactMap(Double.init)
+            case "threshold": threshold = Double(fields[1]) ?? 1
+            default: weights[fields[0]] = fields.dropFirst().compactMap(Double.init)
+            }
+        }
+        self.families = families
+        self.intercepts = intercepts.count == families.count ? intercepts : Array(repeating: 0, count: families.count)
+        self.weights = weights.filter { $0.value.count == families.count }
+        self.threshold = threshold
+    }
+
+    /// The words of the normalized text (`NameKeys.normalized`), as the model reads them.
+    static func words(_ text: String) -> [String] {
+        NameKeys.normalized(text).split(separator: " ").map(String.init)
+    }
+
+    /// The distinct n-grams of `text`: 2 to 5 characters of each word padded with a space
+    /// on each side. The training script reads exactly these.
+    static func features(_ text: String) -> [String] {
+        var seen: Set<String> = []
+        var found: [String] = []
+        for word in words(text) {
+            for gram in grams(of: word) where seen.insert(gram).inserted { found.append(gram) }
+        }
+        return found
+    }
+
+    static func grams(of word: String) -> [String] {
+        let padded = Array(" " + word + " ")
+        var result: [String] = []
+        for length in 2...5 where padded.count >= length {
+            for start in 0...(padded.count - length) {
+                result.append(String(padded[start..<(start + length)]).replacingOccurrences(of: " ", with: "_"))
+            }
+        }
+        return result
+    }
+
+    /// Each family's probability for `text`.
+    func probabilities(_ text: String) -> [String: Double] {
+        let grams = Self.features(text)
+        guard !grams.isEmpty, !families.isEmpty else { return [:] }
+        let scale = 1 / Double(grams.count).squareRoot()
+        var scores = intercepts
+        for gram in grams {
+            guard let row = weights[gram] else { continue }
+            for index in scores.indices { scores[index] += row[index] * scale }
+        }
+        return Dictionary(uniqueKeysWithValues: zip(families, scores.map { 1 / (1 + exp(-$0)) }))
+    }
+
+    /// The words that pushed `family` up most (those whose n-grams weigh most), for the
+    /// finding's explanation.
+    func carryingWords(_ text: String, family: String, limit: Int = 3) -> [String] {
+        guard let column = families.firstIndex(of: family) else { return [] }
+        let surfaces = text.split(whereSeparator: { $0.isWhitespace || $0.isPunctuation }).map(String.init)
+        var scored: [(String, Double)] = []
+        for surface in surfaces {
+            let weight = Self.words(surface).flatMap(Self.grams(of:)).reduce(0) { $0 + (weights[$1]?[column] ?? 0) }
+            if weight > 0 { scored.append((surface, weight)) }
+        }
+        return scored.sorted { $0.1 > $1.1 }.prefix(limit).map(\.0)
+    }
+}
