@@ -342,7 +342,7 @@ struct AttackerTests {
         for arguments in [["contact", "list", "-a", "beirut"], ["contact", "import", folder + "/in.csv", "-a", "beirut"],
                           ["export", "emails", "--list", "newsletter", "--out", folder + "/out.csv", "-a", "beirut"],
                           ["contact", "show", String(beirutContact), "-a", "tripoli"],
-                          ["contact", "merge", String(beirutContact), String(beirutContact + 1), "-a", "tripoli"],
+                          ["contact", "merge", String(beirutContact), "--absorb", String(beirutContact + 1), "--yes", "-a", "tripoli"],
                           ["association", "show", "beirut"], ["association", "add", "mine", "--name", "Mine", "--country", "LB"],
                           ["user", "grant", staff, "-a", "beirut", "--role", "admin"]] {
             let result = try sanad.run(arguments)

@@ -94,7 +94,7 @@ struct CommandIsolationTests {
             ["audit", "election", "add", "Vote", "--announced", "2026-01-01", "--polling", "2026-02-01"], ["audit", "lexicon", "add", "political", "ballot box"],
             ["schedule", "add", "segmentation.refresh", "--cron", "0 3 * * *"], ["schedule", "list"],
             ["jobs", "add", "influence-audit.run"], ["jobs", "list"],
-            ["contact", "merge", String(alphaContact), String(alphaOther)], ["contact", "erase", String(alphaOther), "--yes"],
+            ["contact", "merge", String(alphaContact), "--absorb", String(alphaOther), "--yes"], ["contact", "erase", String(alphaOther), "--yes"],
         ]
         var outputs = ""
         for command in commands {
@@ -113,7 +113,7 @@ struct CommandIsolationTests {
             ["contact", "show", String(betaContact)], ["contact", "update", String(betaContact), "--city", "X"],
             ["contact", "tag", String(betaContact), "x"], ["contact", "delete", String(betaContact)],
             ["contact", "relate", String(alphaContact), "spouse", String(betaContact)],
-            ["contact", "merge", String(alphaContact), String(betaContact)], ["contact", "erase", String(betaContact), "--yes"],
+            ["contact", "merge", String(alphaContact), "--absorb", String(betaContact), "--yes"], ["contact", "erase", String(betaContact), "--yes"],
             ["interaction", "log", String(betaContact), "note", "--notes", "x"],
             ["consent", "set", String(betaContact), "email", "withdrawn"],
             ["audit", "show", String(betaFinding)], ["audit", "review", String(betaFinding), "--dismiss", "--reason", "x"],

@@ -116,12 +116,12 @@ struct DuplicateTests {
         try sanad.succeed(["interaction", "log", String(kept), "donation", "--amount", "50", "--currency", "USD", "--campaign", "winter"])
         let progressBefore = try sanad.json(["campaign", "progress", "winter"]) as! [[String: Any]]
 
-        let preview = try sanad.decode(ContactMerger.Summary.self, ["contact", "merge", String(kept), String(other), "--preview"])
+        let preview = try sanad.decode(ContactMerger.Summary.self, ["contact", "merge", String(kept), "--absorb", String(other), "--preview"])
         #expect(preview.moved.first { $0.what == "emails" }?.rows == 1)
         #expect(preview.moved.first { $0.what == "interactions" }?.rows == 1)
         #expect(try count("SELECT count(*) FROM contacts WHERE merged_into_id IS NOT NULL") == 0, "preview changed nothing")
 
-        try sanad.succeed(["contact", "merge", String(kept), String(other)])
+        try sanad.succeed(["contact", "merge", String(kept), "--absorb", String(other), "--yes"])
         let shown = try sanad.decode(ContactDetails.self, ["contact", "show", String(kept)])
         #expect(Set(shown.emails.map(\.address)) == ["m@example.org", "mo@example.org"])
         #expect(shown.phones.first?.e164 == "+9613222333")
@@ -150,9 +150,77 @@ struct DuplicateTests {
         let imported = try sanad.json(["contact", "import", file, "--on-match", "fill"]) as! [String: Any]
         #expect(imported["inserted"] as? Int == 0)
         #expect(try count("SELECT count(*) FROM contact_phones WHERE contact_id = \(kept)") == 2)
-        let refused = try sanad.run(["contact", "merge", String(kept), String(other)])
+        let refused = try sanad.run(["contact", "merge", String(kept), "--absorb", String(other), "--yes"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("merged into"))
+    }
+
+    /// Every row naming either contact, table by table, as text (read as the owner).
+    func rowsOf(_ ids: [Int]) throws -> [String: [String]] {
+        var rows: [String: [String]] = [:]
+        for (table, columns) in [("contacts", ["id"]), ("contact_emails", ["contact_id"]), ("contact_phones", ["contact_id"]),
+                                 ("contact_roles", ["contact_id"]), ("contact_tags", ["contact_id"]), ("group_members", ["contact_id"]),
+                                 ("contact_relationships", ["contact_id", "related_contact_id"]), ("consent_records", ["contact_id"]),
+                                 ("contact_suppressions", ["contact_id"]), ("interactions", ["contact_id"])] {
+            let wanted = ids.map(Int64.init)
+            let condition = SQL.joined(columns.map { "\(identifier: $0) = ANY(\(wanted))" }, separator: " OR ")
+            rows[table] = try connection.query("SELECT to_jsonb(t)::text FROM \(identifier: table) t WHERE \(condition) ORDER BY 1")
+                .map { try $0.decode(String.self, at: 0) }
+        }
+        return rows
+    }
+
+    @Test("a merge asks first, names the kept side in its words, and contact unmerge puts both records back as they were")
+    func unmerge() throws {
+        let kept = try add(["ليلى حداد", "--email", "layla@example.org", "--role", "supporter", "--tag", "newsletter", "--city", "طرابلس"])
+        let other = try add(["Layla Haddad", "--email", "LAYLA@example.org", "--email", "l.haddad@example.org", "--phone", "03 111 222",
+                             "--role", "volunteer", "--tag", "volunteers", "--birth-date", "1991-03-04", "--external-id", "OLD-9"])
+        let friend = try add(["Rana Khoury"])
+        try sanad.succeed(["contact", "relate", String(other), "family", String(friend)])
+        try sanad.succeed(["consent", "set", String(other), "email", "granted", "--basis", "consent"])
+        try sanad.succeed(["interaction", "log", String(other), "donation", "--amount", "75", "--currency", "USD"])
+        try sanad.succeed(["interaction", "log", String(kept), "donation", "--amount", "20", "--currency", "USD"])
+        let before = try rowsOf([kept, other])
+
+        let positional = try sanad.run(["contact", "merge", String(kept), String(other)])
+        #expect(positional.status == 2)
+        #expect(positional.stderr.contains("--absorb \(other)"), "\(positional.stderr)")
+        let unconfirmed = try sanad.run(["contact", "merge", String(kept), "--absorb", String(other)])
+        #expect(unconfirmed.status == 2)
+        #expect(unconfirmed.stderr.contains("--yes"))
+        #expect(try count("SELECT count(*) FROM contacts WHERE merged_into_id IS NOT NULL") == 0)
+
+        let merged = try sanad.decode(ContactMerger.Summary.self, ["contact", "merge", String(kept), "--absorb", String(other), "--yes"])
+        #expect(merged.mergeID != nil)
+        #expect(try rowsOf([kept, other]) != before)
+        let restored = try sanad.decode(ContactUnmerger.Summary.self, ["contact", "unmerge", String(other)])
+        #expect(restored == ContactUnmerger.Summary(kept: Int64(kept), restored: Int64(other), mergeID: merged.mergeID!, interactions: 1))
+        var after = try rowsOf([kept, other])
+        // The two contact rows match field for field but for updated_at, which the restore touches.
+        func withoutUpdatedAt(_ rows: [String]?) -> [String] {
+            (rows ?? []).map { $0.replacingOccurrences(of: #""updated_at": "[^"]*""#, with: "", options: .regularExpression) }
+        }
+        #expect(withoutUpdatedAt(after["contacts"]) == withoutUpdatedAt(before["contacts"]))
+        after["contacts"] = before["contacts"]
+        #expect(after == before, "every row of both contacts is as it was")
+        #expect(try sanad.decode([ContactSummary].self, ["contact", "search", "Layla Haddad"]).map { Int($0.id) }.contains(other))
+        #expect(try count("SELECT count(*) FROM audit_log WHERE action = 'contact.unmerge'") == 1)
+
+        let again = try sanad.run(["contact", "unmerge", String(other)])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already undone"))
+        // Merged twice in a row, the first cannot be undone before the second.
+        try sanad.succeed(["contact", "merge", String(kept), "--absorb", String(other), "--yes"])
+        try sanad.succeed(["contact", "merge", String(kept), "--absorb", String(friend), "--yes"])
+        let blocked = try sanad.run(["contact", "unmerge", String(other)])
+        #expect(blocked.status == 1)
+        #expect(blocked.stderr.contains("contact unmerge \(friend)"), "\(blocked.stderr)")
+        try sanad.succeed(["contact", "unmerge", String(friend)])
+        try sanad.succeed(["contact", "unmerge", String(other)])
+        // Erasing a person removes the merge's copy of their data.
+        try sanad.succeed(["contact", "merge", String(kept), "--absorb", String(other), "--yes"])
+        try sanad.succeed(["contact", "erase", String(other), "--yes"])
+        #expect(try count("SELECT count(*) FROM contact_merges WHERE merged_id = \(other) OR kept_id = \(other)") == 0)
     }
 
     @Test("--merge-probable needs --yes, then merges probable pairs only")

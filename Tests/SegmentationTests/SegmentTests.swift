@@ -206,7 +206,7 @@ struct SegmentTests {
         try sanad.succeed(["segment", "include", "picks", String(people["lina"]!), String(people["omar"]!)])
         let refresh = try sanad.run(["segment", "refresh", "picks"])
         #expect(refresh.status == 1)
-        try sanad.succeed(["contact", "merge", String(people["fatima"]!), String(people["lina"]!)])
+        try sanad.succeed(["contact", "merge", String(people["fatima"]!), "--absorb", String(people["lina"]!), "--yes"])
         let members = try sanad.decode([ContactSummary].self, ["segment", "members", "picks"])
         #expect(Set(members.map { Int($0.id) }) == [people["omar"]!, people["fatima"]!])
         try sanad.succeed(["segment", "exclude", "picks", String(people["omar"]!)])

@@ -4,6 +4,7 @@ public import Postgres
 /// Merges one contact into another: everything the merged contact had moves to the kept
 /// one in one transaction, its empty fields fill the kept one's, and it stays behind as a
 /// deleted record pointing to the kept contact (so its external id still leads there).
+/// What the merge replaced is kept (`contact_merges`), so ``ContactUnmerger`` can undo it.
 public struct ContactMerger {
     public let transaction: AssociationTransaction
 
@@ -15,6 +16,8 @@ public struct ContactMerger {
     public struct Summary: Sendable, Codable, Equatable {
         public var kept: Int64
         public var merged: Int64
+        /// The record of this merge, for `contact unmerge` (nil in a preview's rollback).
+        public var mergeID: Int64?
         /// Rows moved, by what they are (`emails`, `interactions`, a plugin's rows), in the
         /// order the merge moved them.
         public var moved: [Moved] = []
@@ -35,6 +38,7 @@ public struct ContactMerger {
             var container = encoder.container(keyedBy: NamedKey.self)
             try container.encode(kept, forKey: NamedKey("kept"))
             try container.encode(merged, forKey: NamedKey("merged"))
+            if let mergeID { try container.encode(mergeID, forKey: NamedKey("merge_id")) }
             for entry in moved { try container.encode(entry.rows, forKey: NamedKey(entry.what)) }
             try container.encode(filledFields, forKey: NamedKey("fields_filled"))
         }
@@ -43,8 +47,9 @@ public struct ContactMerger {
             let container = try decoder.container(keyedBy: NamedKey.self)
             kept = try container.decode(Int64.self, forKey: NamedKey("kept"))
             merged = try container.decode(Int64.self, forKey: NamedKey("merged"))
+            mergeID = try container.decodeIfPresent(Int64.self, forKey: NamedKey("merge_id"))
             filledFields = try container.decode([String].self, forKey: NamedKey("fields_filled"))
-            moved = try container.allKeys.filter { !["kept", "merged", "fields_filled"].contains($0.stringValue) }
+            moved = try container.allKeys.filter { !["kept", "merged", "merge_id", "fields_filled"].contains($0.stringValue) }
                 .map { Moved(what: $0.stringValue, rows: try container.decode(Int.self, forKey: $0)) }
         }
     }
@@ -61,6 +66,7 @@ public struct ContactMerger {
         try store.requireContact(kept)
         try store.requireContact(merged)
         var summary = Summary(kept: kept, merged: merged)
+        summary.mergeID = try ContactUnmerger.snapshot(kept: kept, merged: merged, in: transaction)
         let fill = Self.fillableFields
         summary.filledFields = try transaction.query("""
             SELECT key FROM jsonb_each(to_jsonb((SELECT k FROM contacts k WHERE k.id = \(kept)))) kept_field
@@ -168,7 +174,7 @@ public struct ContactEraser {
     }
 
     /// Tables whose old row versions hold the personal data until vacuumed.
-    public static let touchedTables = ["contacts", "contact_emails", "contact_phones", "interactions", "consent_records",
+    public static let touchedTables = ["contacts", "contact_emails", "contact_phones", "interactions", "consent_records", "contact_merges",
                                        "contact_relationships", "contact_tags"]
 
     public func erase(_ id: Int64) throws {
@@ -186,6 +192,8 @@ public struct ContactEraser {
         }
         try transaction.execute("DELETE FROM contact_relationships WHERE contact_id = \(id) OR related_contact_id = \(id)")
         try transaction.execute("DELETE FROM duplicate_dismissals WHERE contact_a = \(id) OR contact_b = \(id)")
+        // A merge's snapshot holds the person's data as it was: it goes, and the merge can no longer be undone.
+        try transaction.execute("DELETE FROM contact_merges WHERE kept_id = \(id) OR merged_id = \(id)")
         try transaction.execute("""
             UPDATE interactions SET notes = NULL, conditions = NULL, channel = NULL, notes_key = NULL, conditions_key = NULL
             WHERE contact_id = \(id)
@@ -212,5 +220,113 @@ extension ContactEraser {
         for table in touchedTables {
             try connection.execute("VACUUM \(identifier: table)")
         }
+    }
+}
+
+/// Undoes a merge: both contacts, and every row of theirs the merge moved, rewrote or
+/// dropped, as they stood just before it (the merge's snapshot); the interactions that were
+/// the absorbed contact's go back to it. Interactions logged on the kept contact after the
+/// merge stay with it; segments and audit findings follow at their next refresh and run.
+public struct ContactUnmerger {
+    public let transaction: AssociationTransaction
+
+    public init(_ transaction: AssociationTransaction) {
+        self.transaction = transaction
+    }
+
+    /// What `contact unmerge` did.
+    public struct Summary: Sendable, Codable, Equatable {
+        public var kept: Int64
+        public var restored: Int64
+        public var mergeID: Int64
+        public var interactions: Int
+
+        public init(kept: Int64, restored: Int64, mergeID: Int64, interactions: Int) {
+            self.kept = kept
+            self.restored = restored
+            self.mergeID = mergeID
+            self.interactions = interactions
+        }
+
+        enum CodingKeys: String, CodingKey { case kept, restored, mergeID = "merge_id", interactions }
+    }
+
+    /// The contact rows a merge touches, by table: (table, the columns naming a contact).
+    static let contactTables: [(table: String, columns: [String])] = [
+        ("contact_emails", ["contact_id"]), ("contact_phones", ["contact_id"]), ("contact_roles", ["contact_id"]),
+        ("contact_tags", ["contact_id"]), ("group_members", ["contact_id"]),
+        ("contact_relationships", ["contact_id", "related_contact_id"]), ("consent_records", ["contact_id"]),
+        ("contact_suppressions", ["contact_id"]), ("duplicate_dismissals", ["contact_a", "contact_b"]),
+    ]
+
+    static func touching(_ columns: [String], _ kept: Int64, _ merged: Int64) -> SQL {
+        SQL.joined(columns.map { "\(identifier: $0) IN (\(kept), \(merged))" }, separator: " OR ")
+    }
+
+    /// Keeps both contacts and their rows as they are now; returns the merge's id.
+    static func snapshot(kept: Int64, merged: Int64, in transaction: AssociationTransaction) throws -> Int64 {
+        var parts: [SQL] = ["""
+            'contacts', (SELECT jsonb_agg(to_jsonb(c) ORDER BY c.id) FROM contacts c WHERE c.id IN (\(kept), \(merged))),
+            'interactions', (SELECT coalesce(jsonb_agg(i.id ORDER BY i.id), '[]') FROM interactions i WHERE i.contact_id = \(merged))
+            """]
+        for (table, columns) in contactTables {
+            parts.append("""
+                \(table)::text, (SELECT coalesce(jsonb_agg(to_jsonb(t)), '[]') FROM \(identifier: table) t WHERE \(touching(columns, kept, merged)))
+                """)
+        }
+        return try transaction.query("""
+            INSERT INTO contact_merges (kept_id, merged_id, snapshot)
+            VALUES (\(kept), \(merged), jsonb_build_object(\(SQL.joined(parts, separator: ", "))))
+            RETURNING id
+            """)[0].decode(Int64.self, at: 0)
+    }
+
+    /// Undoes the last merge that absorbed `absorbed`.
+    public func unmerge(_ absorbed: Int64) throws -> Summary {
+        guard let row = try transaction.query("""
+            SELECT id, kept_id FROM contact_merges WHERE merged_id = \(absorbed) AND unmerged_at IS NULL ORDER BY id DESC LIMIT 1
+            """).singleRow() else {
+            throw SanadError.notFound("contact #\(absorbed) was not merged into another, or its merge was already undone",
+                                      hint: "give the id of the contact that was absorbed (the merge printed it as merged)",
+                                      remedy: .showContact(absorbed))
+        }
+        let (mergeID, kept) = try row.decode(Int64.self, Int64.self)
+        if let later = try transaction.query("""
+            SELECT merged_id FROM contact_merges
+            WHERE unmerged_at IS NULL AND id > \(mergeID) AND (kept_id IN (\(kept), \(absorbed)) OR merged_id = \(kept))
+            ORDER BY id DESC LIMIT 1
+            """).singleRow() {
+            let other = try later.decode(Int64.self, at: 0)
+            throw SanadError.conflict("contact #\(kept) took part in a later merge (of #\(other)), which holds the state to go back to",
+                                      hint: "undo that one first: contact unmerge \(other)")
+        }
+        let snapshot: SQL = "(SELECT snapshot FROM contact_merges WHERE id = \(mergeID))"
+        for (table, columns) in Self.contactTables {
+            try transaction.execute("DELETE FROM \(identifier: table) WHERE \(Self.touching(columns, kept, absorbed))")
+            try transaction.execute("""
+                INSERT INTO \(identifier: table) OVERRIDING SYSTEM VALUE
+                SELECT * FROM jsonb_populate_recordset(NULL::\(identifier: table), \(snapshot) -> \(table))
+                """)
+        }
+        let interactions = try transaction.execute("""
+            UPDATE interactions SET contact_id = \(absorbed)
+            WHERE contact_id = \(kept) AND id IN (SELECT jsonb_array_elements_text(\(snapshot) -> 'interactions')::bigint)
+            """)
+        // Both contact rows as they were, the kept one first: it holds the absorbed one's external id.
+        let columns = try transaction.query("""
+            SELECT attname::text FROM pg_attribute WHERE attrelid = 'contacts'::regclass AND attnum > 0 AND NOT attisdropped
+              AND attname NOT IN ('association_id', 'id') ORDER BY attnum
+            """).map { try $0.decode(String.self, at: 0) }
+        let assignments = SQL.joined(columns.map { "\(identifier: $0) = s.\(identifier: $0)" }, separator: ", ")
+        for id in [kept, absorbed] {
+            try transaction.execute("""
+                UPDATE contacts c SET \(assignments)
+                FROM jsonb_populate_recordset(NULL::contacts, \(snapshot) -> 'contacts') s
+                WHERE c.id = \(id) AND s.id = \(id)
+                """)
+        }
+        try transaction.execute("UPDATE contact_merges SET unmerged_at = now(), unmerged_by = session_user WHERE id = \(mergeID)")
+        try transaction.audit("contact.unmerge", entity: "contacts", id: kept, details: ["restored": String(absorbed), "merge": String(mergeID)])
+        return Summary(kept: kept, restored: absorbed, mergeID: mergeID, interactions: interactions)
     }
 }

@@ -13,7 +13,7 @@ struct ContactCommand: ParsableCommand {
               sanad contact search "Mohammed"
               sanad contact show 42
             """,
-        subcommands: [Add.self, Show.self, List.self, Search.self, Update.self, Delete.self, Tag.self, BulkCommand.self, Relate.self, Import.self, Duplicates.self, Merge.self, Erase.self]
+        subcommands: [Add.self, Show.self, List.self, Search.self, Update.self, Delete.self, Tag.self, BulkCommand.self, Relate.self, Import.self, Duplicates.self, Merge.self, Unmerge.self, Erase.self]
     )
 }
 

@@ -1,5 +1,6 @@
 internal import ArgumentParser
 internal import Foundation
+internal import Glibc
 internal import SanadCore
 internal import SanadCommandKit
 
@@ -67,37 +68,98 @@ extension ContactCommand {
 
     struct Merge: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Merge a contact into another: emails, phones, roles, tags, relationships, consent and interactions move over.",
+            abstract: "Keep one contact and absorb another into it: emails, phones, roles, tags, relationships, consent and interactions move over.",
             discussion: """
-                The merged contact stays as a deleted record pointing to the kept one. One transaction; \
-                recorded in the audit log.
+                The words say which record stays: `merge KEEP --absorb OTHER` keeps KEEP. The absorbed contact \
+                stays as a deleted record pointing to the kept one. Sanad asks before merging (or give --yes); \
+                what the merge replaced is kept, and `sanad contact unmerge OTHER` puts both records back. One \
+                transaction; recorded in the audit log.
 
                 Examples:
-                  sanad contact merge 12 40 --preview
-                  sanad contact merge 12 40
+                  sanad contact merge 12 --absorb 40 --preview
+                  sanad contact merge 12 --absorb 40 --yes
+                  sanad contact unmerge 40
                 """)
 
         @Argument(help: "The contact to keep.") var keep: Int64
-        @Argument(help: "The contact to merge into it.") var other: Int64
-        @Flag(help: "Show what would move, change nothing.") var preview = false
+        @Option(help: "The contact to absorb into it (it disappears into the kept one).") var absorb: Int64?
+        @Argument(help: ArgumentHelp(visibility: .hidden)) var second: Int64?
+        @Flag(help: "Show the merged record and what each side gives, change nothing.") var preview = false
+        @Flag(help: "Merge without asking.") var yes = false
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func validate() throws {
+            if let second, absorb == nil {
+                throw ValidationError("say which contact stays: `sanad contact merge \(keep) --absorb \(second)` keeps #\(keep) and absorbs #\(second)")
+            }
+            guard absorb != nil else { throw ValidationError("name the contact to absorb: sanad contact merge \(keep) --absorb OTHER") }
+        }
+
+        func run() throws {
+            let other = absorb!
+            let work = try CommandContext.work(global, format)
+            func attempt(dryRun: Bool) throws -> ContactMerger.Summary {
+                do {
+                    return try work.change { transaction in
+                        let result = try ContactMerger(transaction).merge(other, into: keep)
+                        if dryRun { throw PreviewRollback(summary: result) }
+                        return result
+                    }
+                } catch let rollback as PreviewRollback {
+                    var summary = rollback.summary
+                    summary.mergeID = nil
+                    return summary
+                }
+            }
+            let names = try work.read { transaction in
+                try [keep, other].map { try ContactStore(transaction).details($0).displayName }
+            }
+            let writer = work.writer
+            if preview {
+                writer.message("Preview (nothing changed): keep #\(keep) \(names[0]), absorb #\(other) \(names[1]):")
+                writer.print(try attempt(dryRun: true))
+                return
+            }
+            if !yes {
+                let io = CommandIO.current
+                guard io.isTerminal(.standardError), isatty(STDIN_FILENO) == 1 else {
+                    throw SanadError.usage("merging #\(other) into #\(keep) needs a confirmation",
+                                           hint: "add --yes (see what would move first with --preview)")
+                }
+                writer.message("Keep #\(keep) \(names[0]) and absorb #\(other) \(names[1]) into it:")
+                OutputWriter(format: .table, timeZone: work.association.zone).print(try attempt(dryRun: true))
+                io.write("Merge? (undo with sanad contact unmerge \(other)) [y/N] ", to: .standardError)
+                guard let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased(), ["y", "yes", "نعم"].contains(answer) else {
+                    Console.say("Nothing merged.")
+                    return
+                }
+            }
+            let summary = try attempt(dryRun: false)
+            writer.message("Kept #\(keep), absorbed #\(other) (undo: sanad contact unmerge \(other)):")
+            writer.print(summary)
+        }
+    }
+
+    struct Unmerge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Undo a merge: both contacts come back as they were, the absorbed one with its own rows and interactions.",
+            discussion: """
+                Give the absorbed contact's id. Interactions logged on the kept contact after the merge stay \
+                with it; segments and audit findings catch up at their next refresh and run.
+
+                Example:
+                  sanad contact unmerge 40
+                """)
+        @Argument(help: "The contact that was absorbed.") var absorbed: Int64
         @OptionGroup var global: GlobalOptions
         @OptionGroup var format: FormatOptions
 
         func run() throws {
             let work = try CommandContext.work(global, format)
-            var summary: ContactMerger.Summary
-            do {
-                summary = try work.change { transaction in
-                    let result = try ContactMerger(transaction).merge(other, into: keep)
-                    if preview { throw PreviewRollback(summary: result) }
-                    return result
-                }
-            } catch let rollback as PreviewRollback {
-                summary = rollback.summary
-            }
-            let writer = work.writer
-            writer.message(preview ? "Preview (nothing changed):" : "Merged #\(other) into #\(keep):")
-            writer.print(summary)
+            let summary = try work.change { try ContactUnmerger($0).unmerge(absorbed) }
+            work.writer.message("Restored #\(summary.restored) beside #\(summary.kept):")
+            work.writer.print(summary)
         }
     }
 
