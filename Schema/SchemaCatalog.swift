@@ -33,6 +33,7 @@ public enum SchemaCatalog {
         SchemaFile("core", "0013_name_sounds.sql", PackageResources._013_name_sounds_sql),
         SchemaFile("core", "0014_people.sql", PackageResources._014_people_sql),
         SchemaFile("core", "0015_contact_merges.sql", PackageResources._015_contact_merges_sql),
+        SchemaFile("core", "0016_interaction_corrections.sql", PackageResources._016_interaction_corrections_sql),
     ]
 
     /// The files of one owner, in the order they apply.

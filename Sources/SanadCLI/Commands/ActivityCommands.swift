@@ -8,7 +8,7 @@ struct InteractionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "interaction",
         abstract: "Log and list what happens between the association and its contacts.",
-        subcommands: [Log.self, List.self, Import.self]
+        subcommands: [Log.self, List.self, Update.self, Delete.self, Refund.self, Import.self]
     )
 
     struct Log: ParsableCommand {
@@ -80,6 +80,7 @@ struct InteractionCommand: ParsableCommand {
         @Option(help: "From this day or moment (inclusive).") var from: String?
         @Option(help: "Until this day or moment (exclusive).") var to: String?
         @Option(help: "At most this many.") var limit = 100
+        @Flag(help: "Include deleted and refunded interactions.") var all = false
         @OptionGroup var global: GlobalOptions
         @OptionGroup var format: FormatOptions
 
@@ -92,9 +93,102 @@ struct InteractionCommand: ParsableCommand {
             filter.campaign = campaign
             filter.from = try from.map { try InputValues.moment($0, field: "--from", timeZone: timeZone) }
             filter.to = try to.map { try InputValues.moment($0, field: "--to", timeZone: timeZone) }
-            let (records, total) = try work.read { (try InteractionStore($0).list(filter, limit: limit), try InteractionStore($0).count(filter)) }
+            let (records, total) = try work.read { transaction in
+                if all { try InteractionStore(transaction).includeVoided() }
+                return (try InteractionStore(transaction).list(filter, limit: limit), try InteractionStore(transaction).count(filter))
+            }
             work.writer.print(records)
             pageNote(shown: records.count, offset: 0, total: total, noun: "interactions")
+        }
+    }
+}
+
+extension InteractionCommand {
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correct an interaction: its date, amount, currency, campaign, notes, conditions, hours. Audited field by field.",
+            discussion: """
+                What is given replaces what was stored; the whole is checked again as when it was logged. The type stays \
+                (delete and log again to change it).
+
+                Examples:
+                  sanad interaction update 311 --amount 150
+                  sanad interaction update 311 --date 2026-11-20 --campaign winter-2026
+                """)
+        @Argument(help: "The interaction's id.") var id: Int64
+        @Option(help: "When it happened.") var date: String?
+        @Option(help: "The amount (gifts).") var amount: String?
+        @Option(help: "The currency (gifts).") var currency: String?
+        @Option(help: "The campaign (slug); an empty value removes it.") var campaign: String?
+        @Option(help: "The channel.") var channel: String?
+        @Option(help: "Notes; an empty value removes them.") var notes: String?
+        @Option(help: "The gift's conditions; an empty value removes them.") var conditions: String?
+        @Option(help: "Hours (volunteer shifts).") var hours: String?
+        @Flag(inversion: .prefixedNo, help: "Whether the gift is restricted.") var restricted: Bool?
+        @Flag(inversion: .prefixedNo, help: "Whether the gift is anonymous.") var anonymous: Bool?
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let work = try CommandContext.work(global, format)
+            let updated = try work.change { transaction in
+                try InteractionStore(transaction).update(id) { input in
+                    if let date { input.occurredAt = date }
+                    if let amount { input.amount = amount }
+                    if let currency { input.currency = currency }
+                    if let campaign { input.campaign = campaign.isEmpty ? nil : campaign }
+                    if let channel { input.channel = channel.isEmpty ? nil : channel }
+                    if let notes { input.notes = notes.isEmpty ? nil : notes }
+                    if let conditions { input.conditions = conditions.isEmpty ? nil : conditions }
+                    if let hours { input.hours = hours }
+                    if let restricted { input.isRestricted = restricted }
+                    if let anonymous { input.isAnonymous = anonymous }
+                }
+            }
+            work.writer.print(updated)
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete an interaction logged by mistake: it stays, with who, when and why, and counts nowhere (--restore undoes it).",
+            discussion: """
+                Examples:
+                  sanad interaction delete 311 --reason "logged twice"
+                  sanad interaction delete 311 --restore
+                """)
+        @Argument(help: "The interaction's id.") var id: Int64
+        @Option(help: "Why (kept with it).") var reason: String?
+        @Flag(help: "Undo a deletion or a refund.") var restore = false
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let work = try CommandContext.work(global, format)
+            let result = try work.change { transaction in
+                restore ? try InteractionStore(transaction).restore(id)
+                    : try InteractionStore(transaction).void(id, as: "deleted", reason: reason ?? "")
+            }
+            work.writer.print(result)
+        }
+    }
+
+    struct Refund: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Refund a donation: it stays in the history as refunded and counts in no total, segment or audit.",
+            discussion: """
+                Example:
+                  sanad interaction refund 311 --reason "returned at the donor's request"
+                  sanad interaction delete 311 --restore     (undoes the refund)
+                """)
+        @Argument(help: "The donation's id.") var id: Int64
+        @Option(help: "Why (kept with it).") var reason: String
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var format: FormatOptions
+
+        func run() throws {
+            let work = try CommandContext.work(global, format)
+            work.writer.print(try work.change { try InteractionStore($0).void(id, as: "refunded", reason: reason) })
         }
     }
 }

@@ -16,6 +16,8 @@ public struct InteractionInput: Sendable {
     public var isAnonymous: Bool?
     public var hours: String?
     public var stripDirectionControls = false
+    /// The moment when `occurredAt` is not given (an update keeps the stored one).
+    public var occurredAtExact: Date?
 
     public init(type: String) {
         self.type = type
@@ -67,7 +69,7 @@ extension InteractionInput {
         let type = try InteractionType.parse(self.type)
         let timeZone = association.zone
         let occurredAt = try occurredAt.flatMap { $0.isEmpty ? nil : $0 }
-            .map { try InputValues.moment($0, field: "date", timeZone: timeZone) } ?? now
+            .map { try InputValues.moment($0, field: "date", timeZone: timeZone) } ?? occurredAtExact ?? now
         if type != .pledge, occurredAt > now.addingTimeInterval(24 * 3600) {
             throw SanadError.invalid("a \(type.label) cannot happen in the future (\(JSONText.isoTimestamp(occurredAt)))",
                                      hint: "only pledges may be dated ahead", field: "date")
@@ -143,6 +145,88 @@ public struct InteractionStore {
             """)[0].decode(Int64.self, at: 0)
     }
 
+    /// Lets this transaction see deleted and refunded interactions too.
+    public func includeVoided() throws {
+        try transaction.query("SELECT set_config('sanad.include_voided', 'on', true)")
+    }
+
+    /// One interaction (deleted and refunded ones too).
+    public func interaction(_ id: Int64) throws -> Interaction {
+        try includeVoided()
+        guard let row = try transaction.query("""
+            SELECT \(Interaction.columns) FROM interactions i JOIN contacts c ON c.id = i.contact_id
+            LEFT JOIN campaigns cp ON cp.id = i.campaign_id WHERE i.id = \(id)
+            """).singleRow() else {
+            throw SanadError.notFound("there is no interaction #\(id)", hint: "list them with interaction list --contact ID")
+        }
+        return try row.decode(Interaction.self)
+    }
+
+    /// Corrects an interaction: `change` edits what was stored, as typed input, and the
+    /// whole is checked again as when it was logged. Its type stays. Audited field by field.
+    public func update(_ id: Int64, _ change: (inout InteractionInput) -> Void) throws -> Interaction {
+        let current = try interaction(id)
+        guard current.voided == nil else {
+            throw SanadError.conflict("interaction #\(id) was \(current.voided!)", hint: "restore it first: interaction delete \(id) --restore")
+        }
+        var input = InteractionInput(type: current.type.rawValue)
+        input.occurredAtExact = current.at
+        input.channel = current.channel
+        input.campaign = current.campaign
+        input.eventID = current.eventID
+        input.notes = current.notes
+        input.amount = current.amount.map { "\($0)" }
+        input.currency = current.currency
+        input.isRestricted = current.isRestricted
+        input.conditions = current.conditions
+        input.isAnonymous = current.isAnonymous
+        input.hours = current.hours.map { "\($0)" }
+        change(&input)
+        let draft = try input.validated(for: transaction.association)
+        let campaignID = try draft.campaignSlug.map { try CampaignStore(transaction).id(of: $0) }
+        try transaction.execute("""
+            UPDATE interactions SET occurred_at = \(draft.occurredAt), channel = \(draft.channel), campaign_id = \(campaignID),
+                   event_id = \(draft.eventID), notes = \(draft.notes), amount = \(draft.amount), currency = \(draft.currency),
+                   is_restricted = \(draft.isRestricted), conditions = \(draft.conditions), is_anonymous = \(draft.isAnonymous),
+                   hours = \(draft.hours), conditions_key = \(draft.conditionsKey), notes_key = \(draft.notesKey),
+                   keys_version = \(NameKeys.version)
+            WHERE id = \(id)
+            """)
+        return try interaction(id)
+    }
+
+    /// Deletes (softly) or refunds an interaction: it stays, with who, when and why, and
+    /// counts nowhere from now on.
+    public func void(_ id: Int64, as kind: String, reason: String) throws -> Interaction {
+        guard let reason = try TextRules.cleanedText(reason, field: "reason", maxLength: 500) else {
+            throw SanadError.invalid("a \(kind == "refunded" ? "refund" : "deletion") needs a reason", hint: "add --reason \"what happened\"", field: "reason")
+        }
+        let current = try interaction(id)
+        if let voided = current.voided {
+            throw SanadError.conflict("interaction #\(id) was \(voided) already", hint: "restore it with: interaction delete \(id) --restore")
+        }
+        if kind == "refunded" && current.type != .donation {
+            throw SanadError.invalid("only a donation can be refunded; #\(id) is a \(current.type.label)",
+                                     hint: "delete it instead: interaction delete \(id) --reason \"...\"")
+        }
+        try transaction.execute("""
+            UPDATE interactions SET voided_at = now(), voided_by = session_user, void_kind = \(kind), void_reason = \(reason) WHERE id = \(id)
+            """)
+        try transaction.audit(kind == "refunded" ? "interaction.refund" : "interaction.delete", entity: "interactions", id: id)
+        return try interaction(id)
+    }
+
+    /// Undoes a deletion or a refund.
+    public func restore(_ id: Int64) throws -> Interaction {
+        let current = try interaction(id)
+        guard current.voided != nil else {
+            throw SanadError.usage("interaction #\(id) is neither deleted nor refunded", hint: "nothing to restore")
+        }
+        try transaction.execute("UPDATE interactions SET voided_at = NULL, voided_by = NULL, void_kind = NULL, void_reason = NULL WHERE id = \(id)")
+        try transaction.audit("interaction.restore", entity: "interactions", id: id)
+        return try interaction(id)
+    }
+
     public struct Filter: Sendable {
         public var id: Int64?
         public var contact: Int64?
@@ -205,15 +289,19 @@ public struct Interaction: Sendable, Codable, Equatable {
     public var isAnonymous: Bool?
     public var hours: Decimal?
     public var notes: String?
+    /// `deleted` or `refunded` when corrected (such interactions count nowhere).
+    public var voided: String?
+    public var voidReason: String?
 
     enum CodingKeys: String, CodingKey {
         case id, contactID = "contact_id", contact, type, at, channel, campaign, eventID = "event_id", amount, currency,
-             isRestricted = "restricted", conditions, isAnonymous = "anonymous", hours, notes
+             isRestricted = "restricted", conditions, isAnonymous = "anonymous", hours, notes, voided, voidReason = "void_reason"
     }
 
     /// Over `interactions i`, `contacts c` and `campaigns cp`.
     static let columns: SQL = """
         i.id, i.contact_id, c.display_name AS contact, i.type, i.occurred_at AS at, i.channel, cp.slug AS campaign, i.event_id,
-        i.amount, i.currency, i.is_restricted AS restricted, i.conditions, i.is_anonymous AS anonymous, i.hours, i.notes
+        i.amount, i.currency, i.is_restricted AS restricted, i.conditions, i.is_anonymous AS anonymous, i.hours, i.notes,
+        i.void_kind AS voided, i.void_reason
         """
 }
