@@ -34,6 +34,7 @@ public enum SchemaCatalog {
         SchemaFile("core", "0014_people.sql", PackageResources._014_people_sql),
         SchemaFile("core", "0015_contact_merges.sql", PackageResources._015_contact_merges_sql),
         SchemaFile("core", "0016_interaction_corrections.sql", PackageResources._016_interaction_corrections_sql),
+        SchemaFile("core", "0017_phone_kinds.sql", PackageResources._017_phone_kinds_sql),
     ]
 
     /// The files of one owner, in the order they apply.

@@ -26,6 +26,22 @@ enum {
  */
 int sanad_phone_to_e164(const char *raw, const char *region, char *out, size_t capacity);
 
+/* Kinds of sanad_phone_kind. */
+enum {
+    SANAD_PHONE_KIND_MOBILE = 0,
+    SANAD_PHONE_KIND_LANDLINE = 1,
+    SANAD_PHONE_KIND_OTHER = 2
+};
+
+/* What kind of line an E.164 number is, by its country's numbering plan (a Tripoli 06
+ * number is a landline, a 03 or 71 number a mobile). */
+int sanad_phone_kind(const char *e164);
+
+/* An E.164 number as written in its own country ("06 123 456") when that country is
+ * `region`, else in international format ("+44 20 7946 0958"). Returns SANAD_PHONE_OK or an
+ * error of sanad_phone_to_e164. */
+int sanad_phone_display(const char *e164, const char *region, char *out, size_t capacity);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,13 +11,16 @@ public struct ContactDetails: Sendable, Codable, Equatable {
     }
 
     public struct Phone: Sendable, Codable, Equatable {
+        /// As the association's people write it: national format for its own country's
+        /// numbers (06 123 456), international for others; as typed when not understood.
+        public var number: String?
         public var raw: String
         public var e164: String?
         public var problem: String?
         public var kind: String
         public var isPrimary: Bool
 
-        enum CodingKeys: String, CodingKey { case raw, e164, problem, kind, isPrimary = "primary" }
+        enum CodingKeys: String, CodingKey { case number, raw, e164, problem, kind, isPrimary = "primary" }
         static let columns: SQL = "raw, e164, problem, kind, is_primary AS primary"
     }
 
@@ -143,7 +146,11 @@ extension ContactStore {
             """).map { try $0.decode(ContactDetails.Email.self) }
         details.phones = try transaction.query("""
             SELECT \(ContactDetails.Phone.columns) FROM contact_phones WHERE contact_id = \(id) ORDER BY is_primary DESC, id
-            """).map { try $0.decode(ContactDetails.Phone.self) }
+            """).map { row in
+            var phone = try row.decode(ContactDetails.Phone.self)
+            phone.number = phone.e164.map { PhoneNumbers.display($0, region: transaction.association.phoneRegion) } ?? phone.raw
+            return phone
+        }
         details.roles = try transaction.query("SELECT role, since, until FROM contact_roles WHERE contact_id = \(id) ORDER BY role")
             .map { try $0.decode(RoleAssignment.self) }
         details.tags = try transaction.query("""

@@ -16,15 +16,18 @@ public struct PhoneEntry: Sendable, Hashable {
     /// removed (in a number they carry no meaning; names and emails still refuse them).
     ///
     /// - Throws: ``SanadError`` only for text that cannot be kept at all (empty, controls).
-    public static func make(_ raw: String, region: String, kind: PhoneKind = .mobile, field: String = "phone") throws -> PhoneEntry {
+    /// Without `kind`, the kind comes from the number itself (libphonenumber): a Tripoli 06
+    /// number is a landline, a 03 or 71 number a mobile.
+    public static func make(_ raw: String, region: String, kind: PhoneKind? = nil, field: String = "phone") throws -> PhoneEntry {
         let text = try TextRules.cleanedName(TextRules.removingDirectionControls(raw), field: field, maxLength: 60)
         switch PhoneNumbers.normalize(text, region: region) {
         case .e164(let number):
-            return PhoneEntry(raw: text, e164: number, problem: nil, digits: PhoneNumbers.digits(text), kind: kind)
+            return PhoneEntry(raw: text, e164: number, problem: nil, digits: PhoneNumbers.digits(text),
+                              kind: kind ?? PhoneNumbers.kind(ofE164: number))
         case .invalid:
-            return PhoneEntry(raw: text, e164: nil, problem: "invalid", digits: PhoneNumbers.digits(text), kind: kind)
+            return PhoneEntry(raw: text, e164: nil, problem: "invalid", digits: PhoneNumbers.digits(text), kind: kind ?? .other)
         case .unparseable:
-            return PhoneEntry(raw: text, e164: nil, problem: "unparseable", digits: PhoneNumbers.digits(text), kind: kind)
+            return PhoneEntry(raw: text, e164: nil, problem: "unparseable", digits: PhoneNumbers.digits(text), kind: kind ?? .other)
         }
     }
 

@@ -205,6 +205,6 @@ public enum InteractionType: String, Vocabulary {
 }
 
 public enum PhoneKind: String, Vocabulary {
-    case mobile, home, work, other
+    case mobile, landline, home, work, other
     public static let fieldName = "phone kind"
 }

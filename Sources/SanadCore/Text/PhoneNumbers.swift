@@ -32,6 +32,26 @@ public enum PhoneNumbers {
         }
     }
 
+    /// What kind of line an E.164 number is, from libphonenumber's numbering plans.
+    public static func kind(ofE164 e164: String) -> PhoneKind {
+        guard !e164.utf8.contains(0) else { return .other }
+        switch Int(sanad_phone_kind(e164)) {
+        case Int(SANAD_PHONE_KIND_MOBILE): return .mobile
+        case Int(SANAD_PHONE_KIND_LANDLINE): return .landline
+        default: return .other
+        }
+    }
+
+    /// An E.164 number as people of `region` write it: national format for their own
+    /// country's numbers ("06 123 456"), international for others ("+44 20 7946 0958").
+    public static func display(_ e164: String, region: String) -> String {
+        guard !e164.utf8.contains(0), !region.utf8.contains(0) else { return e164 }
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard sanad_phone_display(e164, region, &buffer, buffer.count) == SANAD_PHONE_OK else { return e164 }
+        let length = buffer.firstIndex(of: 0) ?? buffer.count
+        return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// The digits of `raw` in ASCII (Arabic-Indic and Persian digits converted), for matching
     /// a number by its last digits when it could not be normalized.
     public static func digits(_ raw: String) -> String {

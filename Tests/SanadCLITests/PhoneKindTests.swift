@@ -1,0 +1,27 @@
+import Foundation
+import SanadCore
+import SanadTestSupport
+import Testing
+
+@Suite("Phones: kind from the numbering plan, national format for the association's own")
+struct PhoneKindTests {
+    @Test("a Tripoli 06 number is a landline, 03 and 71 are mobiles; the association's own numbers show as its people write them")
+    func kindsAndDisplay() throws {
+        let fixture = try TripoliFixture("phone-kinds")
+        let added = try fixture.sanad.decode(ContactDetails.self, ["contact", "add", "مها الأيوبي", "--phone", "06 123 456", "--phone", "+961 3 123 456",
+                                                                   "--phone", "71-123-456", "--phone", "+44 20 7946 0958", "--phone", "123"])
+        let shown = try fixture.sanad.decode(ContactDetails.self, ["contact", "show", String(added.id)])
+        let byE164 = Dictionary(uniqueKeysWithValues: shown.phones.compactMap { phone in phone.e164.map { ($0, phone) } })
+        #expect(byE164["+9616123456"]?.kind == "landline")
+        #expect(byE164["+9613123456"]?.kind == "mobile")
+        #expect(byE164["+96171123456"]?.kind == "mobile")
+        #expect(byE164["+9616123456"]?.number == "06 123 456")
+        #expect(byE164["+96171123456"]?.number == "71 123 456")
+        #expect(byE164["+442079460958"]?.number == "+44 20 7946 0958", "another country's number stays international")
+        let unread = shown.phones.first { $0.e164 == nil }
+        #expect(unread?.number == "123" && unread?.kind == "other")
+        #expect(PhoneNumbers.kind(ofE164: "+442079460958") == .landline)
+        let table = try fixture.sanad.succeed(["contact", "show", String(added.id)])
+        #expect(table.contains("06 123 456"))
+    }
+}
