@@ -12,14 +12,18 @@ public enum CommandRunner {
     public static func run(arguments: [String]) async -> Int32 {
         let (rest, association) = hoistingAssociation(arguments)
         CommandContext.bootstrap(InstalledPlugins(commandPlugins: installedPlugins))
+        let deferred = DeferredFailure()
         return await CommandContext.$hoistedAssociation.withValue(association) {
             do {
                 var command = try SanadCommand.parseAsRoot(rest)
-                if var asyncCommand = command as? any AsyncParsableCommand {
-                    try await asyncCommand.run()
-                } else {
-                    try command.run()
+                try await DeferredFailure.$current.withValue(deferred) {
+                    if var asyncCommand = command as? any AsyncParsableCommand {
+                        try await asyncCommand.run()
+                    } else {
+                        try command.run()
+                    }
                 }
+                if let error = deferred.error { throw error }
                 return 0
             } catch {
                 return exitCode(reporting: error, arguments: rest)
@@ -41,7 +45,9 @@ public enum CommandRunner {
                     guard !(command is any AsyncParsableCommand) else {
                         throw SanadError.usage("sanad \(rest.first ?? "") runs only as its own process", hint: "start the sanad binary")
                     }
-                    try command.run()
+                    let deferred = DeferredFailure()
+                    try DeferredFailure.$current.withValue(deferred) { try command.run() }
+                    if let error = deferred.error { throw error }
                     return 0
                 } catch {
                     return exitCode(reporting: error, arguments: rest)

@@ -59,3 +59,22 @@ public final class CapturedOutput: Sendable {
             environment: environment)
     }
 }
+
+/// A usage error found while a command prints (a `--columns` name the listing lacks): the
+/// writer cannot throw, so it leaves the error here and the runner reports it as if the
+/// command had thrown it, with its exit code.
+public final class DeferredFailure: Sendable {
+    private let stored = Mutex<SanadErrorBox?>(nil)
+
+    public init() {}
+
+    struct SanadErrorBox: @unchecked Sendable { let error: any Error }
+
+    public func record(_ error: any Error) {
+        stored.withLock { if $0 == nil { $0 = SanadErrorBox(error: error) } }
+    }
+
+    public var error: (any Error)? { stored.withLock { $0?.error } }
+
+    @TaskLocal public static var current: DeferredFailure?
+}

@@ -29,5 +29,15 @@ public struct FormatOptions: ParsableArguments, Sendable {
     @Flag(help: "With --format csv: cells exactly as stored, even those a spreadsheet would run as a formula (for programs).")
     public var raw = false
 
+    @Option(help: ArgumentHelp("Only these columns of a listing, in this order (comma-separated, such as id,name,city).",
+                               valueName: "names"))
+    public var columns: String?
+
+    /// The columns asked for with `--columns`, or nil for all.
+    public var chosenColumns: [String]? {
+        guard let columns, !columns.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     public init() {}
 }

@@ -25,6 +25,8 @@ public struct OutputWriter {
     /// CSV cells a spreadsheet would run as a formula get a leading apostrophe (people open
     /// CSV listings in Excel); `--raw` turns it off for programs.
     public var neutralizesFormulas: Bool
+    /// `--columns`: only these fields of each listed record, in this order.
+    public var chosenColumns: [String]?
 
     public init(format: OutputFormat, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
                 isTerminal: Bool = CommandIO.current.isTerminal(.standardOutput), neutralizesFormulas: Bool = true) {
@@ -37,11 +39,24 @@ public struct OutputWriter {
     /// The writer `--format` and `--raw` ask for.
     public init(_ options: FormatOptions, timeZone: TimeZone = TimeZone(identifier: "UTC")!) {
         self.init(format: options.format, timeZone: timeZone, neutralizesFormulas: !options.raw)
+        chosenColumns = options.chosenColumns
     }
 
     /// Prints a list of records.
     public func print(_ records: [OutputRecord], columns explicitColumns: [String]? = nil) {
-        let columns = explicitColumns ?? Self.columns(of: records)
+        var columns = explicitColumns ?? Self.columns(of: records)
+        var records = records
+        if let chosen = chosenColumns {
+            let unknown = chosen.filter { !columns.contains($0) }
+            guard unknown.isEmpty || records.isEmpty && explicitColumns == nil else {
+                DeferredFailure.current?.record(SanadError.usage(
+                    "this listing has no column \(unknown.map { "\"\($0)\"" }.joined(separator: ", "))",
+                    hint: "its columns are: " + columns.joined(separator: ", ")))
+                return
+            }
+            columns = chosen
+            records = records.map { record in OutputRecord(chosen.compactMap { name in record.fields.first { $0.name == name }.map { ($0.name, $0.value) } }) }
+        }
         switch format {
         case .json:
             write(JSONText.array(records.map { JSONText.object($0, timeZone: timeZone) }) + "\n")

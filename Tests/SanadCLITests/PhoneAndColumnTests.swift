@@ -25,3 +25,24 @@ struct PhoneKindTests {
         #expect(table.contains("06 123 456"))
     }
 }
+
+@Suite("--columns")
+struct ColumnChoiceTests {
+    @Test("a listing prints only the columns asked for, in that order; an unknown one is a usage error naming the columns")
+    func columns() throws {
+        let fixture = try TripoliFixture("columns")
+        try fixture.sanad.succeed(["contact", "add", "نور حداد", "--city", "طرابلس", "--email", "nour@example.org"])
+        let csv = try fixture.sanad.succeed(["contact", "list", "--format", "csv", "--columns", "city,name"])
+        #expect(csv.hasPrefix("city,name\r\n") || csv.hasPrefix("city,name\n"))
+        #expect(csv.contains("طرابلس,نور حداد"))
+        let table = try fixture.sanad.succeed(["contact", "list", "--columns", "name"])
+        #expect(!table.contains("طرابلس") && table.contains("نور حداد"))
+        let json = try fixture.sanad.json(["contact", "list", "--columns", "id,name"]) as! [[String: Any]]
+        #expect(json.first.map { Set($0.keys) } == ["id", "name"])
+        let wrong = try fixture.sanad.run(["contact", "list", "--columns", "name,colour"])
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.contains("no column \"colour\""), "\(wrong.stderr)")
+        #expect(wrong.stderr.contains("city"), "the hint lists the columns")
+        #expect(wrong.stdout.isEmpty)
+    }
+}
