@@ -46,3 +46,27 @@ struct ColumnChoiceTests {
         #expect(wrong.stdout.isEmpty)
     }
 }
+
+@Suite("Search: Latin spellings of the same Arabic name")
+struct LatinSpellingTests {
+    @Test("ذ written z or dh, and compounds with Allah written as one word, find the Arabic name")
+    func spellings() throws {
+        let fixture = try TripoliFixture("spellings")
+        func id(_ name: String) throws -> Int {
+            Int(try fixture.sanad.decode(ContactDetails.self, ["contact", "add", name]).id)
+        }
+        let dhikra = try id("ذكرى حداد")
+        let nasrallah = try id("حسن نصر الله")
+        let ziad = try id("زياد خوري")
+        func first(_ query: String) throws -> Int? {
+            try fixture.sanad.decode([ContactSummary].self, ["contact", "search", query]).first.map { Int($0.id) }
+        }
+        #expect(try first("Zikra Haddad") == dhikra)
+        #expect(try first("Dhikra Haddad") == dhikra)
+        #expect(try first("Hassan Nasrallah") == nasrallah)
+        #expect(try first("Nasrallah") == nasrallah)
+        #expect(try first("Ziad Khoury") == ziad, "z still reads as ز")
+        #expect(NameKeys.latinSpellings(of: "Abdallah") == [], "Abdallah reads as one name already")
+        #expect(NameKeys.latinSpellings(of: "ذكرى").isEmpty)
+    }
+}

@@ -195,11 +195,38 @@ extension ContactStore {
     }
 
     private func searchName(_ query: String, limit: Int) throws -> [ContactSummary] {
-        let key = NameKeys.normalized(query)
-        let skeleton = NameKeys.skeleton(normalized: key)
-        guard !key.isEmpty else {
+        guard !NameKeys.normalized(query).isEmpty else {
             throw SanadError.invalid("the search text has no letters or digits", hint: "give part of a name")
         }
+        // Latin spellings that stand for the same Arabic name are looked up too (Zikra and
+        // Dhikra for ذكرى, Nasrallah for نصر الله); each contact keeps its best score.
+        var best: [Int64: (score: Double, acrossScripts: Bool)] = [:]
+        for spelling in [query] + NameKeys.latinSpellings(of: query) {
+            for candidate in try nameCandidates(spelling, limit: limit) where candidate.score > (best[candidate.id]?.score ?? -1) {
+                best[candidate.id] = (candidate.score, candidate.acrossScripts)
+            }
+        }
+        let candidates = best.map { (id: $0.key, score: $0.value.score, acrossScripts: $0.value.acrossScripts) }
+        let chosen = candidates.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }.prefix(limit)
+        guard !chosen.isEmpty else { return [] }
+        let summaries = Dictionary(uniqueKeysWithValues: try transaction.query("""
+            SELECT \(Self.summaryColumns) FROM contacts c WHERE c.id = ANY(\(chosen.map(\.id)))
+            """).map { row -> (Int64, ContactSummary) in
+            let summary = try Self.summary(from: row)
+            return (summary.id, summary)
+        })
+        return chosen.compactMap { candidate in
+            guard var summary = summaries[candidate.id] else { return nil }
+            summary.match = .init(matchedBy: candidate.acrossScripts ? "name (across scripts)" : "name", score: candidate.score)
+            return summary
+        }
+    }
+
+    /// The contacts one spelling of a name finds, scored (letters found by the database,
+    /// then ranked by how the words sound).
+    private func nameCandidates(_ query: String, limit: Int) throws -> [(id: Int64, score: Double, acrossScripts: Bool)] {
+        let key = NameKeys.normalized(query)
+        let skeleton = NameKeys.skeleton(normalized: key)
         // A one-letter skeleton (Ali, Layla: "L") matches too much to look with; two letters
         // (Haddad, Youssef: "HD", "SF") are enough, since the candidates are then ranked by sound.
         let usableSkeleton: String? = skeleton.filter { $0 != " " }.count >= 2 ? skeleton : nil
@@ -208,7 +235,7 @@ extension ContactStore {
         let queryIsArabic = TextRules.containsRightToLeft(query)
         let queryWords = NameSounds.keyWords(query)
         // Candidates are read light (id, name, score); only the ones shown get their summary.
-        let candidates = try transaction.query("""
+        return try transaction.query("""
             SELECT m.contact_id, m.score, m.across_scripts, c.display_name, c.name_sound
             FROM sanad_name_candidates(\(key), \(usableSkeleton), \(sound.flatMap { $0.isEmpty ? nil : $0 }), \(min(max(limit * 2, 30), 200))::integer) m
             JOIN contacts c ON c.id = m.contact_id
@@ -225,19 +252,6 @@ extension ContactStore {
             let bothArabic = queryIsArabic && TextRules.containsRightToLeft(name)
             let score = try row.decode("score", as: Double.self) * (0.6 + 0.4 * sound) * (acrossScripts && bothArabic ? 0.85 : 1)
             return (try row.decode("contact_id"), score, acrossScripts && !bothArabic)
-        }
-        let chosen = candidates.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }.prefix(limit)
-        guard !chosen.isEmpty else { return [] }
-        let summaries = Dictionary(uniqueKeysWithValues: try transaction.query("""
-            SELECT \(Self.summaryColumns) FROM contacts c WHERE c.id = ANY(\(chosen.map(\.id)))
-            """).map { row -> (Int64, ContactSummary) in
-            let summary = try Self.summary(from: row)
-            return (summary.id, summary)
-        })
-        return chosen.compactMap { candidate in
-            guard var summary = summaries[candidate.id] else { return nil }
-            summary.match = .init(matchedBy: candidate.acrossScripts ? "name (across scripts)" : "name", score: candidate.score)
-            return summary
         }
     }
 

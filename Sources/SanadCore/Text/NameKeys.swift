@@ -167,6 +167,36 @@ public enum NameKeys {
         return result
     }
 
+    /// Other Latin spellings of the same Arabic name, for search: ذ written z or dh (Zikra,
+    /// Dhikra), and a compound with Allah or ad-Din written as one word (Nasrallah for
+    /// نصر الله, Nasreddine for نصر الدين). Empty for Arabic text or when there is none.
+    public static func latinSpellings(of query: String) -> [String] {
+        let words = normalized(query).split(separator: " ").map(String.init)
+        guard !words.isEmpty, words.allSatisfy({ $0.unicodeScalars.allSatisfy(\.isASCII) }) else { return [] }
+        var spellings: [String] = []
+        // z and dh, each way, in one word at a time (Zaki and Dhaki, Dhikra and Zikra).
+        for (index, word) in words.enumerated() {
+            for (from, to) in [("dh", "z"), ("z", "dh")] where word.contains(from) {
+                var changed = words
+                changed[index] = word.replacingOccurrences(of: from, with: to)
+                spellings.append(changed.joined(separator: " "))
+            }
+        }
+        // Compounds written as one word.
+        let endings = ["allah", "ullah", "illah", "ellah", "eddine", "eddin", "uddin", "iddine", "aldin", "eldin"]
+        var split = words
+        var splitAny = false
+        for (index, word) in words.enumerated() {
+            guard let ending = endings.first(where: { word.hasSuffix($0) && word.count >= $0.count + 3 }) else { continue }
+            let stem = String(word.dropLast(ending.count))
+            guard !["abd", "abdel", "abdul", "abdal"].contains(stem) else { continue }  // Abdallah already reads as one name
+            split[index] = stem + " " + (ending.hasSuffix("lah") ? "allah" : "eddine")
+            splitAny = true
+        }
+        if splitAny { spellings.append(split.joined(separator: " ")) }
+        return Array(Set(spellings)).sorted()
+    }
+
     static let latinDigraphs: [Unicode.Scalar: String] = [
         "k": "K", "s": "S", "c": "S", "t": "T", "d": "D", "g": "G", "p": "F", "z": "Z",
     ]
