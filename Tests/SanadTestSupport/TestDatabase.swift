@@ -31,7 +31,9 @@ public enum TestDatabase {
 
     /// A new, empty database (for testing the migrator itself).
     public static func freshUnmigrated(_ label: String = "raw") throws -> ConnectionConfiguration {
-        try ThrowawayPostgres.createDatabase(label, externalURL: externalURL)
+        // The template makes the test user's role, which the command line logs in as.
+        _ = try migratedTemplate()
+        return try ThrowawayPostgres.createDatabase(label, externalURL: externalURL)
     }
 
     /// A Sanad cluster of the test's own (for tests that stop or restart the server), with a

@@ -43,7 +43,9 @@ struct RuleCompiler {
                 EXISTS (SELECT 1 FROM group_members m JOIN contact_groups g ON g.id = m.group_id
                         WHERE m.contact_id = c.id AND g.name_key = ANY(\(values.map(NameKeys.normalized))))
                 """)
-        case "city": return try field(condition, "c.city_key = ANY(\(values.map(NameKeys.normalized)))")
+        case "city":
+            // Across scripts and spellings: طرابلس, Tripoli and Trablous are one city in Lebanon.
+            return try field(condition, "c.city_key = ANY(\(values.map { CityNames.key($0, country: association.country) }))")
         case "region": return try field(condition, "lower(c.region) = ANY(\(values.map { $0.lowercased() }))")
         case "country": return try field(condition, "c.country = ANY(\(values))")
         case "language": return try field(condition, "c.preferred_language = ANY(\(values))")

@@ -130,7 +130,10 @@ public struct Migrator: Sendable {
                 }
             }
             // Keys made by older name rules are recomputed once the schema is current.
-            if !status.pending.isEmpty { try NameKeyBackfill.run(connection, logger: logger) }
+            if !status.pending.isEmpty {
+                try NameKeyBackfill.run(connection, logger: logger)
+                try CityKeyBackfill.run(connection)
+            }
             return status.pending
         }
     }

@@ -231,6 +231,6 @@ extension ContactInput {
             country: country, language: language, birthDate: birthDate, source: source,
             isPEP: isPEP ?? false, pepNote: pepNote, externalID: externalID, customFields: customFields,
             warnings: notices + phones.compactMap(\.warning), nameKey: keys.key, nameSkeleton: keys.skeleton, nameSound: keys.sound,
-            cityKey: cityText.map(NameKeys.normalized))
+            cityKey: cityText.map { CityNames.key($0, country: association.country) })
     }
 }

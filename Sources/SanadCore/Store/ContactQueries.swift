@@ -120,17 +120,17 @@ extension ContactStore {
     public func list(_ filter: ContactFilter, limit: Int = 50, offset: Int = 0) throws -> [ContactSummary] {
         try transaction.query("""
             SELECT \(Self.summaryColumns) FROM contacts c
-            WHERE \(Self.conditions(filter))
+            WHERE \(Self.conditions(filter, country: transaction.association.country))
             ORDER BY c.created_at DESC, c.id DESC LIMIT \(limit) OFFSET \(offset)
             """).map { try Self.summary(from: $0) }
     }
 
     /// How many contacts match `filter` in all (a list shows a page of them).
     public func count(_ filter: ContactFilter) throws -> Int {
-        try transaction.query("SELECT count(*) AS count FROM contacts c WHERE \(Self.conditions(filter))")[0].decode("count")
+        try transaction.query("SELECT count(*) AS count FROM contacts c WHERE \(Self.conditions(filter, country: transaction.association.country))")[0].decode("count")
     }
 
-    static func conditions(_ filter: ContactFilter) -> SQL {
+    static func conditions(_ filter: ContactFilter, country: String) -> SQL {
         var conditions: [SQL] = [filter.includeDeleted ? "c.erased_at IS NULL AND c.merged_into_id IS NULL" : Self.liveContact]
         if let role = filter.role {
             conditions.append("EXISTS (SELECT 1 FROM contact_roles r WHERE r.contact_id = c.id AND r.role = \(role.rawValue))")
@@ -147,7 +147,7 @@ extension ContactStore {
                         WHERE m.contact_id = c.id AND g.name_key = \(NameKeys.normalized(group)))
                 """)
         }
-        if let city = filter.city { conditions.append("c.city_key = \(NameKeys.normalized(city))") }
+        if let city = filter.city { conditions.append("c.city_key = \(CityNames.key(city, country: country))") }
         if let source = filter.source { conditions.append("c.source_channel = \(source.rawValue)") }
         if let kind = filter.kind { conditions.append("c.kind = \(kind.rawValue)") }
         return SQL.joined(conditions, separator: " AND ")
