@@ -76,6 +76,26 @@ struct ImportTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/plain.rejects.csv")).first == UInt8(ascii: "n"))
     }
 
+    @Test("a windows-1256 sheet's rejects file is windows-1256 too, and imports again as it is")
+    func rejectsKeepTheLegacyEncoding() throws {
+        let utf8 = try write("legacy-source.csv", "الاسم,البريد الإلكتروني\nليلى حداد,ليس-بريدا\nسمير خوري,samir@example.org\n")
+        let legacy = "\(folder)/legacy.csv"
+        #expect(try ProcessRunner.run("/usr/bin/iconv", ["-f", "UTF-8", "-t", "windows-1256", "-o", legacy, utf8]).status == 0)
+        _ = try importReport(["contact", "import", legacy, "--encoding", "windows-1256"])
+        let rejects = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/legacy.rejects.csv"))
+        #expect(Array(rejects.prefix(3)) != [0xEF, 0xBB, 0xBF], "no BOM in a windows-1256 file")
+        #expect(String(data: rejects, encoding: .utf8) == nil, "the Arabic is in windows-1256 bytes, not UTF-8")
+        let back = "\(folder)/legacy-back.csv"
+        #expect(try ProcessRunner.run("/usr/bin/iconv", ["-f", "windows-1256", "-t", "UTF-8", "-o", back, "\(folder)/legacy.rejects.csv"]).status == 0)
+        let text = try String(contentsOfFile: back, encoding: .utf8)
+        #expect(text.contains("ليلى حداد") && text.contains("ليس-بريدا"), "\(text)")
+        // Given as UTF-8, the rejects stay UTF-8, whatever they hold.
+        let emoji = try write("emoji-source.csv", "الاسم,البريد الإلكتروني\nنور 🌟,ليس-بريدا\n")
+        _ = try importReport(["contact", "import", emoji, "--encoding", "utf-8"])
+        let plain = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/emoji-source.rejects.csv"))
+        #expect(String(data: plain, encoding: .utf8)?.contains("🌟") == true)
+    }
+
     @Test("an Excel workbook given for a CSV file is named as such, with what to do")
     func workbookRefused() throws {
         let xlsx = try write("contacts.xlsx", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00] + Array(repeating: 0, count: 64))

@@ -267,4 +267,25 @@ final class EncodingConverter {
         pending = []
         return [0xEF, 0xBF, 0xBD]
     }
+
+    /// `text` in `encoding`, or nil when some character has no form there (then the caller
+    /// keeps UTF-8 rather than lose it).
+    static func encode(_ text: String, to encoding: String) -> [UInt8]? {
+        guard let descriptor = iconv_open(encoding, "UTF-8"), descriptor != iconv_t(bitPattern: -1) else { return nil }
+        defer { iconv_close(descriptor) }
+        var input = Array(text.utf8)
+        var output = [UInt8](repeating: 0, count: input.count * 4 + 16)
+        var inputLeft = input.count
+        var outputLeft = output.count
+        let failed: Bool = input.withUnsafeMutableBufferPointer { inputBuffer in
+            output.withUnsafeMutableBufferPointer { outputBuffer in
+                guard let inputBase = inputBuffer.baseAddress, let outputBase = outputBuffer.baseAddress else { return false }
+                var inputPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inputBase).assumingMemoryBound(to: CChar.self)
+                var outputPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outputBase).assumingMemoryBound(to: CChar.self)
+                return iconv(descriptor, &inputPointer, &inputLeft, &outputPointer, &outputLeft) == -1
+            }
+        }
+        guard !failed, inputLeft == 0 else { return nil }
+        return Array(output.prefix(output.count - outputLeft))
+    }
 }

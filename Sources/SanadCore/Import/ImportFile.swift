@@ -246,13 +246,22 @@ final class ImportFile {
         let kept = (mapping.header ?? []).enumerated().filter { !ColumnMapping.rejectColumns.contains($0.element.trimmed.lowercased()) }.map(\.offset)
         // People fix rejects in a spreadsheet: no cell may run there as a formula. Importing
         // the file again takes the apostrophes off (ColumnMapping.values).
-        // Excel reads UTF-8 as Arabic only behind a BOM: the rejects keep the source's.
-        if reader.startsWithByteOrderMark { try file.write([0xEF, 0xBB, 0xBF]) }
-        try file.write(CSVText.row(header + ["sanad_line", "sanad_field", "sanad_reason"], neutralizingFormulas: true).utf8)
+        var text = CSVText.row(header + ["sanad_line", "sanad_field", "sanad_reason"], neutralizingFormulas: true)
         for rejection in rejected {
             let fields = rejectedRecords[rejection.line] ?? []
             let original = mapping.header == nil ? fields : kept.map { $0 < fields.count ? fields[$0] : "" }
-            try file.write(CSVText.row(original + [String(rejection.line), rejection.field, rejection.reason], neutralizingFormulas: true).utf8)
+            text += CSVText.row(original + [String(rejection.line), rejection.field, rejection.reason], neutralizingFormulas: true)
+        }
+        // The rejects are fixed in the program that made the file, so they keep its encoding:
+        // windows-1256 for an old Arabic Excel file, else UTF-8 with the source's BOM (Excel
+        // reads UTF-8 as Arabic only behind one). A value with no windows-1256 form (an emoji)
+        // keeps the file in UTF-8, with a BOM, rather than lose it.
+        let legacyEncoding = options.encoding.flatMap { ["utf-8", "utf8"].contains($0.lowercased()) ? nil : $0 }
+        if let legacyEncoding, let legacy = EncodingConverter.encode(text, to: legacyEncoding) {
+            try file.write(legacy)
+        } else {
+            if reader.startsWithByteOrderMark || legacyEncoding != nil { try file.write([0xEF, 0xBB, 0xBF]) }
+            try file.write(Array(text.utf8))
         }
         try file.commit()
     }
