@@ -103,10 +103,25 @@ struct ConditionClassifier: Sendable {
         }
         let roles = concepts.flatMap { name, entries in entries.map { (Role.concept(name), $0) } }
             + cues.map { (Role.cue($0.family), $0.entry) } + blocks.map { (Role.block($0.family), $0.entry) }
-        for (role, entry) in roles {
-            let first = entry.words[0]
-            if first.prefix { prefixFirst[first.text, default: []].append((role, entry)) } else { exactFirst[first.text, default: []].append((role, entry)) }
+        for (role, entry) in roles { index(role, entry) }
+    }
+
+    private mutating func index(_ role: Role, _ entry: Entry) {
+        let first = entry.words[0]
+        if first.prefix { prefixFirst[first.text, default: []].append((role, entry)) } else { exactFirst[first.text, default: []].append((role, entry)) }
+    }
+
+    /// This classifier with an association's own phrases (`sanad audit lexicon add`) as cues
+    /// of their family, matched as they are written. Built once per audit run, not per text.
+    func adding(_ additions: [(category: String, phrase: String)]) -> ConditionClassifier {
+        var classifier = self
+        for (category, phrase) in additions where category != "purpose" {
+            // A phrase is one entry, commas and all.
+            guard let entry = Self.entries(phrase.replacingOccurrences(of: ",", with: " ")).first else { continue }
+            classifier.cues.append((category, entry))
+            classifier.index(.cue(category), entry)
         }
+        return classifier
     }
 
     /// Every entry found in `window`: its role, and the positions of the words it covers.
@@ -229,28 +244,12 @@ struct ConditionClassifier: Sendable {
     /// Words that end in نا without being "our".
     static let notPossessive: Set<String> = ["مجانا", "احيانا", "حسنا", "اننا", "هاهنا", "شيانا"]
 
-    /// Where `entry` starts in `tokens`: the positions of the tokens it covers.
-    static func occurrences(of entry: Entry, in tokens: ArraySlice<Token>) -> [[Int]] {
-        guard entry.words.count <= tokens.count else { return [] }
-        var found: [[Int]] = []
-        var start = tokens.startIndex
-        while start + entry.words.count <= tokens.endIndex {
-            let matches = entry.words.enumerated().allSatisfy { offset, word in
-                tokens[start + offset].forms.contains { word.prefix ? $0.hasPrefix(word.text) : $0 == word.text }
-            }
-            if matches { found.append(Array(start..<(start + entry.words.count))) }
-            start += 1
-        }
-        return found
-    }
-
-    /// The families `text` shows, each with the words that carried it; `additions` are the
-    /// association's own phrases (`sanad audit lexicon add`), matched as they are written.
-    func classify(_ text: String, additions: [(category: String, phrase: String)] = []) -> [Finding] {
+    /// The families `text` shows, each with the words that carried it.
+    func classify(_ text: String) -> [Finding] {
         let all = Self.tokens(text)
         guard !all.isEmpty else { return [] }
         var carried: [String: Set<Int>] = [:]
-        for window in Self.windows(text, all) {
+        for window in Self.windows(all) {
             var present: [String: Set<Int>] = [:]
             var blocked: Set<String> = []
             for (role, positions) in matches(in: all, window: window) {
@@ -269,12 +268,6 @@ struct ConditionClassifier: Sendable {
                 for concept in frame.concepts { carried[frame.family, default: []].formUnion(present[concept]!) }
             }
         }
-        for (category, phrase) in additions where category != "purpose" {
-            for positions in Self.occurrences(of: Self.entries(phrase.replacingOccurrences(of: ",", with: " ")).first ?? Entry(words: [], text: ""),
-                                              in: all[...]) where !positions.isEmpty {
-                carried[category, default: []].formUnion(positions)
-            }
-        }
         let probabilities = model?.probabilities(text) ?? [:]
         return Self.families.compactMap { family in
             let confidence = probabilities[family]
@@ -290,7 +283,7 @@ struct ConditionClassifier: Sendable {
 
     /// A short text is read whole; a long one two sentences at a time, so words far apart
     /// in a long note do not make a frame together.
-    static func windows(_ text: String, _ tokens: [Token]) -> [Range<Int>] {
+    static func windows(_ tokens: [Token]) -> [Range<Int>] {
         guard tokens.count > 40 else { return [0..<tokens.count] }
         let ends = tokens.indices.filter { tokens[$0].endsSentence }.map { $0 + 1 }
         let starts = [0] + ends.dropLast()

@@ -64,14 +64,14 @@ public final class CapturedOutput: Sendable {
 /// writer cannot throw, so it leaves the error here and the runner reports it as if the
 /// command had thrown it, with its exit code.
 public final class DeferredFailure: Sendable {
-    private let stored = Mutex<SanadErrorBox?>(nil)
+    private let stored = Mutex<StoredError?>(nil)
 
     public init() {}
 
-    struct SanadErrorBox: @unchecked Sendable { let error: any Error }
+    struct StoredError: @unchecked Sendable { let error: any Error }
 
     public func record(_ error: any Error) {
-        stored.withLock { if $0 == nil { $0 = SanadErrorBox(error: error) } }
+        stored.withLock { if $0 == nil { $0 = StoredError(error: error) } }
     }
 
     public var error: (any Error)? { stored.withLock { $0?.error } }

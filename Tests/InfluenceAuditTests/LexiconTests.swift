@@ -28,7 +28,7 @@ struct LexiconTests {
         #expect(findings.first { $0.family == "governance" }?.words.contains("بمجلس") == true)
         #expect(ConditionClassifier.builtIn.classify("Restricted to school fees for girls in Akkar.").isEmpty)
         // The association's own phrase, on top of the frames.
-        let own = frames.classify("Use the Blue Tent caterers only", additions: [("private_benefit", "blue tent")])
+        let own = frames.adding([("private_benefit", "blue tent")]).classify("Use the Blue Tent caterers only")
         #expect(own == [ConditionClassifier.Finding(family: "private_benefit", words: ["Blue", "Tent"])])
     }
 

@@ -32,11 +32,17 @@ struct UserCommand: ParsableCommand {
                       Remove.self])
 
     /// The owner's user directory, and the association named with -a when one is.
-    static func directory(_ action: String, association slug: String?) throws -> (CommandContext, UserDirectory, Association?) {
+    static func directory(_ action: String, association slug: String?) throws -> (UserDirectory, Association?) {
         let context = try CommandContext.open(GlobalOptions())
         let owner = try context.owner(for: action)
         let association = try slug.map { try AssociationDirectory(connection: owner).resolve(slug: $0) }
-        return (context, UserDirectory(owner: owner), association)
+        return (UserDirectory(owner: owner, onBehalfOf: context.actor), association)
+    }
+
+    /// `user disable` and `user enable`.
+    static func setDisabled(_ name: String, _ disabled: Bool, format: FormatOptions) throws {
+        let (users, _) = try directory(disabled ? "disabling a user" : "enabling a user", association: nil)
+        OutputWriter(format).print(try users.setDisabled(name, disabled))
     }
 
     struct Add: ParsableCommand {
@@ -53,8 +59,8 @@ struct UserCommand: ParsableCommand {
         }
 
         func run() throws {
-            let (context, users, chosen) = try UserCommand.directory("adding a user", association: association)
-            let (user, adopted) = try users.add(name, association: chosen, roles: role, onBehalfOf: context.actor.isEmpty ? nil : context.actor)
+            let (users, chosen) = try UserCommand.directory("adding a user", association: association)
+            let (user, adopted) = try users.add(name, association: chosen, roles: role)
             OutputWriter(format).print(user)
             if adopted { Console.note("the PostgreSQL role \(user.name) existed already; Sanad uses it as it is, with its password") }
             Console.note("set a password with: sanad user password \(user.name) --generate")
@@ -68,7 +74,7 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let (_, users, chosen) = try UserCommand.directory("listing users", association: association)
+            let (users, chosen) = try UserCommand.directory("listing users", association: association)
             OutputWriter(format).print(try users.list(association: chosen))
         }
     }
@@ -80,7 +86,7 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let (_, users, _) = try UserCommand.directory("showing a user", association: nil)
+            let (users, _) = try UserCommand.directory("showing a user", association: nil)
             OutputWriter(format).print(try users.show(name))
         }
     }
@@ -94,8 +100,8 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let (context, users, chosen) = try UserCommand.directory("granting a role", association: association)
-            let added = try users.grant(name, association: chosen!, role: role, onBehalfOf: context.actor.isEmpty ? nil : context.actor)
+            let (users, chosen) = try UserCommand.directory("granting a role", association: association)
+            let added = try users.grant(name, association: chosen!, role: role)
             if !added { Console.note("\(name) already had the \(role.rawValue) role in \(chosen!.slug)") }
             OutputWriter(format).print(try users.show(name))
         }
@@ -111,9 +117,9 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let (context, users, chosen) = try UserCommand.directory("revoking a role", association: association)
-            let removed = try users.revoke(name, association: chosen!, role: role, onBehalfOf: context.actor.isEmpty ? nil : context.actor)
-            if removed == 0 { Console.note("\(name) had no \(role?.rawValue ?? "") role in \(chosen!.slug)".replacingOccurrences(of: "no  role", with: "role")) }
+            let (users, chosen) = try UserCommand.directory("revoking a role", association: association)
+            let removed = try users.revoke(name, association: chosen!, role: role)
+            if removed == 0 { Console.note("\(name) had no \(role.map { "\($0.rawValue) role" } ?? "role") in \(chosen!.slug)") }
             OutputWriter(format).print(try users.show(name))
         }
     }
@@ -154,8 +160,8 @@ struct UserCommand: ParsableCommand {
                 guard first == second else { throw SanadError.usage("the two passwords differ", hint: "run the command again") }
                 password = first
             }
-            let (context, users, _) = try UserCommand.directory("setting a password", association: nil)
-            let chosen = try users.setPassword(name, to: password, onBehalfOf: context.actor.isEmpty ? nil : context.actor)
+            let (users, _) = try UserCommand.directory("setting a password", association: nil)
+            let chosen = try users.setPassword(name, to: password)
             if password == nil {
                 // Shown once, on standard output only; never logged.
                 CommandIO.current.write(chosen + "\n", to: .standardOutput)
@@ -176,9 +182,8 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let (context, users, chosen) = try UserCommand.directory("linking a user to a contact", association: association)
-            OutputWriter(format).print(try users.link(name, association: chosen!, contactID: contact,
-                                                      onBehalfOf: context.actor.isEmpty ? nil : context.actor))
+            let (users, chosen) = try UserCommand.directory("linking a user to a contact", association: association)
+            OutputWriter(format).print(try users.link(name, association: chosen!, contactID: contact))
         }
     }
 
@@ -190,8 +195,7 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let (context, users, _) = try UserCommand.directory("disabling a user", association: nil)
-            OutputWriter(format).print(try users.setDisabled(name, true, onBehalfOf: context.actor.isEmpty ? nil : context.actor))
+            try UserCommand.setDisabled(name, true, format: format)
         }
     }
 
@@ -202,8 +206,7 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var format: FormatOptions
 
         func run() throws {
-            let (context, users, _) = try UserCommand.directory("enabling a user", association: nil)
-            OutputWriter(format).print(try users.setDisabled(name, false, onBehalfOf: context.actor.isEmpty ? nil : context.actor))
+            try UserCommand.setDisabled(name, false, format: format)
         }
     }
 
@@ -216,8 +219,8 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             guard yes else { throw SanadError.usage("removing \(name) drops their login", hint: "run again with --yes (or disable them instead)") }
-            let (context, users, _) = try UserCommand.directory("removing a user", association: nil)
-            try users.remove(name, onBehalfOf: context.actor.isEmpty ? nil : context.actor)
+            let (users, _) = try UserCommand.directory("removing a user", association: nil)
+            try users.remove(name)
             Console.say("User \(name.lowercased()) removed.")
         }
     }

@@ -33,8 +33,7 @@ public struct AssociationDirectory {
                     VALUES (\(association.id), \(actor.isEmpty ? nil : actor), 'association.create', 'associations', \(association.id))
                     """)
                 if let administrator {
-                    try UserDirectory(owner: transaction).grant(administrator, association: association, role: .admin,
-                                                                onBehalfOf: actor.isEmpty ? nil : actor)
+                    try UserDirectory(owner: transaction, onBehalfOf: actor).grant(administrator, association: association, role: .admin)
                 }
                 return association
             }

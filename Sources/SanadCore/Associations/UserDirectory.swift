@@ -94,9 +94,12 @@ public struct Identity: Sendable, Codable, Equatable {
 /// the statement nor the server's log ever holds the password.
 public struct UserDirectory {
     let connection: Connection
+    /// The free-text "on behalf of" kept with each change in the audit log (`SANAD_ACTOR`).
+    let onBehalfOf: String?
 
-    public init(owner connection: Connection) {
+    public init(owner connection: Connection, onBehalfOf: String? = nil) {
         self.connection = connection
+        self.onBehalfOf = onBehalfOf.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Refuses, with the way out, when the connection is not the database's owner.
@@ -155,7 +158,7 @@ public struct UserDirectory {
     ///
     /// - Returns: the user, and whether the PostgreSQL role already existed.
     @discardableResult
-    public func add(_ name: String, association: Association?, roles: [AssociationRole], onBehalfOf: String? = nil) throws -> (SanadUser, adopted: Bool) {
+    public func add(_ name: String, association: Association?, roles: [AssociationRole]) throws -> (SanadUser, adopted: Bool) {
         let name = try Self.validatedName(name)
         let adopted = try connection.withTransaction { transaction -> Bool in
             if try transaction.query("SELECT 1 FROM sanad_users WHERE name = \(name)").singleRow() != nil {
@@ -182,7 +185,7 @@ public struct UserDirectory {
             return existing != nil
         }
         if let association {
-            for role in roles { try grant(name, association: association, role: role, onBehalfOf: onBehalfOf) }
+            for role in roles { try grant(name, association: association, role: role) }
         }
         return (try show(name), adopted)
     }
@@ -222,7 +225,7 @@ public struct UserDirectory {
 
     /// Gives `role` in `association`; returns false when the user had it already.
     @discardableResult
-    public func grant(_ name: String, association: Association, role: AssociationRole, onBehalfOf: String? = nil) throws -> Bool {
+    public func grant(_ name: String, association: Association, role: AssociationRole) throws -> Bool {
         let user = try show(name)
         return try connection.withTransaction { transaction in
             let added = try transaction.execute("""
@@ -231,7 +234,7 @@ public struct UserDirectory {
                 """)
             try syncGroupRoles(user.name, on: transaction)
             if added > 0 {
-                try Self.log("user.grant", user: user.name, role: role, association: association, onBehalfOf: onBehalfOf, on: transaction)
+                try log("user.grant", user: user.name, role: role, association: association, on: transaction)
             }
             return added > 0
         }
@@ -239,7 +242,7 @@ public struct UserDirectory {
 
     /// Takes `role` (every role, when nil) in `association` away; returns how many went.
     @discardableResult
-    public func revoke(_ name: String, association: Association, role: AssociationRole?, onBehalfOf: String? = nil) throws -> Int {
+    public func revoke(_ name: String, association: Association, role: AssociationRole?) throws -> Int {
         let user = try show(name)
         return try connection.withTransaction { transaction in
             let removed = try transaction.execute("""
@@ -251,7 +254,7 @@ public struct UserDirectory {
             }
             try syncGroupRoles(user.name, on: transaction, revoking: true)
             if removed > 0 {
-                try Self.log("user.revoke", user: user.name, role: role, association: association, onBehalfOf: onBehalfOf, on: transaction)
+                try log("user.revoke", user: user.name, role: role, association: association, on: transaction)
             }
             return removed
         }
@@ -281,14 +284,14 @@ public struct UserDirectory {
     // MARK: Logging in
 
     /// Stops the user from logging in (their sessions are ended) or lets them again.
-    public func setDisabled(_ name: String, _ disabled: Bool, onBehalfOf: String? = nil) throws -> SanadUser {
+    public func setDisabled(_ name: String, _ disabled: Bool) throws -> SanadUser {
         let user = try show(name)
         try connection.withTransaction { transaction in
             try transaction.execute("UPDATE sanad_users SET disabled = \(disabled) WHERE name = \(user.name)")
             try transaction.execute(disabled ? "ALTER ROLE \(identifier: user.name) NOLOGIN" : "ALTER ROLE \(identifier: user.name) LOGIN")
             for association in try associations(of: user.name, on: transaction) {
-                try Self.log(disabled ? "user.disable" : "user.enable", user: user.name, role: nil, association: association,
-                             onBehalfOf: onBehalfOf, on: transaction)
+                try log(disabled ? "user.disable" : "user.enable", user: user.name, role: nil, association: association,
+                             on: transaction)
             }
         }
         if disabled {
@@ -299,11 +302,11 @@ public struct UserDirectory {
 
     /// Removes the user from this database and drops their login role; what they did stays
     /// in the audit log under their name.
-    public func remove(_ name: String, onBehalfOf: String? = nil) throws {
+    public func remove(_ name: String) throws {
         let user = try show(name)
         try connection.withTransaction { transaction in
             for association in try associations(of: user.name, on: transaction) {
-                try Self.log("user.remove", user: user.name, role: nil, association: association, onBehalfOf: onBehalfOf, on: transaction)
+                try log("user.remove", user: user.name, role: nil, association: association, on: transaction)
             }
             try transaction.execute("DELETE FROM sanad_users WHERE name = \(user.name)")
             try syncGroupRoles(user.name, on: transaction, revoking: true)
@@ -318,7 +321,7 @@ public struct UserDirectory {
     }
 
     /// Sets the user's password (SCRAM-SHA-256); with nil, generates one and returns it.
-    public func setPassword(_ name: String, to password: String?, onBehalfOf: String? = nil) throws -> String {
+    public func setPassword(_ name: String, to password: String?) throws -> String {
         let user = try show(name)
         let chosen = password ?? Self.generatedPassword()
         guard chosen.count >= 12 else {
@@ -328,7 +331,7 @@ public struct UserDirectory {
         try connection.withTransaction { transaction in
             try transaction.execute("ALTER ROLE \(identifier: user.name) PASSWORD \(unsafeSQL: try transaction.escapeLiteral(verifier))")
             for association in try associations(of: user.name, on: transaction) {
-                try Self.log("user.password", user: user.name, role: nil, association: association, onBehalfOf: onBehalfOf, on: transaction)
+                try log("user.password", user: user.name, role: nil, association: association, on: transaction)
             }
         }
         return chosen
@@ -345,7 +348,7 @@ public struct UserDirectory {
     // MARK: Contacts
 
     /// Records that the user is this contact of the association (for conflicts of interest).
-    public func link(_ name: String, association: Association, contactID: Int64, onBehalfOf: String? = nil) throws -> SanadUser {
+    public func link(_ name: String, association: Association, contactID: Int64) throws -> SanadUser {
         let user = try show(name)
         guard user.memberships.contains(where: { $0.association == association.slug }) else {
             throw SanadError.usage("\(user.name) is not a member of \(association.slug)",
@@ -358,7 +361,7 @@ public struct UserDirectory {
                     ON CONFLICT (association_id, user_name) DO UPDATE SET contact_id = EXCLUDED.contact_id, linked_at = now(),
                         linked_by = session_user
                     """)
-                try Self.log("user.link", user: user.name, role: nil, association: association, onBehalfOf: onBehalfOf, on: transaction,
+                try log("user.link", user: user.name, role: nil, association: association, on: transaction,
                              extra: ["contact_id": String(contactID)])
             }
         } catch let error as PostgresError where error.sqlState == .foreignKeyViolation {
@@ -396,8 +399,8 @@ public struct UserDirectory {
 
     /// An entry in the association's audit log (the owner's connection bypasses isolation,
     /// so the association is named).
-    static func log(_ action: String, user: String, role: AssociationRole?, association: Association, onBehalfOf: String?,
-                    on transaction: Connection, extra: [String: String] = [:]) throws {
+    func log(_ action: String, user: String, role: AssociationRole?, association: Association,
+             on transaction: Connection, extra: [String: String] = [:]) throws {
         var details = ["user": user]
         if let role { details["role"] = role.rawValue }
         details.merge(extra) { $1 }

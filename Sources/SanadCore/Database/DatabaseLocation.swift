@@ -44,7 +44,6 @@ public enum DatabaseLocation: Sendable, CustomStringConvertible {
         try explained {
             switch self {
             case .local(let cluster):
-                if let connection = cluster.connectAsPerson(logger: logger) { return connection }
                 return try SanadConnection.connect(cluster.personConfiguration, logger: logger)
             default:
                 return try SanadConnection.connect(configuration, logger: logger)
