@@ -35,6 +35,8 @@ public enum SchemaCatalog {
         SchemaFile("core", "0015_contact_merges.sql", PackageResources._015_contact_merges_sql),
         SchemaFile("core", "0016_interaction_corrections.sql", PackageResources._016_interaction_corrections_sql),
         SchemaFile("core", "0017_phone_kinds.sql", PackageResources._017_phone_kinds_sql),
+        SchemaFile("core", "0018_contact_gender.sql", PackageResources._018_contact_gender_sql),
+        SchemaFile("core", "0019_partial_refunds.sql", PackageResources._019_partial_refunds_sql),
     ]
 
     /// The files of one owner, in the order they apply.

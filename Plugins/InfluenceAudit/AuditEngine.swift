@@ -221,7 +221,7 @@ public struct AuditEngine {
                 FROM wanted w JOIN audit_groups g USING (group_key) JOIN contacts c ON c.id = g.contact_id
                 LEFT JOIN given t ON t.contact_id = g.contact_id
             )
-            SELECT group_key, max(display_name) FILTER (WHERE rank = 1) AS name,
+            SELECT group_key, max(display_name) FILTER (WHERE rank = 1) AS name, max(contact_id) FILTER (WHERE rank = 1) AS head_id,
                    array_agg(contact_id ORDER BY contact_id) AS members,
                    jsonb_agg(jsonb_build_object('id', contact_id, 'name', display_name, 'pep', is_pep, 'trustee', trustee)
                              ORDER BY contact_id) AS member_details
@@ -452,16 +452,28 @@ public struct AuditEngine {
     /// Upserts this run's findings by fingerprint; returns (findings now present, of which new).
     private func storeFindings() throws -> (Int, Int) {
         let rows = try transaction.query("""
-            SELECT n.fingerprint, n.rule, n.evidence::text, gn.name, coalesce(array_length(gn.members, 1), 0)
+            SELECT n.fingerprint, n.rule, n.evidence::text, gn.name, coalesce(array_length(gn.members, 1), 0), gn.head_id
             FROM audit_new n LEFT JOIN audit_group_names gn ON gn.group_key = n.group_key
             """)
+        // Which of the contacts a summary speaks of take the feminine in Arabic.
+        var feminine: [Int64: Bool] = [:]
+        for row in try transaction.query("""
+            SELECT c.id, c.kind, c.display_name, c.gender FROM contacts c
+            WHERE c.id IN (SELECT head_id FROM audit_group_names
+                           UNION SELECT (evidence #>> '{giver,id}')::bigint FROM audit_new
+                           UNION SELECT (evidence #>> '{trustee,id}')::bigint FROM audit_new)
+            """) {
+            let (id, kind, name, gender) = try row.decode(Int64.self, String.self, String.self, String?.self)
+            feminine[id] = ArabicGrammar.isFeminine(kind: kind, name: name, gender: gender)
+        }
         try transaction.execute("CREATE TEMP TABLE audit_summaries (fingerprint text PRIMARY KEY, summary text) ON COMMIT DROP")
         try transaction.copyIn("COPY audit_summaries FROM STDIN") { writer in
             for row in rows {
                 let evidence = (try? JSONSerialization.jsonObject(with: Data(try row.decode(String.self, at: 2).utf8))) as? [String: Any] ?? [:]
                 let text = FindingText.summary(rule: try row.decode(String.self, at: 1), group: try row.decode(String?.self, at: 3),
                                                members: try row.decode(Int.self, at: 4), evidence: evidence,
-                                               language: transaction.association.language)
+                                               language: transaction.association.language,
+                                               head: try row.decode(Int64?.self, at: 5), feminine: feminine)
                 try writer.writeRow([try row.decode(String.self, at: 0), text])
             }
         }

@@ -142,11 +142,11 @@ public struct AuditReport: Sendable, Encodable {
         var lines: [String] = []
         lines.append(arabic ? "تدقيق مخاطر النفوذ — \(association.name)" : "Influence-risk audit — \(association.name)")
         lines.append(arabic
-            ? "الدخل من التبرعات في آخر \(run.windowMonths) شهراً: \(FindingText.amount(run.income.doubleValue)) \(run.currency) من \(run.funderGroups) مجموعة ممولين"
+            ? "الدخل من التبرعات في آخر \(ArabicGrammar.count(run.windowMonths, .monthAfterLast)): \(FindingText.amount(run.income.doubleValue)) \(run.currency) من \(ArabicGrammar.count(run.funderGroups, .funderGroupAfterPreposition))"
             : "Donated income over the last \(run.windowMonths) months: \(FindingText.amount(run.income.doubleValue)) \(run.currency) from \(run.funderGroups) funder group(s)")
         if let hhi = run.hhi, let effective = effectiveFunders {
             lines.append(arabic
-                ? "مؤشر التركّز: \(hhi) (ما يعادل \(String(format: "%.1f", effective)) ممولين متساوين)"
+                ? "مؤشر التركّز: \(hhi) (كأن التمويل من \(String(format: "%.1f", effective)) من الممولين المتساوين)"
                 : "Concentration index (HHI): \(hhi), as concentrated as \(String(format: "%.1f", effective)) equal funders")
         }
         if !run.rates.isEmpty {
@@ -158,7 +158,7 @@ public struct AuditReport: Sendable, Encodable {
         lines.append(counts.map { "\(FindingText.severityName($0.severity, language)): \($0.count)" }.joined(separator: "  "))
         for finding in findings {
             lines.append("")
-            lines.append("#\(finding.id) [\(FindingText.severityName(finding.severity, language))] \(FindingText.ruleTitle(finding.rule, language)) (\(finding.status))")
+            lines.append("#\(finding.id) [\(FindingText.severityName(finding.severity, language))] \(FindingText.ruleTitle(finding.rule, language)) (\(FindingText.statusName(finding.status, language)))")
             lines.append("  " + finding.summary)
         }
         if findings.isEmpty { lines.append(arabic ? "لا توجد ملاحظات." : "No findings.") }

@@ -21,7 +21,7 @@ extension AuditReport {
             <body>
             <header>
             <h1>\(HTMLText.escape(t("Influence-risk audit", "تدقيق مخاطر النفوذ"))) — <bdi>\(HTMLText.escape(association.name))</bdi></h1>
-            <p>\(HTMLText.escape(t("Run of", "تشغيل بتاريخ"))) \(day(run.startedAt)) · \(HTMLText.escape(t("gifts of the last", "تبرعات آخر"))) \(run.windowMonths) \(HTMLText.escape(t("months", "شهراً"))) · \(HTMLText.escape(t("report made", "أُعدّ التقرير"))) \(day(generatedAt))</p>
+            <p>\(HTMLText.escape(t("Run of", "تشغيل بتاريخ"))) \(day(run.startedAt)) · \(HTMLText.escape(arabic ? "تبرعات آخر \(ArabicGrammar.count(run.windowMonths, .monthAfterLast))" : "gifts of the last \(run.windowMonths) months")) · \(HTMLText.escape(t("report made", "أُعدّ التقرير"))) \(day(generatedAt))</p>
             <p class="note">\(HTMLText.escape(t("Each finding prompts a human review; the audit never blocks or blacklists anyone by itself.",
                                        "كل ملاحظة تدعو إلى مراجعة بشرية؛ التدقيق لا يحظر أحداً ولا يدرجه في قائمة سوداء من تلقاء نفسه.")))</p>
             </header>
@@ -84,9 +84,7 @@ extension AuditReport {
     }
 
     private func article(_ finding: AuditFinding) -> String {
-        let statusNames = ["open": ("open", "مفتوحة"), "acknowledged": ("acknowledged", "أُخذ العلم"),
-                           "dismissed": ("dismissed", "مستبعدة"), "resolved": ("resolved", "معالجة")]
-        let status = statusNames[finding.status].map { language == .arabic ? $0.1 : $0.0 } ?? finding.status
+        let status = FindingText.statusName(finding.status, language)
         var html = """
             <article class="finding severity-\(finding.severity)" id="finding-\(finding.id)">
             <h4><span class="badge">\(HTMLText.escape(FindingText.severityName(finding.severity, language)))</span> \(HTMLText.escape(FindingText.ruleTitle(finding.rule, language))) <span class="id">#\(finding.id)</span> <span class="status">\(HTMLText.escape(status))</span></h4>

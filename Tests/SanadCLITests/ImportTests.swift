@@ -63,6 +63,36 @@ struct ImportTests {
             sanad.decode([ContactSummary].self, ["contact", "search", "جمعية الأمل"]).first).id)])
         #expect(amal.kind == "organization" && amal.source == "referral" && amal.isPEP)
         #expect(amal.roles.map(\.role) == [.funder])
+        #expect(amal.gender == nil, "an organization has none")
+        let laylaDetails = try sanad.decode(ContactDetails.self, ["contact", "show", String(try #require(layla).id)])
+        #expect(laylaDetails.gender == .female, "متطوعة says what the sheet had no column for")
+    }
+
+    @Test("a gender column in Arabic or English; a gender on an organization is refused with the row's other problems")
+    func genderColumn() throws {
+        let file = try write("gender.csv", """
+            الاسم,الجنس,البريد الإلكتروني
+            سمير خوري,ذكر,samir@example.org
+            هدى عيتاني,أنثى,hoda@example.org
+            نور الأيوبي,,nour@example.org
+            ريم حداد,ربما,ليس-بريدا
+            """)
+        let (_, report) = try importReport(["contact", "import", file])
+        #expect(report["inserted"] as? Int == 3 && report["rejected"] as? Int == 1, "\(report)")
+        let rejection = try #require((report["rejections"] as? [[String: Any]])?.first)
+        #expect(rejection.description.contains("gender") && rejection.description.contains("email"), "every problem of the row at once: \(rejection)")
+        let genders = try connection.query("SELECT display_name, gender FROM contacts ORDER BY id")
+            .map { try $0.decode(String.self, String?.self) }
+        #expect(genders.map(\.1) == ["male", "female", nil], "\(genders)")
+        let unknown = try sanad.run(["contact", "add", "Nour", "--gender", "x"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("unknown gender") && unknown.stderr.contains("female, male"), "\(unknown.stderr)")
+        let organization = try sanad.run(["contact", "add", "مؤسسة الأرز", "--kind", "organization", "--gender", "female"])
+        #expect(organization.status == 1)
+        #expect(organization.stderr.contains("an organization has no gender"), "\(organization.stderr)")
+        let id = try #require(try sanad.decode([ContactSummary].self, ["contact", "search", "سمير خوري"]).first).id
+        try sanad.succeed(["contact", "update", String(id), "--clear", "gender"])
+        #expect(try sanad.decode(ContactDetails.self, ["contact", "show", String(id)]).gender == nil)
     }
 
     @Test("the rejects file begins with a BOM when the sheet did, so Excel shows its Arabic")

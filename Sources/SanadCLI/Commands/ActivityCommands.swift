@@ -113,10 +113,10 @@ extension InteractionCommand {
 
                 Examples:
                   sanad interaction update 311 --amount 150
-                  sanad interaction update 311 --date 2026-11-20 --campaign winter-2026
+                  sanad interaction update 311 --at 2026-11-20 --campaign winter-2026
                 """)
         @Argument(help: "The interaction's id.") var id: Int64
-        @Option(help: "When it happened.") var date: String?
+        @Option(name: [.customLong("at"), .customLong("date")], help: "When it happened (as interaction log --at).") var date: String?
         @Option(help: "The amount (gifts).") var amount: String?
         @Option(help: "The currency (gifts).") var currency: String?
         @Option(help: "The campaign (slug); an empty value removes it.") var campaign: String?
@@ -175,20 +175,30 @@ extension InteractionCommand {
 
     struct Refund: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Refund a donation: it stays in the history as refunded and counts in no total, segment or audit.",
+            abstract: "Refund a donation, whole or in part: the refunded gift stays in the history and counts in no total, segment or audit.",
             discussion: """
-                Example:
+                With --amount, only that much is given back: the gift is marked refunded with the amount, and what the \
+                association keeps stands as a new donation (its remainder, same date, campaign and conditions), which \
+                the totals, segments and the audit count.
+
+                Examples:
                   sanad interaction refund 311 --reason "returned at the donor's request"
-                  sanad interaction delete 311 --restore     (undoes the refund)
+                  sanad interaction refund 312 --amount 200 --reason "the donor gave 200 too much"
+                  sanad interaction delete 311 --restore     (undoes the refund; a remainder goes)
                 """)
         @Argument(help: "The donation's id.") var id: Int64
         @Option(help: "Why (kept with it).") var reason: String
+        @Option(help: "How much is given back, in the gift's currency (the whole gift when left out).") var amount: String?
         @OptionGroup var global: GlobalOptions
         @OptionGroup var format: FormatOptions
 
         func run() throws {
             let work = try CommandContext.work(global, format)
-            work.writer.print(try work.change { try InteractionStore($0).void(id, as: "refunded", reason: reason) })
+            let (refunded, remainder) = try work.change { try InteractionStore($0).refund(id, amount: amount, reason: reason) }
+            work.writer.print(refunded)
+            if let remainder, let amount = remainder.amount, let currency = remainder.currency {
+                Console.note("#\(refunded.id) is refunded in part; the \(amount) \(currency) kept count as #\(remainder.id).")
+            }
         }
     }
 }

@@ -70,7 +70,7 @@ public struct ContactBulkLoader {
             CREATE TEMP TABLE contact_staging (
                 line bigint PRIMARY KEY, kind text, display_name text, given_name text, family_name text,
                 name_key text, name_skeleton text, name_sound text, street text, city text, city_key text, region text, postal_code text,
-                country text, preferred_language text, birth_date date, source_channel text, is_pep boolean, pep_note text,
+                country text, preferred_language text, birth_date date, gender text, source_channel text, is_pep boolean, pep_note text,
                 external_id text, custom_fields jsonb, emails text[], email_keys text[], phones_raw text[], phones_e164 text[],
                 phones_digits text[], phones_problem text[], roles text[], tags text[], tag_keys text[],
                 leader bigint, contact_id bigint, match_kind text, is_new boolean NOT NULL DEFAULT false, refused text,
@@ -79,7 +79,7 @@ public struct ContactBulkLoader {
             """)
         try transaction.copyIn("""
             COPY contact_staging (line, kind, display_name, given_name, family_name, name_key, name_skeleton, name_sound, street, city,
-                city_key, region, postal_code, country, preferred_language, birth_date, source_channel, is_pep, pep_note,
+                city_key, region, postal_code, country, preferred_language, birth_date, gender, source_channel, is_pep, pep_note,
                 external_id, custom_fields, emails, email_keys, phones_raw, phones_e164, phones_digits, phones_problem, roles,
                 tags, tag_keys) FROM STDIN
             """) { writer in
@@ -117,10 +117,10 @@ public struct ContactBulkLoader {
         summary.refused = refused
         summary.inserted = try transaction.execute("""
             INSERT INTO contacts (id, kind, display_name, given_name, family_name, name_key, name_skeleton, name_sound, keys_version, street,
-                                  city, city_key, region, postal_code, country, preferred_language, birth_date, source_channel,
+                                  city, city_key, region, postal_code, country, preferred_language, birth_date, gender, source_channel,
                                   is_pep, pep_note, external_id, custom_fields)
             SELECT contact_id, kind, display_name, given_name, family_name, name_key, name_skeleton, name_sound, \(NameKeys.version), street,
-                   city, city_key, region, postal_code, country, preferred_language, birth_date, source_channel, is_pep, pep_note,
+                   city, city_key, region, postal_code, country, preferred_language, birth_date, gender, source_channel, is_pep, pep_note,
                    external_id, custom_fields
             FROM contact_staging WHERE is_new ORDER BY contact_id
             """)
@@ -240,7 +240,7 @@ public struct ContactBulkLoader {
     /// only where the contact has none (fill). Returns how many contacts changed.
     private func updateMatched() throws -> Int {
         let columns = ["given_name", "family_name", "street", "city", "region", "postal_code", "country", "preferred_language",
-                       "birth_date", "pep_note"]
+                       "birth_date", "gender", "pep_note"]
         let pick: (String) -> SQL = { column in
             policy == .update ? "coalesce(s.\(unsafeSQL: column), c.\(unsafeSQL: column))"
                               : "coalesce(c.\(unsafeSQL: column), s.\(unsafeSQL: column))"
@@ -337,7 +337,7 @@ public struct ContactStagingWriter {
         try writer.writeRow([
             String(line), draft.kind.rawValue, draft.displayName, draft.givenName, draft.familyName, draft.nameKey,
             draft.nameSkeleton, draft.nameSound, draft.street, draft.city, draft.cityKey, draft.region, draft.postalCode, draft.country,
-            draft.language, draft.birthDate?.description, draft.source.rawValue, draft.isPEP ? "t" : "f", draft.pepNote,
+            draft.language, draft.birthDate?.description, draft.gender?.rawValue, draft.source.rawValue, draft.isPEP ? "t" : "f", draft.pepNote,
             draft.externalID, customFields,
             array(draft.emails.map(\.address)), array(draft.emails.map(\.key)),
             array(draft.phones.map(\.raw)), array(draft.phones.map(\.e164)), array(draft.phones.map(\.digits)),

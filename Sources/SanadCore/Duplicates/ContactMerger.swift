@@ -55,13 +55,16 @@ public struct ContactMerger {
     }
 
     static let fillableFields = ["given_name", "family_name", "street", "city", "city_key", "region", "postal_code", "country",
-                                 "preferred_language", "birth_date", "pep_note"]
+                                 "preferred_language", "birth_date", "gender", "pep_note"]
 
     /// Merges `merged` into `kept`.
     public func merge(_ merged: Int64, into kept: Int64) throws -> Summary {
         guard kept != merged else {
             throw SanadError.invalid("a contact cannot be merged with itself", hint: "give two different contact ids")
         }
+        // Deleted and refunded interactions move too: the policy that hides them from readings
+        // would otherwise keep them out of the UPDATE, and they would stay behind.
+        try InteractionStore(transaction).includeVoided()
         let store = ContactStore(transaction)
         try store.requireContact(kept)
         try store.requireContact(merged)
@@ -179,6 +182,8 @@ public struct ContactEraser {
 
     public func erase(_ id: Int64) throws {
         try ContactStore(transaction).requireContact(id, allowDeleted: true)
+        // The personal text of deleted and refunded interactions goes too.
+        try InteractionStore(transaction).includeVoided()
         try transaction.execute("""
             INSERT INTO suppressed_identifiers (kind, identifier_hash, reason)
             SELECT 'email', sanad_identifier_hash(address_key), 'erased' FROM contact_emails WHERE contact_id = \(id)
@@ -204,7 +209,7 @@ public struct ContactEraser {
         try transaction.execute("""
             UPDATE contacts SET display_name = 'erased', given_name = NULL, family_name = NULL, name_key = '', name_skeleton = '', name_sound = '',
                    street = NULL, city = NULL, city_key = NULL, region = NULL, postal_code = NULL, country = NULL,
-                   preferred_language = NULL, birth_date = NULL, is_pep = false, pep_note = NULL, external_id = NULL,
+                   preferred_language = NULL, birth_date = NULL, gender = NULL, is_pep = false, pep_note = NULL, external_id = NULL,
                    custom_fields = '{}', erased_at = now(), deleted_at = coalesce(deleted_at, now())
             WHERE id = \(id)
             """)
@@ -283,6 +288,7 @@ public struct ContactUnmerger {
 
     /// Undoes the last merge that absorbed `absorbed`.
     public func unmerge(_ absorbed: Int64) throws -> Summary {
+        try InteractionStore(transaction).includeVoided()
         guard let row = try transaction.query("""
             SELECT id, kept_id FROM contact_merges WHERE merged_id = \(absorbed) AND unmerged_at IS NULL ORDER BY id DESC LIMIT 1
             """).singleRow() else {

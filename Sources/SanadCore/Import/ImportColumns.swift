@@ -151,7 +151,7 @@ extension String {
 public enum ImportVocabulary {
     public static let contactFields = ["external_id", "name", "given_name", "family_name", "kind", "email", "phone", "roles",
                                        "tags", "street", "city", "region", "postal_code", "country", "language", "birth_date",
-                                       "source", "pep", "pep_note"]
+                                       "gender", "source", "pep", "pep_note"]
 
     public static let interactionFields = ["external_id", "contact_external_id", "contact_email", "contact_phone", "type",
                                            "date", "amount", "currency", "campaign", "event", "restricted", "conditions",
@@ -183,6 +183,7 @@ public enum ImportVocabulary {
         "country": ["البلد", "الدولة"],
         "language": ["lang", "preferred language", "اللغة"],
         "birth_date": ["date of birth", "dob", "birthday", "تاريخ الميلاد"],
+        "gender": ["sex", "genre", "sexe", "الجنس", "النوع الاجتماعي"],
         "source": ["channel", "source channel", "how did you hear", "المصدر"],
         "pep": ["politically exposed", "politically exposed person", "شخص معرض سياسيا", "معرض سياسيا", "شخصية سياسية"],
         "pep_note": ["pep note"],

@@ -296,6 +296,7 @@ extension ContactInput {
         country = first("country")
         language = first("language")
         birthDate = first("birth_date")
+        gender = first("gender")
         source = first("source") ?? "import"
         isPEP = try ImportVocabulary.flag(first("pep"), field: "pep")
         pepNote = first("pep_note")

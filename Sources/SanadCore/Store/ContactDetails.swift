@@ -79,6 +79,7 @@ public struct ContactDetails: Sendable, Codable, Equatable {
     public var country: String?
     public var language: String?
     public var birthDate: CalendarDate?
+    public var gender: Gender?
     public var source: String
     public var isPEP: Bool
     public var pepNote: String?
@@ -97,7 +98,7 @@ public struct ContactDetails: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, kind, displayName = "name", givenName = "given_name", familyName = "family_name", emails, phones, roles, tags,
-             groups, street, city, region, postalCode = "postal_code", country, language, birthDate = "birth_date", source,
+             groups, street, city, region, postalCode = "postal_code", country, language, birthDate = "birth_date", gender, source,
              isPEP = "pep", pepNote = "pep_note", externalID = "external_id", customFields = "custom_fields", relationships, consents, suppressions,
              interactionCount = "interactions", lastInteractionAt = "last_interaction_at", donations, createdAt = "created_at",
              updatedAt = "updated_at", deletedAt = "deleted_at"
@@ -106,7 +107,7 @@ public struct ContactDetails: Sendable, Codable, Equatable {
     /// The contact's own columns, named by the model's keys (the lists come from other tables).
     static let columns: SQL = """
         id, kind, display_name AS name, given_name, family_name, street, city, region, postal_code, country,
-        preferred_language AS language, birth_date, source_channel AS source, is_pep AS pep, pep_note, external_id,
+        preferred_language AS language, birth_date, gender, source_channel AS source, is_pep AS pep, pep_note, external_id,
         custom_fields, created_at, updated_at, deleted_at
         """
 
@@ -123,6 +124,7 @@ public struct ContactDetails: Sendable, Codable, Equatable {
         country = try row.decode("country")
         language = try row.decode("language")
         birthDate = try row.decode("birth_date")
+        gender = try row.decode("gender", as: String?.self).flatMap(Gender.lookup)
         source = try row.decode("source")
         isPEP = try row.decode("pep")
         pepNote = try row.decode("pep_note")

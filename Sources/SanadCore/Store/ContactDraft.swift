@@ -70,6 +70,8 @@ public struct ContactInput: Sendable {
     public var country: String?
     public var language: String?
     public var birthDate: String?
+    /// `female`, `male`, or a word for them (أنثى, ذكر, f, m); empty for not recorded.
+    public var gender: String?
     public var source: String?
     public var isPEP: Bool?
     public var pepNote: String?
@@ -102,6 +104,7 @@ public struct ContactDraft: Sendable {
     public var country: String?
     public var language: String?
     public var birthDate: CalendarDate?
+    public var gender: Gender?
     public var source: SourceChannel
     public var isPEP: Bool
     public var pepNote: String?
@@ -207,6 +210,14 @@ extension ContactInput {
             }
             return day
         }
+        let gender = field("gender", nil) { () -> Gender? in
+            if let text = self.gender?.trimmed, !text.isEmpty { return try Gender.parse(text) }
+            // A role written in the Arabic feminine (متطوعة) says what the sheet did not.
+            return kind == .person && self.roles.contains(where: ContactRole.isFeminineArabicWord) ? .female : nil
+        }
+        if gender != nil && kind == .organization {
+            problems.append(SanadError.invalid("an organization has no gender", hint: "leave gender empty for organizations", field: "gender"))
+        }
         let source = field("source", SourceChannel.other) { try self.source.flatMap { $0.isEmpty ? nil : $0 }.map(SourceChannel.parse) ?? .other }
         func place(_ value: String?, _ name: String, _ key: String) -> String? {
             field(key, nil) { try TextRules.cleanedText(value, field: name, maxLength: 200, removeDirectionControls: strip) }
@@ -228,7 +239,7 @@ extension ContactInput {
             kind: kind, displayName: displayName, givenName: givenName, familyName: familyName,
             emails: emails, phones: phones, roles: roles, tags: tags,
             street: street, city: cityText, region: region, postalCode: postalCode,
-            country: country, language: language, birthDate: birthDate, source: source,
+            country: country, language: language, birthDate: birthDate, gender: gender, source: source,
             isPEP: isPEP ?? false, pepNote: pepNote, externalID: externalID, customFields: customFields,
             warnings: notices + phones.compactMap(\.warning), nameKey: keys.key, nameSkeleton: keys.skeleton, nameSound: keys.sound,
             cityKey: cityText.map { CityNames.key($0, country: association.country) })

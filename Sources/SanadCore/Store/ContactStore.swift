@@ -26,11 +26,11 @@ public struct ContactStore {
         do {
             id = try transaction.query("""
                 INSERT INTO contacts (kind, display_name, given_name, family_name, name_key, name_skeleton, name_sound, keys_version,
-                                      street, city, city_key, region, postal_code, country, preferred_language, birth_date,
+                                      street, city, city_key, region, postal_code, country, preferred_language, birth_date, gender,
                                       source_channel, is_pep, pep_note, external_id, custom_fields)
                 VALUES (\(draft.kind.rawValue), \(draft.displayName), \(draft.givenName), \(draft.familyName), \(draft.nameKey),
                         \(draft.nameSkeleton), \(draft.nameSound), \(NameKeys.version), \(draft.street), \(draft.city), \(draft.cityKey), \(draft.region),
-                        \(draft.postalCode), \(draft.country), \(draft.language), \(draft.birthDate), \(draft.source.rawValue),
+                        \(draft.postalCode), \(draft.country), \(draft.language), \(draft.birthDate), \(draft.gender?.rawValue), \(draft.source.rawValue),
                         \(draft.isPEP), \(draft.pepNote), \(draft.externalID), \(JSONB(draft.customFields)))
                 RETURNING id
                 """)[0].decode(Int64.self, at: 0)
@@ -113,7 +113,7 @@ public struct ContactStore {
         try requireContact(id)
         let row = try transaction.query("""
             SELECT kind, display_name, given_name, family_name, street, city, region, postal_code, country,
-                   preferred_language, birth_date::text AS birth_date, source_channel, is_pep, pep_note, external_id
+                   preferred_language, birth_date::text AS birth_date, gender, source_channel, is_pep, pep_note, external_id
             FROM contacts WHERE id = \(id) \(lock ? "FOR UPDATE" : "" as SQL)
             """)[0]
         var input = ContactInput()
@@ -128,6 +128,7 @@ public struct ContactStore {
         input.country = try row.decode("country")
         input.language = try row.decode("preferred_language")
         input.birthDate = try row.decode("birth_date")
+        input.gender = try row.decode("gender")
         input.source = try row.decode("source_channel")
         input.isPEP = try row.decode("is_pep")
         input.pepNote = try row.decode("pep_note")
@@ -153,16 +154,16 @@ public struct ContactStore {
                     name_skeleton = \(draft.nameSkeleton), name_sound = \(draft.nameSound), keys_version = \(NameKeys.version),
                     street = \(draft.street),
                     city = \(draft.city), city_key = \(draft.cityKey), region = \(draft.region), postal_code = \(draft.postalCode),
-                    country = \(draft.country), preferred_language = \(draft.language), birth_date = \(draft.birthDate),
+                    country = \(draft.country), preferred_language = \(draft.language), birth_date = \(draft.birthDate), gender = \(draft.gender?.rawValue),
                     source_channel = \(draft.source.rawValue), is_pep = \(draft.isPEP), pep_note = \(draft.pepNote),
                     external_id = \(draft.externalID)
                 WHERE id = \(id)
                   AND (kind, display_name, given_name, family_name, street, city, region, postal_code, country,
-                       preferred_language, birth_date, source_channel, is_pep, pep_note, external_id)
+                       preferred_language, birth_date, gender, source_channel, is_pep, pep_note, external_id)
                       IS DISTINCT FROM
                       (\(draft.kind.rawValue), \(draft.displayName), \(draft.givenName), \(draft.familyName), \(draft.street),
                        \(draft.city), \(draft.region), \(draft.postalCode), \(draft.country), \(draft.language), \(draft.birthDate)::date,
-                       \(draft.source.rawValue), \(draft.isPEP), \(draft.pepNote), \(draft.externalID))
+                       \(draft.gender?.rawValue), \(draft.source.rawValue), \(draft.isPEP), \(draft.pepNote), \(draft.externalID))
                 """)
         } catch let error as PostgresError where error.constraint == "contacts_external_id_unique" {
             throw SanadError.conflict("external id \"\(draft.externalID ?? "")\" already belongs to another contact",

@@ -98,7 +98,7 @@ public enum InputValues {
                                      hint: "write digits with a dot for decimals and no thousands separator, such as 1500.50")
         }
         guard value > 0 else {
-            throw SanadError.invalid("\(field) \(text) must be more than zero", hint: "record refunds as a note instead")
+            throw SanadError.invalid("\(field) \(text) must be more than zero", hint: "to give money back, refund the gift: interaction refund ID --amount X --reason \"...\"")
         }
         let decimals = ascii.split(separator: ".").dropFirst().first?.count ?? 0
         let allowed = minorDigits(currency)

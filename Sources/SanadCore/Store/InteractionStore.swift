@@ -198,17 +198,8 @@ public struct InteractionStore {
     /// Deletes (softly) or refunds an interaction: it stays, with who, when and why, and
     /// counts nowhere from now on.
     public func void(_ id: Int64, as kind: String, reason: String) throws -> Interaction {
-        guard let reason = try TextRules.cleanedText(reason, field: "reason", maxLength: 500) else {
-            throw SanadError.invalid("a \(kind == "refunded" ? "refund" : "deletion") needs a reason", hint: "add --reason \"what happened\"", field: "reason")
-        }
-        let current = try interaction(id)
-        if let voided = current.voided {
-            throw SanadError.conflict("interaction #\(id) was \(voided) already", hint: "restore it with: interaction delete \(id) --restore")
-        }
-        if kind == "refunded" && current.type != .donation {
-            throw SanadError.invalid("only a donation can be refunded; #\(id) is a \(current.type.label)",
-                                     hint: "delete it instead: interaction delete \(id) --reason \"...\"")
-        }
+        let reason = try voidReason(reason, kind: kind)
+        try requireVoidable(try interaction(id), as: kind)
         try transaction.execute("""
             UPDATE interactions SET voided_at = now(), voided_by = session_user, void_kind = \(kind), void_reason = \(reason) WHERE id = \(id)
             """)
@@ -216,13 +207,79 @@ public struct InteractionStore {
         return try interaction(id)
     }
 
-    /// Undoes a deletion or a refund.
+    /// Refunds part of a donation: the donation is marked refunded with the amount given back,
+    /// and its remainder (a new row, pointing back at it) keeps counting. A refund of the
+    /// whole amount is a plain refund.
+    ///
+    /// - Returns: the refunded donation and, for a partial refund, its remainder.
+    public func refund(_ id: Int64, amount text: String?, reason: String) throws -> (refunded: Interaction, remainder: Interaction?) {
+        let current = try interaction(id)
+        try requireVoidable(current, as: "refunded")
+        guard let text, let amount = current.amount, let currency = current.currency, current.type == .donation else {
+            return (try void(id, as: "refunded", reason: reason), nil)
+        }
+        let refunded = try InputValues.amount(text, currency: currency, field: "refund amount")
+        guard refunded <= amount else {
+            throw SanadError.invalid("a refund of \(refunded) \(currency) is more than the gift #\(id) (\(amount) \(currency))",
+                                     hint: "give at most \(amount), or leave --amount out to refund the whole gift", field: "amount")
+        }
+        guard refunded < amount else { return (try void(id, as: "refunded", reason: reason), nil) }
+        let reason = try voidReason(reason, kind: "refunded")
+        try transaction.execute("""
+            UPDATE interactions SET voided_at = now(), voided_by = session_user, void_kind = 'refunded', void_reason = \(reason),
+                   refunded_amount = \(refunded)
+            WHERE id = \(id)
+            """)
+        // The remainder is the same gift for what is kept; the import key stays with the
+        // original, so importing the same file again brings back neither.
+        let remainder = try transaction.query("""
+            INSERT INTO interactions (contact_id, type, occurred_at, channel, campaign_id, event_id, notes, amount, currency,
+                                      is_restricted, conditions, is_anonymous, hours, conditions_key, notes_key, keys_version, remainder_of)
+            SELECT contact_id, type, occurred_at, channel, campaign_id, event_id, notes, amount - \(refunded), currency,
+                   is_restricted, conditions, is_anonymous, hours, conditions_key, notes_key, keys_version, id
+            FROM interactions WHERE id = \(id)
+            RETURNING id
+            """)[0].decode(Int64.self, at: 0)
+        try transaction.audit("interaction.refund", entity: "interactions", id: id,
+                              details: ["refunded": "\(refunded)", "currency": currency, "remainder": String(remainder)])
+        return (try interaction(id), try interaction(remainder))
+    }
+
+    private func voidReason(_ text: String, kind: String) throws -> String {
+        guard let reason = try TextRules.cleanedText(text, field: "reason", maxLength: 500) else {
+            throw SanadError.invalid("a \(kind == "refunded" ? "refund" : "deletion") needs a reason", hint: "add --reason \"what happened\"", field: "reason")
+        }
+        return reason
+    }
+
+    private func requireVoidable(_ current: Interaction, as kind: String) throws {
+        if let voided = current.voided {
+            throw SanadError.conflict("interaction #\(current.id) was \(voided) already", hint: "restore it with: interaction delete \(current.id) --restore")
+        }
+        if kind == "refunded" && current.type != .donation {
+            throw SanadError.invalid("only a donation can be refunded; #\(current.id) is a \(current.type.label)",
+                                     hint: "delete it instead: interaction delete \(current.id) --reason \"...\"")
+        }
+    }
+
+    /// Undoes a deletion or a refund (a partial refund's remainder goes).
     public func restore(_ id: Int64) throws -> Interaction {
         let current = try interaction(id)
         guard current.voided != nil else {
             throw SanadError.usage("interaction #\(id) is neither deleted nor refunded", hint: "nothing to restore")
         }
-        try transaction.execute("UPDATE interactions SET voided_at = NULL, voided_by = NULL, void_kind = NULL, void_reason = NULL WHERE id = \(id)")
+        if let remainder = try transaction.query("SELECT id, void_kind FROM interactions WHERE remainder_of = \(id)").singleRow() {
+            let (remainderID, remainderVoided) = try remainder.decode(Int64.self, String?.self)
+            if let remainderVoided {
+                throw SanadError.conflict("the remainder of #\(id), #\(remainderID), was \(remainderVoided) since",
+                                          hint: "restore that first: interaction delete \(remainderID) --restore")
+            }
+            try transaction.execute("DELETE FROM interactions WHERE id = \(remainderID)")
+        }
+        try transaction.execute("""
+            UPDATE interactions SET voided_at = NULL, voided_by = NULL, void_kind = NULL, void_reason = NULL, refunded_amount = NULL
+            WHERE id = \(id)
+            """)
         try transaction.audit("interaction.restore", entity: "interactions", id: id)
         return try interaction(id)
     }
@@ -292,16 +349,24 @@ public struct Interaction: Sendable, Codable, Equatable {
     /// `deleted` or `refunded` when corrected (such interactions count nowhere).
     public var voided: String?
     public var voidReason: String?
+    /// What a partial refund gave back (the rest stands as the remainder).
+    public var refundedAmount: Decimal?
+    /// The donation this row is what remains of, after a partial refund.
+    public var remainderOf: Int64?
+    /// For a donation refunded in part: the row that carries what is kept.
+    public var remainderID: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, contactID = "contact_id", contact, type, at, channel, campaign, eventID = "event_id", amount, currency,
-             isRestricted = "restricted", conditions, isAnonymous = "anonymous", hours, notes, voided, voidReason = "void_reason"
+             isRestricted = "restricted", conditions, isAnonymous = "anonymous", hours, notes, voided, voidReason = "void_reason",
+             refundedAmount = "refunded_amount", remainderOf = "remainder_of", remainderID = "remainder_id"
     }
 
     /// Over `interactions i`, `contacts c` and `campaigns cp`.
     static let columns: SQL = """
         i.id, i.contact_id, c.display_name AS contact, i.type, i.occurred_at AS at, i.channel, cp.slug AS campaign, i.event_id,
         i.amount, i.currency, i.is_restricted AS restricted, i.conditions, i.is_anonymous AS anonymous, i.hours, i.notes,
-        i.void_kind AS voided, i.void_reason
+        i.void_kind AS voided, i.void_reason, i.refunded_amount, i.remainder_of,
+        CASE WHEN i.refunded_amount IS NOT NULL THEN (SELECT r.id FROM interactions r WHERE r.remainder_of = i.id) END AS remainder_id
         """
 }

@@ -92,6 +92,28 @@ public enum ContactKind: String, Vocabulary {
     ])
 }
 
+/// A person's gender, as the association records it: only so that Arabic text about them
+/// agrees (قدّمت، ومن يرتبط بها). Left empty, Arabic uses the masculine, as Arabic does for
+/// a person whose gender is not known.
+public enum Gender: String, Vocabulary {
+    case female, male
+    public static let fieldName = "gender"
+    public static let otherWords = words([
+        .female: ["f", "woman", "أنثى", "انثى", "امرأة", "سيدة", "ست", "أ", "ف", "féminin", "femme"],
+        .male: ["m", "man", "ذكر", "رجل", "ذ", "masculin", "homme"],
+    ])
+}
+
+extension ContactRole {
+    /// Whether a role word was written in the Arabic feminine (متطوعة, مؤيدة, ممولة): the
+    /// masculine word with ة, naming the same role.
+    static func isFeminineArabicWord(_ text: String) -> Bool {
+        let key = NameKeys.normalized(text)
+        guard key.count > 2, key.last == "ه", let role = otherWords[key] else { return false }
+        return otherWords[String(key.dropLast())] == role
+    }
+}
+
 public enum ContactRole: String, Vocabulary {
     case supporter, funder, volunteer, member, beneficiary, board, staff
     public static let fieldName = "role"

@@ -29,6 +29,7 @@ struct ContactFieldOptions: ParsableArguments {
     @Option(help: "ISO 3166 country code (LB, JO, GB, ...).") var country: String?
     @Option(help: "Preferred language, ISO 639 (ar, en, fr, ...).") var language: String?
     @Option(help: "Birth date, YYYY-MM-DD.") var birthDate: String?
+    @Option(help: "female or male (أنثى, ذكر), for a person: Arabic text about them then agrees.") var gender: String?
     @Option(help: "How the contact reached the association: facebook, twitter, instagram, whatsapp, website, event, referral, import, other.")
     var source: String?
     @Flag(inversion: .prefixedNo, help: "Politically exposed person (or not).") var pep: Bool?
@@ -49,6 +50,7 @@ struct ContactFieldOptions: ParsableArguments {
         if let country { input.country = country }
         if let language { input.language = language }
         if let birthDate { input.birthDate = birthDate }
+        if let gender { input.gender = gender }
         if let source { input.source = source }
         if let pep { input.isPEP = pep }
         if let pepNote { input.pepNote = pepNote }
@@ -224,7 +226,7 @@ extension ContactCommand {
         @OptionGroup var format: FormatOptions
 
         static let clearable = ["given-name", "family-name", "street", "city", "region", "postal-code", "country", "language",
-                                "birth-date", "pep-note", "external-id"]
+                                "birth-date", "gender", "pep-note", "external-id"]
 
         func run() throws {
             for field in clear where !Self.clearable.contains(field) {
@@ -248,6 +250,7 @@ extension ContactCommand {
                         case "country": input.country = nil
                         case "language": input.language = nil
                         case "birth-date": input.birthDate = nil
+                        case "gender": input.gender = nil
                         case "pep-note": input.pepNote = nil
                         default: input.externalID = nil
                         }
