@@ -482,7 +482,7 @@ public struct AuditEngine {
             """)[0].decode(Int.self, at: 0)
         try transaction.execute("""
             INSERT INTO audit_findings (fingerprint, rule, severity, group_key, group_name, group_contacts, score, summary, evidence)
-            SELECT n.fingerprint, n.rule, n.severity, n.group_key, gn.name, coalesce(gn.members, '{}'), n.score, s.summary,
+            SELECT n.fingerprint, n.rule, n.severity, n.group_key, gn.name, coalesce(gn.members, '{}'), round(n.score, 4), s.summary,
                    n.evidence || jsonb_build_object('members', coalesce(gn.member_details, '[]'))
             FROM audit_new n JOIN audit_summaries s USING (fingerprint) LEFT JOIN audit_group_names gn ON gn.group_key = n.group_key
             ON CONFLICT (association_id, fingerprint) DO UPDATE

@@ -78,6 +78,8 @@ struct ArabicAgreementTests {
         let summary = concentration["summary"] as! String
         #expect(summary.contains("ليلى حداد ومن يرتبط بها (جهتان) قدّمت"), "\(summary)")
         #expect(summary.contains("آخر 12 شهراً"))
+        let score = "\(concentration["score"] ?? "")"
+        #expect(score.split(separator: ".").last.map { $0.count <= 4 } == true, "scores are rounded: \(score)")
         let contact = try scenario.sanad.json(["contact", "show", String(sister)]) as! [String: Any]
         #expect(contact["gender"] as? String == "female", "a role written in the feminine says she is a woman")
 
