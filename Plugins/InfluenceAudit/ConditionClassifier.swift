@@ -234,9 +234,43 @@ struct ConditionClassifier: Sendable {
             }
         }
         token.possessive = forms.contains { $0.count >= 4 && $0.hasSuffix("نا") && !notPossessive.contains($0) }
+        // Endings: a pronoun (مصدرها, موافقتنا) or a sound plural (المتطوعين); one is set
+        // aside, keeping a stem of three letters at least. A broken plural (قوائم, أعضاء) is
+        // read as its singular.
+        for word in Array(forms) {
+            if let singular = brokenPlurals[word] { forms.insert(singular) }
+            guard let suffix = arabicSuffixes.first(where: { word.hasSuffix($0) && word.count - $0.count >= 3 }) else { continue }
+            let stem = String(word.dropLast(suffix.count))
+            forms.insert(stem)
+            // A taa marbuta is written ت before an ending (موافقتنا is موافقة + نا), and
+            // gives way to ات in the plural (مقابلات, of مقابلة).
+            if stem.hasSuffix("ت") { forms.insert(String(stem.dropLast()) + "ه") }
+            if suffix == "ات" { forms.insert(stem + "ه") }
+            if let singular = brokenPlurals[stem] { forms.insert(singular) }
+        }
         token.forms = Array(forms).sorted()
         return token
     }
+
+    /// Pronoun endings and the endings of sound plurals and duals, longest first.
+    static let arabicSuffixes = ["كما", "هما", "كم", "كن", "هم", "هن", "ها", "نا", "ات", "ون", "ين", "ان", "وا", "ه", "ي", "ك"]
+
+    /// Broken plurals of the words the frames speak of, to their singular (normalized as
+    /// names are, so أعضاء is اعضاء and قائمة is قائمه).
+    static let brokenPlurals: [String: String] = {
+        let pairs = [
+            ("أعضاء", "عضو"), ("قوائم", "قائمة"), ("أسماء", "اسم"), ("أسامي", "اسم"), ("أرقام", "رقم"), ("مناصب", "منصب"),
+            ("مدراء", "مدير"), ("وظائف", "وظيفة"), ("وظايف", "وظيفة"), ("عقود", "عقد"), ("أحزاب", "حزب"), ("نواب", "نائب"),
+            ("وزراء", "وزير"), ("صور", "صورة"), ("تصاريح", "تصريح"), ("مواقع", "موقع"), ("لجان", "لجنة"), ("مجالس", "مجلس"),
+            ("أقارب", "قريب"), ("أبناء", "ابن"), ("إخوة", "أخ"), ("إخوان", "أخ"), ("أموال", "مال"), ("مبالغ", "مبلغ"),
+            ("أصوات", "صوت"), ("مكاتب", "مكتب"), ("فنادق", "فندق"), ("مطاعم", "مطعم"), ("مصانع", "مصنع"), ("رواتب", "راتب"),
+            ("أسر", "أسرة"), ("مشاريع", "مشروع"), ("مقاعد", "مقعد"), ("ممثلين", "ممثل"), ("شركاء", "شريك"), ("وسطاء", "وسيط"),
+            ("مرشحين", "مرشح"), ("ناخبين", "ناخب"), ("أنصار", "نصير"), ("قرارات", "قرار"), ("خطب", "خطبة"), ("مقالات", "مقال"),
+            ("بيانات", "بيان"), ("منشورات", "منشور"), ("صحف", "صحيفة"), ("جرائد", "جريدة"), ("محلات", "محل"), ("معارض", "معرض"),
+            ("مكاسب", "مكسب"), ("حسابات", "حساب"), ("أمناء", "أمين"), ("رؤساء", "رئيس"), ("مسؤولين", "مسؤول"), ("موظفين", "موظف"),
+        ]
+        return Dictionary(pairs.map { (NameKeys.normalized($0.0), NameKeys.normalized($0.1)) }, uniquingKeysWith: { first, _ in first })
+    }()
 
     /// The concepts that name actions: a first-person verb among them is the funder acting.
     static let actions: Set<String> = ["governance_act", "messaging_act", "handover", "political_act", "procure", "transfer"]
@@ -263,6 +297,10 @@ struct ConditionClassifier: Sendable {
             let acting = Self.actions.reduce(into: Set<Int>()) { $0.formUnion(present[$1] ?? []) }
             for index in window where all[index].possessive || (all[index].firstPersonVerb && acting.contains(index)) {
                 present["agent", default: []].insert(index)
+            }
+            // A business of "ours" (معرضنا, مطبعتنا) is the funder's circle.
+            for index in present["business"] ?? [] where all[index].possessive {
+                present["circle", default: []].insert(index)
             }
             for frame in frames where !blocked.contains(frame.family) && frame.concepts.allSatisfy({ present[$0] != nil }) {
                 for concept in frame.concepts { carried[frame.family, default: []].formUnion(present[concept]!) }

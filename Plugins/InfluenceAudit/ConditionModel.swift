@@ -1,15 +1,20 @@
 internal import Foundation
 internal import SanadCore
 
-/// A small trained model beside the frames: logistic regression over the character n-grams
-/// (2 to 5 letters, within words) of the normalized text, one per family. It catches
-/// phrasings whose words the frames do not list but whose pieces it has seen (موافقتنا and
-/// نوافق share موافق; countersign holds sign). Its weights ship in `Lexicon/model.tsv`,
-/// rebuilt by `scripts/train-classifier` from the labelled corpus; reading stays Swift.
+/// A trained model beside the frames: logistic regression over the character n-grams (3 to
+/// 5 characters of each word with its edges) of the normalized text, one per family. It
+/// catches phrasings whose words the frames do not list but whose pieces it has seen
+/// (موافقتنا and نوافق share موافق; countersign holds sign). Its weights ship in
+/// `ConditionModelWeights.swift`, rebuilt by `scripts/train-classifier` from the labelled corpus;
+/// reading stays Swift.
 ///
 /// Features: each distinct n-gram counts 1, the vector divided by the square root of the
 /// number of distinct n-grams (so it needs no vocabulary here); the score of a family is
 /// its intercept plus the weights of the n-grams present, through the logistic function.
+///
+/// The model is dense (L2, every n-gram of the training texts keeps a weight): a sparse one
+/// generalized worse to new text. To keep the file small, each weight is one of 63 steps,
+/// written as one character (`@` is −31 steps, `_` zero, `~` +31).
 struct ConditionModel: Sendable {
     let families: [String]
     let intercepts: [Double]
@@ -18,13 +23,15 @@ struct ConditionModel: Sendable {
     /// training texts, where it kept false alarms on normal conditions at or under 5%).
     let threshold: Double
 
-    static let builtIn = ConditionModel(tsv: String(decoding: PackageResources.model_tsv, as: UTF8.self))
+    static let builtIn = ConditionModel(tsv: shippedWeights)
 
-    /// `families\tgovernance\t…`, `intercepts\t…`, `threshold\tp`, then `gram\tw…` lines.
+    /// `families\tgovernance\t…`, `intercepts\t…`, `threshold\tp`, `step\ts`, then
+    /// `gram\tCCCCCC` lines: one character per family, its weight `(scalar − 0x5F) × step`.
     init(tsv: String) {
         var families: [String] = []
         var intercepts: [Double] = []
         var threshold = 1.0
+        var step = 0.0
         var weights: [String: [Double]] = [:]
         for line in tsv.split(separator: "\n") where !line.hasPrefix("#") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
@@ -33,7 +40,8 @@ struct ConditionModel: Sendable {
             case "families": families = Array(fields.dropFirst())
             case "intercepts": intercepts = fields.dropFirst().compactMap(Double.init)
             case "threshold": threshold = Double(fields[1]) ?? 1
-            default: weights[fields[0]] = fields.dropFirst().compactMap(Double.init)
+            case "step": step = Double(fields[1]) ?? 0
+            default: weights[fields[0]] = fields[1].unicodeScalars.map { (Double($0.value) - 0x5F) * step }
             }
         }
         self.families = families
@@ -47,7 +55,7 @@ struct ConditionModel: Sendable {
         NameKeys.normalized(text).split(separator: " ").map(String.init)
     }
 
-    /// The distinct n-grams of `text`: 2 to 5 characters of each word padded with a space
+    /// The distinct n-grams of `text`: 3 to 5 characters of each word padded with a space
     /// on each side. The training script reads exactly these.
     static func features(_ text: String) -> [String] {
         var seen: Set<String> = []
@@ -61,7 +69,7 @@ struct ConditionModel: Sendable {
     static func grams(of word: String) -> [String] {
         let padded = Array(" " + word + " ")
         var result: [String] = []
-        for length in 2...5 where padded.count >= length {
+        for length in 3...5 where padded.count >= length {
             for start in 0...(padded.count - length) {
                 result.append(String(padded[start..<(start + length)]).replacingOccurrences(of: " ", with: "_"))
             }

@@ -39,9 +39,11 @@ struct LexiconTests {
             families\tgovernance\tmessaging
             intercepts\t-3\t-3
             threshold\t0.90
-            _gh\t0\t100
-            gho\t0\t100
+            step\t3.3
+            _gh\t_~
+            gho\t_~
             """)
+        #expect(classifier.model?.weights["gho"] == [0, 31 * 3.3], "one character per family: _ is zero, ~ is 31 steps")
         let findings = classifier.classify("Ghostwriting of our statements by the donor, and a veto")
         #expect(findings.map(\.family) == ["governance", "messaging"], "\(findings)")
         let messaging = findings.first { $0.family == "messaging" }
