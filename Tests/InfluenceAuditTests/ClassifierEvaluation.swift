@@ -98,11 +98,11 @@ struct ClassifierEvaluation {
     }
 
     /// The issue's target is recall 0.90 per family and at most 5% false alarms on unseen
-    /// text. Measured on fresh-3.txt, the frames with the model reach 0.60 to 0.87 recall and
-    /// 3% false alarms (the frames alone: 0.47 to 0.87, 0%): the target is not met. These
-    /// floors keep what was reached from slipping back.
-    static let floors: [String: Double] = ["governance": 0.75, "messaging": 0.75, "mobilization": 0.80, "political": 0.70,
-                                           "private_benefit": 0.70, "pass_through": 0.55, "purpose": 0.90]
+    /// text. Measured on fresh-4.txt, the frames with the model reach 0.80 to 1.00 recall and
+    /// 6.7% false alarms: the target is not met. These floors keep what was reached from
+    /// slipping back.
+    static let floors: [String: Double] = ["governance": 0.90, "messaging": 0.75, "mobilization": 0.95, "political": 0.75,
+                                           "private_benefit": 0.90, "pass_through": 0.75, "purpose": 0.90]
 
     @Test("unseen text: recall per family and false alarms on normal conditions no worse than measured")
     func heldOut() {
@@ -117,6 +117,13 @@ struct ClassifierEvaluation {
                 print(String(format: "classifier,%@,%@,precision=%.3f,recall=%.3f,n=%d", name, family, f.precision, f.recall, f.support))
             }
             if name == "fresh" {
+                var framesAlone = classifier
+                framesAlone.model = nil
+                let alone = Self.figures(part, framesAlone)
+                for family in ConditionClassifier.families + ["purpose"] {
+                    let f = alone[family]!
+                    print(String(format: "classifier,fresh-frames-alone,%@,precision=%.3f,recall=%.3f,n=%d", family, f.precision, f.recall, f.support))
+                }
                 for (family, floor) in Self.floors { #expect(figures[family]!.recall >= floor, "\(family) recall") }
                 let target = ConditionClassifier.families.allSatisfy { figures[$0]!.recall >= 0.90 } && figures["purpose"]!.recall >= 0.95
                 print("classifier,fresh,target (recall 0.90 per family, false alarms 5%): \(target ? "met" : "not met")")
