@@ -199,10 +199,13 @@ extension ContactStore {
             throw SanadError.invalid("the search text has no letters or digits", hint: "give part of a name")
         }
         // Latin spellings that stand for the same Arabic name are looked up too (Zikra and
-        // Dhikra for ذكرى, Nasrallah for نصر الله); each contact keeps its best score.
+        // Dhikra for ذكرى, Nasrallah for نصر الله), by their consonant key only: that is what
+        // they change, and one index instead of three keeps the extra look-up cheap at 1M
+        // contacts. Each contact keeps its best score.
         var best: [Int64: (score: Double, acrossScripts: Bool)] = [:]
-        for spelling in [query] + NameKeys.latinSpellings(of: query) {
-            for candidate in try nameCandidates(spelling, limit: limit) where candidate.score > (best[candidate.id]?.score ?? -1) {
+        for (index, spelling) in ([query] + NameKeys.latinSpellings(of: query)).enumerated() {
+            for candidate in try nameCandidates(spelling, limit: limit, consonantsOnly: index > 0)
+            where candidate.score > (best[candidate.id]?.score ?? -1) {
                 best[candidate.id] = (candidate.score, candidate.acrossScripts)
             }
         }
@@ -224,12 +227,16 @@ extension ContactStore {
 
     /// The contacts one spelling of a name finds, scored (letters found by the database,
     /// then ranked by how the words sound).
-    private func nameCandidates(_ query: String, limit: Int) throws -> [(id: Int64, score: Double, acrossScripts: Bool)] {
-        let key = NameKeys.normalized(query)
-        let skeleton = NameKeys.skeleton(normalized: key)
+    private func nameCandidates(_ query: String, limit: Int, consonantsOnly: Bool = false) throws -> [(id: Int64, score: Double, acrossScripts: Bool)] {
+        var key: String? = NameKeys.normalized(query)
+        let skeleton = NameKeys.skeleton(normalized: key!)
         // A one-letter skeleton (Ali, Layla: "L") matches too much to look with; two letters
         // (Haddad, Youssef: "HD", "SF") are enough, since the candidates are then ranked by sound.
         let usableSkeleton: String? = skeleton.filter { $0 != " " }.count >= 2 ? skeleton : nil
+        if consonantsOnly {
+            guard usableSkeleton != nil else { return [] }
+            key = nil
+        }
         // Without a usable consonant key, the sound key (vowels kept) looks instead.
         let sound: String? = usableSkeleton == nil ? NameSounds.key(query) : nil
         let queryIsArabic = TextRules.containsRightToLeft(query)
@@ -243,7 +250,8 @@ extension ContactStore {
             // The database finds by letters; how the words sound decides among what it found, so
             // a consonant key shared by حسن and Husseini, or by هدى and Haddad, no longer ties.
             let name: String = try row.decode("display_name")
-            let acrossScripts: Bool = try row.decode("across_scripts")
+            // Without a letters key (another spelling), what was found was found by consonants.
+            let acrossScripts: Bool = try row.decode("across_scripts", as: Bool?.self) ?? true
             // The stored sound key, else (a row the backfill has not reached) the name's.
             let stored: String = try row.decode("name_sound")
             let sound = NameSounds.similarity(queryWords: queryWords, key: stored.isEmpty ? NameSounds.key(name) : stored)
