@@ -212,7 +212,8 @@ struct ConditionClassifier: Sendable {
     /// verb's preverb (ب م ه ح, the dialects' present and future) and person prefix (ن ي ت).
     static func arabicToken(_ surface: String, _ key: String) -> Token {
         var forms: Set<String> = [key]
-        var frontier = [key]
+        // Words of their own that only look prefixed (لما is "when", not ل + ما).
+        var frontier = wholeWords.contains(key) ? [] : [key]
         while let word = frontier.popLast() {
             for prefix in ["و", "ف", "ب", "ل", "ك", "ع", "ال", "لل"] where word.hasPrefix(prefix) && word.count - prefix.count >= 2 {
                 let rest = String(word.dropFirst(prefix.count))
@@ -251,6 +252,8 @@ struct ConditionClassifier: Sendable {
         token.forms = Array(forms).sorted()
         return token
     }
+
+    static let wholeWords: Set<String> = ["لما", "ولما", "فلما", "كما", "بما", "عما", "لكن", "لكي", "فيما", "بينما"]
 
     /// Pronoun endings and the endings of sound plurals and duals, longest first.
     static let arabicSuffixes = ["كما", "هما", "كم", "كن", "هم", "هن", "ها", "نا", "ات", "ون", "ين", "ان", "وا", "ه", "ي", "ك"]
