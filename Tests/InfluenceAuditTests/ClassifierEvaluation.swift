@@ -98,11 +98,11 @@ struct ClassifierEvaluation {
     }
 
     /// The target is recall 0.90 per family and at most 5% false alarms on unseen
-    /// text. Measured on fresh-8.txt, the frames with the model reach 0.73 to 1.00 recall and
-    /// 6.7% false alarms: the target is not met (the figures of every round are in the
-    /// plugin's README). These floors keep what was reached from slipping back.
-    static let floors: [String: Double] = ["governance": 0.75, "messaging": 0.85, "mobilization": 0.95, "political": 0.85,
-                                           "private_benefit": 0.95, "pass_through": 0.70, "purpose": 0.90]
+    /// text. Measured on fresh-9.txt, the frames with the model reach 0.87 to 1.00 recall and
+    /// no false alarm: the target is not met for messaging (the figures of every round are in
+    /// the plugin's README). These floors keep what was reached from slipping back.
+    static let floors: [String: Double] = ["governance": 0.90, "messaging": 0.85, "mobilization": 0.95, "political": 0.95,
+                                           "private_benefit": 0.95, "pass_through": 0.95, "purpose": 0.95]
 
     @Test("unseen text: recall per family and false alarms on normal conditions no worse than measured")
     func heldOut() {
