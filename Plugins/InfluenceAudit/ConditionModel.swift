@@ -22,29 +22,36 @@ struct ConditionModel: Sendable {
     /// The probability from which a family is raised (chosen by cross-validation on the
     /// training texts, where it kept false alarms on normal conditions at or under 5%).
     let threshold: Double
+    /// How many training texts the training script found the model raising, per family.
+    let raisedInTraining: [Int]
 
     static let builtIn = ConditionModel(tsv: shippedWeights)
 
-    /// `families\tgovernance\t…`, `intercepts\t…`, `threshold\tp`, `step\ts`, then
+    /// `@families\tgovernance\t…`, `@intercepts\t…`, `@threshold\tp`, `@step\ts`, then
     /// `gram\tCCCCCC` lines: one character per family, its weight `(scalar − 0x5F) × step`.
+    /// The settings are marked with `@`, which no n-gram holds: an n-gram can spell `step`.
     init(tsv: String) {
         var families: [String] = []
         var intercepts: [Double] = []
         var threshold = 1.0
         var step = 0.0
-        var weights: [String: [Double]] = [:]
+        var steps: [String: String.UnicodeScalarView] = [:]
+        var raised: [Int] = []
         for line in tsv.split(separator: "\n") where !line.hasPrefix("#") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count >= 2 else { continue }
             switch fields[0] {
-            case "families": families = Array(fields.dropFirst())
-            case "intercepts": intercepts = fields.dropFirst().compactMap(Double.init)
-            case "threshold": threshold = Double(fields[1]) ?? 1
-            case "step": step = Double(fields[1]) ?? 0
-            default: weights[fields[0]] = fields[1].unicodeScalars.map { (Double($0.value) - 0x5F) * step }
+            case "@families": families = Array(fields.dropFirst())
+            case "@intercepts": intercepts = fields.dropFirst().compactMap(Double.init)
+            case "@threshold": threshold = Double(fields[1]) ?? 1
+            case "@step": step = Double(fields[1]) ?? 0
+            case "@raised": raised = fields.dropFirst().compactMap(Int.init)
+            default: steps[fields[0]] = fields[1].unicodeScalars
             }
         }
+        let weights = steps.mapValues { $0.map { (Double($0.value) - 0x5F) * step } }
         self.families = families
+        self.raisedInTraining = raised
         self.intercepts = intercepts.count == families.count ? intercepts : Array(repeating: 0, count: families.count)
         self.weights = weights.filter { $0.value.count == families.count }
         self.threshold = threshold

@@ -3,10 +3,11 @@
 extension ConditionModel {
     static let shippedWeights = #"""
 # 1822 training texts; a weight is (character - 0x5F) x step, one character per family.
-families	governance	messaging	mobilization	political	private_benefit	pass_through
-intercepts	-3.6046	-3.4618	-3.9751	-3.7636	-2.4155	-4.1461
-threshold	0.75
-step	0.268783
+@families	governance	messaging	mobilization	political	private_benefit	pass_through
+@intercepts	-3.6046	-3.4618	-3.9751	-3.7636	-2.4155	-4.1461
+@threshold	0.75
+@step	0.268783
+@raised	229	224	228	229	225	224
 10_	^__^^`
 11_	__a___
 12_	__`___

@@ -87,6 +87,22 @@ struct ClassifierEvaluation {
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    @Test("the shipped model reads as the training script wrote it: the same training texts raised per family")
+    func modelReadsAsWritten() {
+        let model = ConditionModel.builtIn
+        #expect(model.families == ConditionClassifier.families)
+        #expect(model.raisedInTraining.count == model.families.count)
+        var raised = Array(repeating: 0, count: model.families.count)
+        for sample in Self.samples + Self.freshFirst {
+            let probabilities = model.probabilities(sample.text)
+            for (index, family) in model.families.enumerated() where (probabilities[family] ?? 0) >= model.threshold { raised[index] += 1 }
+        }
+        // Floating-point sums in another order may tip a text lying on the threshold.
+        for (counted, written) in zip(raised, model.raisedInTraining) {
+            #expect(abs(counted - written) <= 2, "counted \(raised), the script wrote \(model.raisedInTraining)")
+        }
+    }
+
     @Test("the corpus has at least 600 texts, 60 per family, in five varieties of Arabic and English")
     func corpusShape() {
         #expect(Self.samples.count >= 600)
@@ -98,11 +114,11 @@ struct ClassifierEvaluation {
     }
 
     /// The target is recall 0.90 per family and at most 5% false alarms on unseen
-    /// text. Measured on fresh-9.txt, the frames with the model reach 0.87 to 1.00 recall and
-    /// no false alarm: the target is not met for messaging (the figures of every round are in
-    /// the plugin's README). These floors keep what was reached from slipping back.
-    static let floors: [String: Double] = ["governance": 0.90, "messaging": 0.85, "mobilization": 0.95, "political": 0.95,
-                                           "private_benefit": 0.95, "pass_through": 0.95, "purpose": 0.95]
+    /// text. Measured on fresh-10.txt, the frames with the model reach 0.60 to 0.93 recall and
+    /// 13.3% false alarms: the target is not met (the figures of every round are in the
+    /// plugin's README). These floors keep what was reached from slipping back.
+    static let floors: [String: Double] = ["governance": 0.90, "messaging": 0.55, "mobilization": 0.90, "political": 0.90,
+                                           "private_benefit": 0.70, "pass_through": 0.85, "purpose": 0.85]
 
     @Test("unseen text: recall per family and false alarms on normal conditions no worse than measured")
     func heldOut() {

@@ -36,13 +36,15 @@ struct LexiconTests {
     func modelBesideFrames() {
         var classifier = ConditionClassifier(definitions: "concept a = veto\nframe governance = a\n")
         classifier.model = ConditionModel(tsv: """
-            families\tgovernance\tmessaging
-            intercepts\t-3\t-3
-            threshold\t0.90
-            step\t3.3
+            @families\tgovernance\tmessaging
+            @intercepts\t-3\t-3
+            @threshold\t0.90
+            @step\t3.3
             _gh\t_~
             gho\t_~
+            step\t~_
             """)
+        #expect(classifier.model?.weights["step"] == [31 * 3.3, 0], "an n-gram may spell a setting's name without changing it")
         #expect(classifier.model?.weights["gho"] == [0, 31 * 3.3], "one character per family: _ is zero, ~ is 31 steps")
         let findings = classifier.classify("Ghostwriting of our statements by the donor, and a veto")
         #expect(findings.map(\.family) == ["governance", "messaging"], "\(findings)")
