@@ -105,9 +105,7 @@ extension AuditReport {
         switch value {
         case .object(let fields):
             let items = fields.map { field -> String in
-                var value = field.value
-                if field.name == "category", case .text(let category) = value { value = .text(FindingText.categoryName(category, language)) }
-                return "<dt>\(HTMLText.escape(label(field.name)))</dt><dd>\(render(value))</dd>"
+                "<dt>\(HTMLText.escape(label(field.name)))</dt><dd>\(render(displayed(field.name, field.value)))</dd>"
             }
             return "<dl>" + items.joined() + "</dl>"
         case .list(let values) where values.contains(where: { if case .object = $0 { true } else { false } }):
@@ -118,7 +116,7 @@ extension AuditReport {
             let head = columns.map { "<th>\(HTMLText.escape(label($0)))</th>" }.joined()
             let rows = values.map { value -> String in
                 guard case .object = value else { return "" }
-                return "<tr>" + columns.map { "<td>\(value[$0].map(render) ?? "")</td>" }.joined() + "</tr>"
+                return "<tr>" + columns.map { column in "<td>\(value[column].map { render(displayed(column, $0)) } ?? "")</td>" }.joined() + "</tr>"
             }
             return "<table><thead><tr>\(head)</tr></thead><tbody>\(rows.joined())</tbody></table>"
         case .list(let values):
@@ -128,6 +126,17 @@ extension AuditReport {
         case .text(let text): return "<bdi>\(HTMLText.escape(text))</bdi>"
         case .integer(let number): return String(number)
         case .decimal(let number): return number.description
+        }
+    }
+
+    /// A value as the report's language says it: a family, who read a text, a gift's type.
+    private func displayed(_ key: String, _ value: EvidenceValue) -> EvidenceValue {
+        guard case .text(let text) = value else { return value }
+        switch key {
+        case "category": return .text(FindingText.categoryName(text, language))
+        case "read_by" where language == .arabic: return .text(["model": "النموذج المدرَّب", "frames": "الأطر"][text] ?? text)
+        case "type" where language == .arabic: return .text(["donation": "تبرع", "pledge": "تعهد"][text] ?? text)
+        default: return value
         }
     }
 

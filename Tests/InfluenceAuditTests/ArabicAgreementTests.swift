@@ -72,7 +72,7 @@ struct ArabicAgreementTests {
         let funder = try scenario.contact("ليلى حداد", ["--gender", "أنثى"])
         let sister = try scenario.contact("ريم حداد", ["--role", "متطوعة"])
         try scenario.relate(sister, "family", funder)
-        try scenario.give(funder, 20000, daysAgo: 10)
+        try scenario.give(funder, 20000, daysAgo: 10, ["--conditions", "نشترط مقعدا في مجلس الإدارة لممثلنا"])
         try scenario.run()
         let concentration = try #require(try scenario.findings().first { $0["rule"] as? String == "concentration" })
         let summary = concentration["summary"] as! String
@@ -87,5 +87,11 @@ struct ArabicAgreementTests {
         #expect(text.contains("(مفتوحة)"), "\(text)")
         #expect(!text.contains("(open)"))
         #expect(text.contains("من 11 مجموعة ممولين"), "\(text)")
+        let html = FileManager.default.temporaryDirectory.appendingPathComponent("arabic-\(UUID().uuidString).html").path
+        try scenario.sanad.succeed(["audit", "report", "--format", "html", "--out", html])
+        defer { try? FileManager.default.removeItem(atPath: html) }
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("مفتوحة") && page.contains("الأطر") && page.contains("التدخل في الحوكمة"), "statuses, readers and families in Arabic")
+        for english in [">open<", ">frames<", ">model<", ">governance<"] { #expect(!page.contains(english), "\(english) left in the Arabic report") }
     }
 }
