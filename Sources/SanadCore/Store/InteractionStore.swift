@@ -198,11 +198,8 @@ public struct InteractionStore {
     /// Deletes (softly) or refunds an interaction: it stays, with who, when and why, and
     /// counts nowhere from now on.
     public func void(_ id: Int64, as kind: String, reason: String) throws -> Interaction {
-        let reason = try voidReason(reason, kind: kind)
         try requireVoidable(try interaction(id), as: kind)
-        try transaction.execute("""
-            UPDATE interactions SET voided_at = now(), voided_by = session_user, void_kind = \(kind), void_reason = \(reason) WHERE id = \(id)
-            """)
+        try markVoided(id, as: kind, reason: reason)
         try transaction.audit(kind == "refunded" ? "interaction.refund" : "interaction.delete", entity: "interactions", id: id)
         return try interaction(id)
     }
@@ -224,12 +221,7 @@ public struct InteractionStore {
                                      hint: "give at most \(amount), or leave --amount out to refund the whole gift", field: "amount")
         }
         guard refunded < amount else { return (try void(id, as: "refunded", reason: reason), nil) }
-        let reason = try voidReason(reason, kind: "refunded")
-        try transaction.execute("""
-            UPDATE interactions SET voided_at = now(), voided_by = session_user, void_kind = 'refunded', void_reason = \(reason),
-                   refunded_amount = \(refunded)
-            WHERE id = \(id)
-            """)
+        try markVoided(id, as: "refunded", reason: reason, refunded: refunded)
         // The remainder is the same gift for what is kept; the import key stays with the
         // original, so importing the same file again brings back neither.
         let remainder = try transaction.query("""
@@ -245,11 +237,17 @@ public struct InteractionStore {
         return (try interaction(id), try interaction(remainder))
     }
 
-    private func voidReason(_ text: String, kind: String) throws -> String {
+    /// Marks the row deleted or refunded, with who, when and why (and, for a partial refund,
+    /// how much went back).
+    private func markVoided(_ id: Int64, as kind: String, reason text: String, refunded: Decimal? = nil) throws {
         guard let reason = try TextRules.cleanedText(text, field: "reason", maxLength: 500) else {
             throw SanadError.invalid("a \(kind == "refunded" ? "refund" : "deletion") needs a reason", hint: "add --reason \"what happened\"", field: "reason")
         }
-        return reason
+        try transaction.execute("""
+            UPDATE interactions SET voided_at = now(), voided_by = session_user, void_kind = \(kind), void_reason = \(reason),
+                   refunded_amount = \(refunded)
+            WHERE id = \(id)
+            """)
     }
 
     private func requireVoidable(_ current: Interaction, as kind: String) throws {
