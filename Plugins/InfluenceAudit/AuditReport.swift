@@ -146,8 +146,8 @@ public struct AuditReport: Sendable, Encodable {
             : "Donated income over the last \(run.windowMonths) months: \(FindingText.amount(run.income.doubleValue)) \(run.currency) from \(run.funderGroups) funder group(s)")
         if let hhi = run.hhi, let effective = effectiveFunders {
             lines.append(arabic
-                ? "مؤشر التركّز: \(hhi) (كأن التمويل من \(String(format: "%.1f", effective)) من الممولين المتساوين)"
-                : "Concentration index (HHI): \(hhi), as concentrated as \(String(format: "%.1f", effective)) equal funders")
+                ? "مؤشر التركّز: \(FindingText.amount(hhi.doubleValue)) (كأن التمويل من \(FindingText.amount(effective)) من الممولين المتساوين)"
+                : "Concentration index (HHI): \(FindingText.amount(hhi.doubleValue)), as concentrated as \(FindingText.amount(effective)) equal funders")
         }
         if !run.rates.isEmpty {
             lines.append((arabic ? "أسعار الصرف المستعملة: " : "Exchange rates used: ") + run.rates.map { rate in
