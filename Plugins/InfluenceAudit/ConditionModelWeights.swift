@@ -7,7 +7,7 @@ extension ConditionModel {
 @intercepts	-3.6509	-3.5668	-4.0214	-3.8937	-2.4227	-4.3191
 @threshold	0.85
 @step	0.275529
-@raised	274	269	273	274	270	268
+@raised	295	289	297	292	280	291
 10_	^^`^^_
 11_	__`___
 12_	a_`___
