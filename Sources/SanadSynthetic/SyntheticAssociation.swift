@@ -341,6 +341,9 @@ public struct SyntheticAssociation: Sendable {
         input.country = association.country
         input.language = person.english != nil ? "en" : (random.chance(0.8) ? "ar" : "en")
         input.birthDate = person.organization == nil ? person.birthDate?.description : nil
+        // Recorded so the audit's Arabic findings agree, for people whose given name was chosen
+        // by gender (the English names are not); it draws nothing from the random stream.
+        input.gender = person.organization == nil && person.english == nil ? (person.female ? "female" : "male") : nil
         input.source = random.pick(["facebook", "facebook", "facebook", "website", "event", "referral", "whatsapp", "instagram", "twitter", "other"])
         if roleInfo.pep, person.organization == nil {
             input.isPEP = true

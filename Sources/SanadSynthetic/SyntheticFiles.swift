@@ -11,7 +11,8 @@ public struct SyntheticFiles {
     }
 
     public static let contactColumns = ["external_id", "name", "given_name", "family_name", "kind", "email", "phone", "roles",
-                                        "tags", "city", "region", "country", "language", "birth_date", "source", "pep", "pep_note"]
+                                        "tags", "city", "region", "country", "language", "birth_date", "source", "pep", "pep_note",
+                                        "gender"]
     public static let interactionColumns = ["external_id", "contact_external_id", "type", "date", "amount", "currency", "campaign",
                                             "restricted", "conditions", "anonymous", "hours", "channel", "notes"]
 
@@ -55,6 +56,7 @@ public struct SyntheticFiles {
                 input.emails.joined(separator: ";"), input.phones.joined(separator: ";"), input.roles.joined(separator: ";"),
                 input.tags.joined(separator: ";"), input.city ?? "", input.region ?? "", input.country ?? "", input.language ?? "",
                 input.birthDate ?? "", input.source ?? "", input.isPEP == true ? "yes" : "", input.pepNote ?? "",
+                input.gender ?? "",
             ])
             if let original = contact.duplicateOf {
                 try pairsFile.write(CSVText.row([generator.externalID(original), contact.externalID, "duplicate"]).utf8)
