@@ -135,8 +135,9 @@ enum FindingText {
         case "conflict_of_interest":
             let decision = evidence["decision"] as? [String: Any] ?? [:]
             let trustee = (evidence["trustee"] as? [String: Any])?["name"] as? String ?? "?"
+            let trusteeIsFeminine = isFeminine(evidence["trustee"])
             return arabic
-                ? "\(isFeminine(evidence["trustee"]) ? "العضوة" : "العضو") \(trustee) في مجلس الإدارة \(isFeminine(evidence["trustee"]) ? "تنتمي" : "ينتمي") إلى مجموعة \(agree("الممول", "الممولة")) \(who)، ولم يُسجَّل إفصاح أو تنحٍّ في قرار «\(decision["subject"] as? String ?? "")» (\(decision["date"] as? String ?? ""))."
+                ? "\(trusteeIsFeminine ? "العضوة" : "العضو") \(trustee) في مجلس الإدارة \(trusteeIsFeminine ? "تنتمي" : "ينتمي") إلى مجموعة \(agree("الممول", "الممولة")) \(who)، ولم يُسجَّل إفصاح أو تنحٍّ في قرار «\(decision["subject"] as? String ?? "")» (\(decision["date"] as? String ?? ""))."
                 : "Trustee \(trustee) belongs to funder group \(who), and no declaration or recusal is recorded for the decision \"\(decision["subject"] as? String ?? "")\" (\(decision["date"] as? String ?? ""))."
         case "pep":
             let giver = (evidence["giver"] as? [String: Any])?["name"] as? String ?? "?"
@@ -258,7 +259,7 @@ enum ArabicGrammar {
     /// صندوق الزكاة); other organizations are feminine, as جمعية، مؤسسة، شركة، جهة are.
     static let masculineOrganizationNouns: Set<String> = Set([
         "بنك", "مصرف", "صندوق", "مركز", "اتحاد", "مجلس", "نادي", "حزب", "تجمع", "معهد", "مكتب", "مستشفى", "مجمع", "ائتلاف",
-        "برنامج", "فريق", "تيار", "منتدى", "بيت", "ديوان", "مختبر", "متجر", "مطعم", "مصنع", "معمل", "مجلس", "مرصد", "مستوصف",
+        "برنامج", "فريق", "تيار", "منتدى", "بيت", "ديوان", "مختبر", "متجر", "مطعم", "مصنع", "معمل", "مرصد", "مستوصف",
     ].map(NameKeys.normalized))
 
     /// Whether Arabic words about a contact take the feminine: a woman, or an organization

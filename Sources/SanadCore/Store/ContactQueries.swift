@@ -228,15 +228,13 @@ extension ContactStore {
     /// The contacts one spelling of a name finds, scored (letters found by the database,
     /// then ranked by how the words sound).
     private func nameCandidates(_ query: String, limit: Int, consonantsOnly: Bool = false) throws -> [(id: Int64, score: Double, acrossScripts: Bool)] {
-        var key: String? = NameKeys.normalized(query)
-        let skeleton = NameKeys.skeleton(normalized: key!)
+        let normalized = NameKeys.normalized(query)
+        let skeleton = NameKeys.skeleton(normalized: normalized)
         // A one-letter skeleton (Ali, Layla: "L") matches too much to look with; two letters
         // (Haddad, Youssef: "HD", "SF") are enough, since the candidates are then ranked by sound.
         let usableSkeleton: String? = skeleton.filter { $0 != " " }.count >= 2 ? skeleton : nil
-        if consonantsOnly {
-            guard usableSkeleton != nil else { return [] }
-            key = nil
-        }
+        if consonantsOnly && usableSkeleton == nil { return [] }
+        let key: String? = consonantsOnly ? nil : normalized
         // Without a usable consonant key, the sound key (vowels kept) looks instead.
         let sound: String? = usableSkeleton == nil ? NameSounds.key(query) : nil
         let queryIsArabic = TextRules.containsRightToLeft(query)

@@ -212,16 +212,21 @@ public struct InteractionStore {
     public func refund(_ id: Int64, amount text: String?, reason: String) throws -> (refunded: Interaction, remainder: Interaction?) {
         let current = try interaction(id)
         try requireVoidable(current, as: "refunded")
-        guard let text, let amount = current.amount, let currency = current.currency, current.type == .donation else {
-            return (try void(id, as: "refunded", reason: reason), nil)
+        // The amount given back, when it is less than the whole gift.
+        var refunded: Decimal?
+        if let text, let amount = current.amount, let currency = current.currency {
+            let given = try InputValues.amount(text, currency: currency, field: "refund amount")
+            guard given <= amount else {
+                throw SanadError.invalid("a refund of \(given) \(currency) is more than the gift #\(id) (\(amount) \(currency))",
+                                         hint: "give at most \(amount), or leave --amount out to refund the whole gift", field: "amount")
+            }
+            if given < amount { refunded = given }
         }
-        let refunded = try InputValues.amount(text, currency: currency, field: "refund amount")
-        guard refunded <= amount else {
-            throw SanadError.invalid("a refund of \(refunded) \(currency) is more than the gift #\(id) (\(amount) \(currency))",
-                                     hint: "give at most \(amount), or leave --amount out to refund the whole gift", field: "amount")
-        }
-        guard refunded < amount else { return (try void(id, as: "refunded", reason: reason), nil) }
         try markVoided(id, as: "refunded", reason: reason, refunded: refunded)
+        guard let refunded, let currency = current.currency else {
+            try transaction.audit("interaction.refund", entity: "interactions", id: id)
+            return (try interaction(id), nil)
+        }
         // The remainder is the same gift for what is kept; the import key stays with the
         // original, so importing the same file again brings back neither.
         let remainder = try transaction.query("""
