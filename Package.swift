@@ -152,6 +152,8 @@ let package = Package(
         .testTarget(
             name: "InfluenceAuditTests",
             dependencies: ["PostgresServer", "InfluenceAudit", "SanadCore", "SanadTestSupport", "Postgres"],
+            // The labelled corpus is read from the source tree (#filePath), not bundled.
+            exclude: ["Corpus", "CorpusFresh"],
             swiftSettings: strictSettings
         ),
         .testTarget(
