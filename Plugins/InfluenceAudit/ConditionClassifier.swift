@@ -50,6 +50,8 @@ struct ConditionClassifier: Sendable {
     /// Where an entry counts when it is found.
     enum Role: Hashable, Sendable {
         case concept(String), cue(String), block(String)
+        /// An association's own phrase (`sanad audit lexicon add`): its family, whatever the model says.
+        case addition(String)
     }
 
     /// Every entry by its first word (exact, and prefix entries by their stem), so reading a
@@ -119,7 +121,7 @@ struct ConditionClassifier: Sendable {
             // A phrase is one entry, commas and all.
             guard let entry = Self.entries(phrase.replacingOccurrences(of: ",", with: " ")).first else { continue }
             classifier.cues.append((category, entry))
-            classifier.index(.cue(category), entry)
+            classifier.index(.addition(category), entry)
         }
         return classifier
     }
@@ -139,13 +141,20 @@ struct ConditionClassifier: Sendable {
             }
             var seen: Set<String> = []
             for (role, entry) in candidates where start + entry.words.count <= window.upperBound {
-                let rest = entry.words.dropFirst().enumerated().allSatisfy { offset, word in
-                    tokens[start + 1 + offset].forms.contains { word.prefix ? $0.hasPrefix(word.text) : $0 == word.text }
+                let all = entry.words.enumerated().allSatisfy { offset, word in
+                    Self.forms(of: tokens[start + offset], for: role).contains { word.prefix ? $0.hasPrefix(word.text) : $0 == word.text }
                 }
-                if rest && seen.insert("\(role)|\(entry.text)").inserted { found.append((role, start..<(start + entry.words.count))) }
+                if all && seen.insert("\(role)|\(entry.text)").inserted { found.append((role, start..<(start + entry.words.count))) }
             }
         }
         return found
+    }
+
+    /// A block names an ordinary request exactly ("the number of families"): an English plural
+    /// read as its singular does not make one ("the phone numbers of the trainees").
+    private static func forms(of token: Token, for role: Role) -> [String] {
+        guard case .block = role, let singular = token.singularOfPlural else { return token.forms }
+        return token.forms.filter { $0 != singular }
     }
 
     /// Lines that name an unknown concept or family, for the test that keeps the file clean.
@@ -182,6 +191,8 @@ struct ConditionClassifier: Sendable {
         var possessive = false
         /// The last word of a sentence.
         var endsSentence = false
+        /// An English plural's singular, one of `forms` (numbers: number).
+        var singularOfPlural: String? = nil
     }
 
     static let arabicLetters = CharacterSet(charactersIn: "\u{0621}"..."\u{064A}")
@@ -194,7 +205,7 @@ struct ConditionClassifier: Sendable {
                 let surface = String(piece)
                 for key in NameKeys.normalized(surface).split(separator: " ").map(String.init) where !key.isEmpty {
                     let arabic = key.unicodeScalars.allSatisfy { arabicLetters.contains($0) }
-                    tokens.append(arabic ? arabicToken(surface, key) : Token(surface: surface, forms: englishForms(key)))
+                    tokens.append(arabic ? arabicToken(surface, key) : englishToken(surface, key))
                 }
             }
             if tokens.count > before { tokens[tokens.count - 1].endsSentence = true }
@@ -202,10 +213,10 @@ struct ConditionClassifier: Sendable {
         return tokens
     }
 
-    static func englishForms(_ key: String) -> [String] {
-        var forms = [key]
-        if key.count > 4, key.hasSuffix("s") { forms.append(String(key.dropLast())) }
-        return forms
+    static func englishToken(_ surface: String, _ key: String) -> Token {
+        guard key.count > 4, key.hasSuffix("s") else { return Token(surface: surface, forms: [key]) }
+        let singular = String(key.dropLast())
+        return Token(surface: surface, forms: [key, singular], singularOfPlural: singular)
     }
 
     /// Conjunctions, prepositions and the article, as they attach (و ف, ب ل ك ع, ال), then a
@@ -285,14 +296,47 @@ struct ConditionClassifier: Sendable {
     func classify(_ text: String) -> [Finding] {
         let all = Self.tokens(text)
         guard !all.isEmpty else { return [] }
+        let reading = read(all)
+        let probabilities = model?.probabilities(text) ?? [:]
+        return Self.families.compactMap { family in
+            let confidence = probabilities[family]
+            if let positions = reading.carried[family], !positions.isEmpty {
+                // The model, which has read the near-misses, may overrule a frame it finds
+                // far from every text of the family; never the association's own phrase.
+                if let model, let confidence, confidence < model.veto(family), !reading.byAssociation.contains(family) { return nil }
+                var seen: Set<String> = []
+                let words = positions.sorted().map { all[$0].surface }.filter { seen.insert($0).inserted }
+                return Finding(family: family, words: words, confidence: confidence)
+            }
+            // What a block calls an ordinary request is one for the model too.
+            guard let model, let confidence, confidence >= model.threshold, !reading.blocked.contains(family) else { return nil }
+            return Finding(family: family, words: model.carryingWords(text, family: family), confidence: confidence, byFrame: false)
+        }
+    }
+
+    /// What the frames make of a text's words.
+    struct Reading {
+        /// Per family, the positions of the words a frame or cue found it by.
         var carried: [String: Set<Int>] = [:]
+        /// The families a block line showed to be an ordinary request somewhere in the text.
+        var blocked: Set<String> = []
+        /// The families an association's own phrase found.
+        var byAssociation: Set<String> = []
+    }
+
+    func read(_ all: [Token]) -> Reading {
+        var reading = Reading()
         for window in Self.windows(all) {
             var present: [String: Set<Int>] = [:]
             var blocked: Set<String> = []
+            defer { reading.blocked.formUnion(blocked) }
             for (role, positions) in matches(in: all, window: window) {
                 switch role {
                 case .concept(let name): present[name, default: []].formUnion(positions)
-                case .cue(let family): carried[family, default: []].formUnion(positions)
+                case .cue(let family): reading.carried[family, default: []].formUnion(positions)
+                case .addition(let family):
+                    reading.carried[family, default: []].formUnion(positions)
+                    reading.byAssociation.insert(family)
                 case .block(let family): blocked.insert(family)
                 }
             }
@@ -306,20 +350,10 @@ struct ConditionClassifier: Sendable {
                 present["circle", default: []].insert(index)
             }
             for frame in frames where !blocked.contains(frame.family) && frame.concepts.allSatisfy({ present[$0] != nil }) {
-                for concept in frame.concepts { carried[frame.family, default: []].formUnion(present[concept]!) }
+                for concept in frame.concepts { reading.carried[frame.family, default: []].formUnion(present[concept]!) }
             }
         }
-        let probabilities = model?.probabilities(text) ?? [:]
-        return Self.families.compactMap { family in
-            let confidence = probabilities[family]
-            if let positions = carried[family], !positions.isEmpty {
-                var seen: Set<String> = []
-                let words = positions.sorted().map { all[$0].surface }.filter { seen.insert($0).inserted }
-                return Finding(family: family, words: words, confidence: confidence)
-            }
-            guard let model, let confidence, confidence >= model.threshold else { return nil }
-            return Finding(family: family, words: model.carryingWords(text, family: family), confidence: confidence, byFrame: false)
-        }
+        return reading
     }
 
     /// A short text is read whole; a long one two sentences at a time, so words far apart

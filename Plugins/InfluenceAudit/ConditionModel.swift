@@ -24,10 +24,15 @@ struct ConditionModel: Sendable {
     let threshold: Double
     /// How many training texts the training script found the model raising, per family.
     let raisedInTraining: [Int]
+    /// Per family, the probability under which a frame's finding is dropped: so low that the
+    /// model, out of fold, gave it to only 2% of the family's own training texts.
+    let vetoes: [String: Double]
+
+    func veto(_ family: String) -> Double { vetoes[family] ?? 0 }
 
     static let builtIn = ConditionModel(tsv: shippedWeights)
 
-    /// `@families\tgovernance\t…`, `@intercepts\t…`, `@threshold\tp`, `@step\ts`, then
+    /// `@families\tgovernance\t…`, `@intercepts\t…`, `@threshold\tp`, `@vetoes\t…`, `@step\ts`, then
     /// `gram\tCCCCCC` lines: one character per family, its weight `(scalar − 0x5F) × step`.
     /// The settings are marked with `@`, which no n-gram holds: an n-gram can spell `step`.
     init(tsv: String) {
@@ -37,6 +42,7 @@ struct ConditionModel: Sendable {
         var step = 0.0
         var steps: [String: String.UnicodeScalarView] = [:]
         var raised: [Int] = []
+        var vetoes: [Double] = []
         for line in tsv.split(separator: "\n") where !line.hasPrefix("#") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count >= 2 else { continue }
@@ -46,12 +52,14 @@ struct ConditionModel: Sendable {
             case "@threshold": threshold = Double(fields[1]) ?? 1
             case "@step": step = Double(fields[1]) ?? 0
             case "@raised": raised = fields.dropFirst().compactMap(Int.init)
+            case "@vetoes": vetoes = fields.dropFirst().compactMap(Double.init)
             default: steps[fields[0]] = fields[1].unicodeScalars
             }
         }
         let weights = steps.mapValues { $0.map { (Double($0.value) - 0x5F) * step } }
         self.families = families
         self.raisedInTraining = raised
+        self.vetoes = vetoes.count == families.count ? Dictionary(uniqueKeysWithValues: zip(families, vetoes)) : [:]
         self.intercepts = intercepts.count == families.count ? intercepts : Array(repeating: 0, count: families.count)
         self.weights = weights.filter { $0.value.count == families.count }
         self.threshold = threshold

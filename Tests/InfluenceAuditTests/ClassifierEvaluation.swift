@@ -17,12 +17,13 @@ struct ClassifierEvaluation {
         var variety: String
         var text: String
         var heldOut: Bool
+        var file = ""
     }
 
     static let samples = read("Corpus")
     /// Each fresh set was measured once and then used to mend the frames, except the newest,
     /// written after the last mending: the text the classifier has not seen.
-    static let unseenFile = "fresh-14.txt"
+    static let unseenFile = "fresh-15.txt"
     static let fresh = read("CorpusFresh").filter(\.heldOut)
     static let freshFirst = read("CorpusFresh").filter { !$0.heldOut }
 
@@ -38,7 +39,7 @@ struct ClassifierEvaluation {
                 let families = Set(parts[0].split(separator: ",").map(String.init)).subtracting(["purpose"])
                 // In the corpus every fifth text is held out; in CorpusFresh, "held out" marks the second round.
                 let heldOut = name == "CorpusFresh" ? file == Self.unseenFile : samples.count % 5 == 4
-                samples.append(Sample(families: families, variety: parts[1], text: parts[2], heldOut: heldOut))
+                samples.append(Sample(families: families, variety: parts[1], text: parts[2], heldOut: heldOut, file: file))
             }
         }
         return samples
@@ -74,14 +75,27 @@ struct ClassifierEvaluation {
     }
 
     /// `scripts/train-classifier` trains the model on the texts as Sanad normalizes them:
-    /// this writes them (`split|families|normalized text`) where SANAD_CLASSIFIER_DUMP says.
+    /// this writes them (`split|families|n-grams|families the frames found|families blocked|file`)
+    /// where SANAD_CLASSIFIER_DUMP says. `scripts/classifier-history` also has each fresh set
+    /// read by the frames it was measured with (SANAD_CLASSIFIER_FRAMES: a folder of
+    /// `fresh-N.txt` files, each a frames.txt of its day).
     @Test("the corpus as the model's training script reads it")
     func dumpForTraining() throws {
         guard let path = ProcessInfo.processInfo.environment["SANAD_CLASSIFIER_DUMP"] else { return }
         var lines: [String] = []
+        var lexicons: [String: ConditionClassifier] = [:]
+        if let folder = ProcessInfo.processInfo.environment["SANAD_CLASSIFIER_FRAMES"] {
+            for file in try FileManager.default.contentsOfDirectory(atPath: folder) {
+                lexicons[file] = ConditionClassifier(definitions: try String(contentsOfFile: folder + "/" + file, encoding: .utf8))
+            }
+        }
         for (split, part) in [("corpus", Self.samples), ("fresh-seen", Self.freshFirst), ("fresh-unseen", Self.fresh)] {
             for sample in part {
-                lines.append("\(split)|\(sample.families.sorted().joined(separator: ","))|\(ConditionModel.features(sample.text).joined(separator: " "))")
+                // What the frames (of the set's own day, where given) found and blocked.
+                let reading = (lexicons[sample.file] ?? ConditionClassifier.builtIn).read(ConditionClassifier.tokens(sample.text))
+                let fields = [split, sample.families.sorted().joined(separator: ","), ConditionModel.features(sample.text).joined(separator: " "),
+                              reading.carried.keys.sorted().joined(separator: ","), reading.blocked.sorted().joined(separator: ","), sample.file]
+                lines.append(fields.map { $0.replacingOccurrences(of: "|", with: " ") }.joined(separator: "|"))
             }
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)

@@ -61,6 +61,24 @@ struct LexiconTests {
         #expect(summary.contains("read by the model, confidence 0.93"), "\(summary)")
     }
 
+    @Test("the model overrules a frame it finds far from every text of the family, never the association's own phrase")
+    func modelVeto() {
+        var classifier = ConditionClassifier(definitions: "concept a = veto\nframe governance = a\nframe messaging = a\n")
+        classifier.model = ConditionModel(tsv: """
+            @families\tgovernance\tmessaging
+            @intercepts\t-3\t-3
+            @threshold\t0.90
+            @vetoes\t0.5\t0.01
+            @step\t1
+            """)
+        #expect(classifier.model?.veto("governance") == 0.5)
+        // Both probabilities are 1 / (1 + e³) ≈ 0.047: under governance's veto, over messaging's.
+        #expect(classifier.classify("the right of veto").map(\.family) == ["messaging"])
+        let own = classifier.adding([("governance", "right of veto")]).classify("the right of veto")
+        #expect(own.map(\.family) == ["governance", "messaging"], "\(own)")
+        #expect(ConditionModel.builtIn.vetoes.count == ConditionClassifier.families.count, "the shipped model has a veto per family")
+    }
+
     @Test("figures in summaries: grouped thousands, cents only when present, percentages to one decimal")
     func figures() {
         #expect(FindingText.amount(1234567.5) == "1,234,567.50")
