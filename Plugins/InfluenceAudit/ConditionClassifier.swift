@@ -345,8 +345,8 @@ struct ConditionClassifier: Sendable {
             for index in window where all[index].possessive || (all[index].firstPersonVerb && acting.contains(index)) {
                 present["agent", default: []].insert(index)
             }
-            // A business of "ours" (معرضنا, مطبعتنا) is the funder's circle.
-            for index in present["business"] ?? [] where all[index].possessive {
+            // A business of "ours" (معرضنا, مطبعتنا, قاعة أفراحنا) is the funder's circle.
+            for index in present["business"] ?? [] where all[index].possessive || (index + 1 < window.upperBound && all[index + 1].possessive) {
                 present["circle", default: []].insert(index)
             }
             for frame in frames where !blocked.contains(frame.family) && frame.concepts.allSatisfy({ present[$0] != nil }) {
