@@ -329,11 +329,12 @@ struct ConditionClassifier: Sendable {
         for window in Self.windows(all) {
             var present: [String: Set<Int>] = [:]
             var blocked: Set<String> = []
+            var cued: [String: Set<Int>] = [:]
             defer { reading.blocked.formUnion(blocked) }
             for (role, positions) in matches(in: all, window: window) {
                 switch role {
                 case .concept(let name): present[name, default: []].formUnion(positions)
-                case .cue(let family): reading.carried[family, default: []].formUnion(positions)
+                case .cue(let family): cued[family, default: []].formUnion(positions)
                 case .addition(let family):
                     reading.carried[family, default: []].formUnion(positions)
                     reading.byAssociation.insert(family)
@@ -349,6 +350,7 @@ struct ConditionClassifier: Sendable {
             for index in present["business"] ?? [] where all[index].possessive || (index + 1 < window.upperBound && all[index + 1].possessive) {
                 present["circle", default: []].insert(index)
             }
+            for (family, positions) in cued where !blocked.contains(family) { reading.carried[family, default: []].formUnion(positions) }
             for frame in frames where !blocked.contains(frame.family) && frame.concepts.allSatisfy({ present[$0] != nil }) {
                 for concept in frame.concepts { reading.carried[frame.family, default: []].formUnion(present[concept]!) }
             }
