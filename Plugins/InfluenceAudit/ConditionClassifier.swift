@@ -168,7 +168,7 @@ struct ConditionClassifier: Sendable {
     static func entries(_ body: String) -> [Entry] {
         body.split(separator: ",").compactMap { raw in
             var words: [(String, Bool)] = []
-            for word in raw.split(separator: " ") {
+            for word in raw.split(separator: " ").flatMap(elided) {
                 let prefix = word.hasSuffix("*")
                 let parts = NameKeys.normalized(String(prefix ? word.dropLast() : word)).split(separator: " ").map(String.init)
                 for (index, part) in parts.enumerated() { words.append((part, prefix && index == parts.count - 1)) }
@@ -177,6 +177,16 @@ struct ConditionClassifier: Sendable {
             return Entry(words: words, text: raw.trimmingCharacters(in: .whitespaces))
         }
     }
+
+    /// French elision is two words (l'agence, d'administration, qu'il): NameKeys, made for
+    /// names, drops the apostrophe and would read one word, lagence.
+    static func elided(_ word: Substring) -> [Substring] {
+        guard let mark = word.firstIndex(where: { $0 == "'" || $0 == "\u{2019}" }), word.index(after: mark) < word.endIndex,
+              elisions.contains(word[..<mark].lowercased()) else { return [word] }
+        return [word[..<mark], word[word.index(after: mark)...]]
+    }
+
+    static let elisions: Set<String> = ["l", "d", "qu", "s", "n", "j", "m", "t", "c", "jusqu", "lorsqu", "puisqu"]
 
     // MARK: Reading a text
 
@@ -201,7 +211,8 @@ struct ConditionClassifier: Sendable {
         var tokens: [Token] = []
         for sentence in text.split(whereSeparator: { ".!?؟؛;\n".contains($0) }) {
             let before = tokens.count
-            for piece in sentence.split(whereSeparator: { $0.isWhitespace || ($0.isPunctuation && $0 != "'" && $0 != "\u{2019}" && $0 != "-") || $0.isSymbol }) {
+            let pieces = sentence.split(whereSeparator: { $0.isWhitespace || ($0.isPunctuation && $0 != "'" && $0 != "\u{2019}" && $0 != "-") || $0.isSymbol })
+            for piece in pieces.flatMap(elided) {
                 let surface = String(piece)
                 for key in NameKeys.normalized(surface).split(separator: " ").map(String.init) where !key.isEmpty {
                     let arabic = key.unicodeScalars.allSatisfy { arabicLetters.contains($0) }
