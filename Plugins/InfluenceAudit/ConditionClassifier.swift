@@ -352,6 +352,13 @@ struct ConditionClassifier: Sendable {
                 case .block(let family): blocked.insert(family)
                 }
             }
+            // What the funder says it will not do is no demand ("we do not review its
+            // statements", ولا نراجع بياناتها, nous ne relisons pas).
+            for action in Self.actions {
+                guard let positions = present[action] else { continue }
+                let kept = positions.filter { !Self.declinedByFunder(all, at: $0) }
+                present[action] = kept.isEmpty ? nil : kept
+            }
             // A first-person verb among the frames' actions, or a possessive ـنا, is the funder.
             let acting = Self.actions.reduce(into: Set<Int>()) { $0.formUnion(present[$1] ?? []) }
             for index in window where all[index].possessive || (all[index].firstPersonVerb && acting.contains(index)) {
@@ -368,6 +375,21 @@ struct ConditionClassifier: Sendable {
         }
         return reading
     }
+
+    /// Whether the word at `index` is an action the funder, speaking in the first person,
+    /// says it will not take: "we do not review", "we won't", ولا نراجع, ما منراجع, nous ne.
+    static func declinedByFunder(_ tokens: [Token], at index: Int) -> Bool {
+        func forms(_ offset: Int) -> [String] { index - offset >= 0 ? tokens[index - offset].forms : [] }
+        // قبل ما نراجعه is "before we review it": ما there is no negation.
+        if tokens[index].firstPersonVerb, forms(1).contains(where: arabicNegations.contains),
+           !forms(2).contains(where: ["قبل", "بعد", "لين", "حتى", "لحد", "لحتى"].contains) { return true }
+        if forms(1).contains(where: ["not", "never", "dont", "wont", "ne", "n"].contains) {
+            return [forms(2), forms(3)].contains { $0.contains(where: ["we", "i", "nous", "je"].contains) }
+        }
+        return false
+    }
+
+    static let arabicNegations: Set<String> = ["لا", "ما", "مش", "مو", "لن", "لم", "مانا", "ماني"]
 
     /// A short text is read whole; a long one two sentences at a time, so words far apart
     /// in a long note do not make a frame together.
