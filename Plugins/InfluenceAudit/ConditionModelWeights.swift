@@ -8,7 +8,7 @@ extension ConditionModel {
 @threshold	0.79
 @vetoes	0.0496	0.0642	0.1255	0.0428	0.0443	0.2465
 @step	0.394354
-@raised	424	419	435	424	420	418
+@raised	436	428	450	435	432	430
 000	a]^___
 000_	a]^___
 00_	a]^_]^
