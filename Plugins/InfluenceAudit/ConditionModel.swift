@@ -19,8 +19,8 @@ struct ConditionModel: Sendable {
     let families: [String]
     let intercepts: [Double]
     let weights: [String: [Double]]
-    /// The probability from which a family is raised (chosen by cross-validation on the
-    /// training texts, where it kept false alarms on normal conditions at or under 5%).
+    /// The probability from which the model raises a family alone: the lowest that kept its
+    /// false alarms on normal conditions at or under 4% out of fold (scripts/classifier/model.py).
     let threshold: Double
     /// How many training texts the training script found the model raising, per family.
     let raisedInTraining: [Int]
