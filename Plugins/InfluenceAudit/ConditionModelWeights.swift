@@ -8,7 +8,7 @@ extension ConditionModel {
 @threshold	0.79
 @vetoes	0.0540	0.0462	0.1278	0.0440	0.0437	0.1730
 @step	0.402227
-@raised	439	434	450	439	435	433
+@raised	455	443	463	454	444	443
 000	a]^___
 000_	a]^___
 00_	a]^_]^
