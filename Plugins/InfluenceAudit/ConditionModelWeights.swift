@@ -8,7 +8,7 @@ extension ConditionModel {
 @threshold	0.80
 @vetoes	0.0422	0.0385	0.1285	0.0430	0.0580	0.2063
 @step	0.405140
-@raised	454	449	465	454	450	448
+@raised	467	455	480	463	459	458
 000	a]^___
 000_	a]^___
 00_	a]^_]^
