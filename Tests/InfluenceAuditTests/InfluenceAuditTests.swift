@@ -104,7 +104,7 @@ struct InfluenceAuditTests {
         try scenario.sanad.succeed(["interaction", "log", String(noted), "meeting", "--at", AuditScenario.daysAgo(3),
                                     "--notes", "طلب منا دعوة المؤيدين إلى التصويت لصالح حزبه"])
         // The frames read mobilization here too (supporters called to vote), but the model,
-        // which gives it 0.06, overrules them under its veto for the family (0.125): a miss
+        // which gives it 0.06, overrules them under its veto for the family (0.13): a miss
         // the plugin's README names, kept visible here rather than worked around.
         expected += ["notes:political@\(noted)"]
         // A phrase the association adds is used by the next run.
