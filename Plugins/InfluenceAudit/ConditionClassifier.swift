@@ -341,7 +341,6 @@ struct ConditionClassifier: Sendable {
             var present: [String: Set<Int>] = [:]
             var blocked: Set<String> = []
             var cued: [String: Set<Int>] = [:]
-            defer { reading.blocked.formUnion(blocked) }
             for (role, positions) in matches(in: all, window: window) {
                 switch role {
                 case .concept(let name): present[name, default: []].formUnion(positions)
@@ -372,6 +371,7 @@ struct ConditionClassifier: Sendable {
             for frame in frames where !blocked.contains(frame.family) && frame.concepts.allSatisfy({ present[$0] != nil }) {
                 for concept in frame.concepts { reading.carried[frame.family, default: []].formUnion(present[concept]!) }
             }
+            reading.blocked.formUnion(blocked)
         }
         return reading
     }

@@ -24,8 +24,9 @@ struct ClassifierEvaluation {
     /// Each fresh set was measured once and then used to mend the frames, except the newest,
     /// written after the last mending: the text the classifier has not seen.
     static let unseenFile = "fresh-25.txt"
-    static let fresh = read("CorpusFresh").filter(\.heldOut)
-    static let freshFirst = read("CorpusFresh").filter { !$0.heldOut }
+    static let corpusFresh = read("CorpusFresh")
+    static let fresh = corpusFresh.filter(\.heldOut)
+    static let freshFirst = corpusFresh.filter { !$0.heldOut }
 
     static func read(_ name: String) -> [Sample] {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(name)
@@ -143,19 +144,18 @@ struct ClassifierEvaluation {
         #expect(Self.fresh.count >= 60)
         for (name, part) in [("tuned", Self.samples.filter { !$0.heldOut }), ("held-out", Self.samples.filter(\.heldOut)),
                              ("seen", Self.freshFirst), ("fresh", Self.fresh)] {
-            let figures = Self.figures(part, classifier)
-            for family in ConditionClassifier.families + ["purpose"] {
-                let f = figures[family]!
-                print(String(format: "classifier,%@,%@,precision=%.3f,recall=%.3f,n=%d", name, family, f.precision, f.recall, f.support))
+            func report(_ name: String, _ figures: [String: Figures]) {
+                for family in ConditionClassifier.families + ["purpose"] {
+                    let f = figures[family]!
+                    print(String(format: "classifier,%@,%@,precision=%.3f,recall=%.3f,n=%d", name, family, f.precision, f.recall, f.support))
+                }
             }
+            let figures = Self.figures(part, classifier)
+            report(name, figures)
             if name == "fresh" {
                 var framesAlone = classifier
                 framesAlone.model = nil
-                let alone = Self.figures(part, framesAlone)
-                for family in ConditionClassifier.families + ["purpose"] {
-                    let f = alone[family]!
-                    print(String(format: "classifier,fresh-frames-alone,%@,precision=%.3f,recall=%.3f,n=%d", family, f.precision, f.recall, f.support))
-                }
+                report("fresh-frames-alone", Self.figures(part, framesAlone))
                 for (family, floor) in Self.floors { #expect(figures[family]!.recall >= floor, "\(family) recall") }
                 let target = ConditionClassifier.families.allSatisfy { figures[$0]!.recall >= 0.90 } && figures["purpose"]!.recall >= 0.95
                 print("classifier,fresh,target (recall 0.90 per family, false alarms 5%): \(target ? "met" : "not met")")

@@ -42,15 +42,17 @@ for setting in os.environ.get("SANAD_MODEL_SETTINGS", "").split():
         raise SystemExit("SANAD_MODEL_SETTINGS: unknown setting %r (alarms, veto, strength)" % key)
 
 
+def families_of(text):
+    return set(f for f in text.split(",") if f)
+
+
 def read_dump(path):
     """Rows of `split|families|n-grams|framed|blocked|file` (see dumpForTraining)."""
     rows = []
     for line in open(path, encoding="utf-8"):
         fields = line.rstrip("\n").split("|")
-        def families(text):
-            return set(f for f in text.split(",") if f)
-        rows.append({"split": fields[0], "families": families(fields[1]), "grams": fields[2].split(),
-                     "framed": families(fields[3]), "blocked": families(fields[4]), "file": fields[5]})
+        rows.append({"split": fields[0], "families": families_of(fields[1]), "grams": fields[2].split(),
+                     "framed": families_of(fields[3]), "blocked": families_of(fields[4]), "file": fields[5]})
     return rows
 
 
