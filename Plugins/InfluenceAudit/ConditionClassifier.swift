@@ -127,7 +127,7 @@ struct ConditionClassifier: Sendable {
     }
 
     /// Every entry found in `window`: its role, and the positions of the words it covers.
-    private func matches(in tokens: [Token], window: Range<Int>) -> [(role: Role, positions: Range<Int>)] {
+    func matches(in tokens: [Token], window: Range<Int>) -> [(role: Role, positions: Range<Int>)] {
         var found: [(Role, Range<Int>)] = []
         for start in window {
             var candidates: [(role: Role, entry: Entry)] = []
@@ -238,6 +238,9 @@ struct ConditionClassifier: Sendable {
         var frontier = wholeWords.contains(key) ? [] : [key]
         while let word = frontier.popLast() {
             for prefix in ["و", "ف", "ب", "ل", "ك", "ع", "ال", "لل"] where word.hasPrefix(prefix) && word.count - prefix.count >= 2 {
+                // The dialects' ع is على before a noun (عالصفحة); على itself, with or without
+                // a pronoun (عليه, علينا), is no ع + لي ("for me", the funder).
+                if prefix == "ع" && word.hasPrefix("علي") { continue }
                 let rest = String(word.dropFirst(prefix.count))
                 if forms.insert(rest).inserted { frontier.append(rest) }
                 // لل is ل before the article, whose alef is not written: للجهة is ل + الجهة.
@@ -368,12 +371,26 @@ struct ConditionClassifier: Sendable {
                 present["circle", default: []].insert(index)
             }
             for (family, positions) in cued where !blocked.contains(family) { reading.carried[family, default: []].formUnion(positions) }
-            for frame in frames where !blocked.contains(frame.family) && frame.concepts.allSatisfy({ present[$0] != nil }) {
+            for frame in frames where !blocked.contains(frame.family) && Self.eachOnItsOwnWord(frame.concepts, present) {
                 for concept in frame.concepts { reading.carried[frame.family, default: []].formUnion(present[concept]!) }
             }
             reading.blocked.formUnion(blocked)
         }
         return reading
+    }
+
+    /// Whether every concept of a frame is present on a word of its own: "vote" is both a
+    /// political word and a political act, and توظيف both an act of governance and its
+    /// object, but one word is not a frame. The funder (`agent`) may sit on a word that does
+    /// something else (موافقتنا is "our approval", نراجع "we review").
+    static func eachOnItsOwnWord(_ concepts: [String], _ present: [String: Set<Int>]) -> Bool {
+        guard concepts.allSatisfy({ present[$0] != nil }) else { return false }
+        let needed = concepts.filter { $0 != "agent" }.map { present[$0]! }.sorted { $0.count < $1.count }
+        func assign(_ next: Int, _ used: Set<Int>) -> Bool {
+            guard next < needed.count else { return true }
+            return needed[next].contains { !used.contains($0) && assign(next + 1, used.union([$0])) }
+        }
+        return assign(0, [])
     }
 
     /// Whether the word at `index` is an action the funder, speaking in the first person,

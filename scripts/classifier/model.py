@@ -47,7 +47,7 @@ def families_of(text):
 
 
 def read_dump(path):
-    """Rows of `split|families|n-grams|framed|blocked|file` (see dumpForTraining)."""
+    """Rows of `split|families|n-grams|framed|blocked|file|words` (see dumpForTraining)."""
     rows = []
     for line in open(path, encoding="utf-8"):
         fields = line.rstrip("\n").split("|")
