@@ -8,7 +8,7 @@ extension ConditionModel {
 @threshold	0.81
 @vetoes	0.0693	0.0689	0.0801	0.0539	0.0477	0.1808
 @step	0.418588
-@raised	469	464	480	469	465	463
+@raised	483	480	495	481	479	474
 000	a]^___
 000_	a]^___
 00_	a]^_]^

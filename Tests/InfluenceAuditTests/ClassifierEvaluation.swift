@@ -130,13 +130,13 @@ struct ClassifierEvaluation {
     }
 
     /// The target is recall 0.90 per family and at most 5% false alarms on unseen
-    /// text. Measured on fresh-25.txt (written before the last mending, the classifier
-    /// unchanged since it was unsealed), the frames with the model reach 0.40 to 0.93 recall
-    /// and 23.3% false alarms: the target is not met (the figures of every round, and of every
+    /// text. Measured on fresh-26.txt (written before the last mending, the classifier
+    /// unchanged since it was unsealed), the frames with the model reach 0.73 to 1.00 recall
+    /// and 36.7% false alarms: the target is not met (the figures of every round, and of every
     /// round replayed by scripts/classifier-history, are in the plugin's README). These floors
     /// keep what was reached from slipping back.
-    static let floors: [String: Double] = ["governance": 0.90, "messaging": 0.35, "mobilization": 0.85, "political": 0.65,
-                                           "private_benefit": 0.55, "pass_through": 0.65, "purpose": 0.75]
+    static let floors: [String: Double] = ["governance": 0.70, "messaging": 0.95, "mobilization": 0.85, "political": 0.90,
+                                           "private_benefit": 0.85, "pass_through": 0.70, "purpose": 0.60]
 
     @Test("unseen text: recall per family and false alarms on normal conditions no worse than measured")
     func heldOut() {
