@@ -311,8 +311,13 @@ struct ConditionClassifier: Sendable {
         let all = Self.tokens(text)
         guard !all.isEmpty else { return [] }
         let reading = read(all)
-        let probabilities = model?.probabilities(text) ?? [:]
+        let modelReading = model?.read(text)
+        let probabilities = modelReading?.families ?? [:]
+        // The demand model, which has read every near-miss against every demand, may call
+        // the whole text ordinary; an association's own phrase still counts.
+        let ordinary = model.map { (modelReading?.demand ?? 1) < $0.gate } ?? false
         return Self.families.compactMap { family in
+            if ordinary && !reading.byAssociation.contains(family) { return nil }
             let confidence = probabilities[family]
             if let positions = reading.carried[family], !positions.isEmpty {
                 // The model, which has read the near-misses, may overrule a frame it finds

@@ -20,20 +20,27 @@ struct ConditionModel: Sendable {
     let intercepts: [Double]
     let weights: [String: [Double]]
     /// The probability from which the model raises a family alone: the lowest that kept its
-    /// false alarms on normal conditions at or under 4% out of fold (scripts/classifier/model.py).
+    /// false alarms on normal conditions at or under 5% out of fold (scripts/classifier/model.py).
     let threshold: Double
     /// How many training texts the training script found the model raising, per family.
     let raisedInTraining: [Int]
     /// Per family, the probability under which a frame's finding is dropped: so low that the
     /// model, out of fold, gave it to only 2% of the family's own training texts.
     let vetoes: [String: Double]
+    /// A last column, beside the families, tells a demand of any family from a normal
+    /// condition. Under `gate` (what it gave, out of fold, to only 1.5% of the labelled demands)
+    /// a text is ordinary, whatever the frames or a family's column read in it.
+    let gate: Double
+    /// How many training texts the training script found passing the gate.
+    let passedInTraining: Int?
 
     func veto(_ family: String) -> Double { vetoes[family] ?? 0 }
 
     static let builtIn = ConditionModel(tsv: shippedWeights)
 
-    /// `@families\tgovernance\t…`, `@intercepts\t…`, `@threshold\tp`, `@vetoes\t…`, `@step\ts`, then
-    /// `gram\tCCCCCC` lines: one character per family, its weight `(scalar − 0x5F) × step`.
+    /// `@families\tgovernance\t…`, `@gate\tp`, `@intercepts\t…`, `@threshold\tp`, `@vetoes\t…`,
+    /// `@step\ts`, then `gram\tCCCCCCC` lines: one character per family and one for demand, a
+    /// weight being `(scalar − 0x5F) × step`.
     /// The settings are marked with `@`, which no n-gram holds: an n-gram can spell `step`.
     init(tsv: String) {
         var families: [String] = []
@@ -43,6 +50,7 @@ struct ConditionModel: Sendable {
         var steps: [String: String.UnicodeScalarView] = [:]
         var raised: [Int] = []
         var vetoes: [Double] = []
+        var gate: Double?
         for line in tsv.split(separator: "\n") where !line.hasPrefix("#") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count >= 2 else { continue }
@@ -53,15 +61,20 @@ struct ConditionModel: Sendable {
             case "@step": step = Double(fields[1]) ?? 0
             case "@raised": raised = fields.dropFirst().compactMap(Int.init)
             case "@vetoes": vetoes = fields.dropFirst().compactMap(Double.init)
+            case "@gate": gate = Double(fields[1])
             default: steps[fields[0]] = fields[1].unicodeScalars
             }
         }
         let weights = steps.mapValues { $0.map { (Double($0.value) - 0x5F) * step } }
+        // A model written before the demand column reads as one whose gate lets all through.
+        let columns = families.count + (gate == nil ? 0 : 1)
         self.families = families
-        self.raisedInTraining = raised
+        self.gate = gate ?? 0
+        self.raisedInTraining = Array(raised.prefix(families.count))
+        self.passedInTraining = gate != nil && raised.count > families.count ? raised[families.count] : nil
         self.vetoes = vetoes.count == families.count ? Dictionary(uniqueKeysWithValues: zip(families, vetoes)) : [:]
-        self.intercepts = intercepts.count == families.count ? intercepts : Array(repeating: 0, count: families.count)
-        self.weights = weights.filter { $0.value.count == families.count }
+        self.intercepts = intercepts.count == columns ? intercepts : Array(repeating: 0, count: columns)
+        self.weights = weights.filter { $0.value.count == columns }
         self.threshold = threshold
     }
 
@@ -92,18 +105,29 @@ struct ConditionModel: Sendable {
         return result
     }
 
-    /// Each family's probability for `text`.
-    func probabilities(_ text: String) -> [String: Double] {
+    /// The model's reading of a text: each family's probability, and how much of a demand
+    /// of any family the text is.
+    struct Reading {
+        var families: [String: Double] = [:]
+        var demand = 1.0
+    }
+
+    func read(_ text: String) -> Reading {
         let grams = Self.features(text)
-        guard !grams.isEmpty, !families.isEmpty else { return [:] }
+        guard !grams.isEmpty, !families.isEmpty else { return Reading() }
         let scale = 1 / Double(grams.count).squareRoot()
         var scores = intercepts
         for gram in grams {
             guard let row = weights[gram] else { continue }
             for index in scores.indices { scores[index] += row[index] * scale }
         }
-        return Dictionary(uniqueKeysWithValues: zip(families, scores.map { 1 / (1 + exp(-$0)) }))
+        let probabilities = scores.map { 1 / (1 + exp(-$0)) }
+        return Reading(families: Dictionary(uniqueKeysWithValues: zip(families, probabilities)),
+                       demand: probabilities.count > families.count ? probabilities[families.count] : 1)
     }
+
+    /// Each family's probability for `text`.
+    func probabilities(_ text: String) -> [String: Double] { read(text).families }
 
     /// The words that pushed `family` up most (those whose n-grams weigh most), for the
     /// finding's explanation.

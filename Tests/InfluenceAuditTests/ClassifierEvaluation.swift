@@ -109,14 +109,18 @@ struct ClassifierEvaluation {
         #expect(model.families == ConditionClassifier.families)
         #expect(model.raisedInTraining.count == model.families.count)
         var raised = Array(repeating: 0, count: model.families.count)
+        var passed = 0
         for sample in Self.samples + Self.freshFirst + Self.fresh {
-            let probabilities = model.probabilities(sample.text)
-            for (index, family) in model.families.enumerated() where (probabilities[family] ?? 0) >= model.threshold { raised[index] += 1 }
+            let reading = model.read(sample.text)
+            for (index, family) in model.families.enumerated() where (reading.families[family] ?? 0) >= model.threshold { raised[index] += 1 }
+            if reading.demand >= model.gate { passed += 1 }
         }
         // Floating-point sums in another order may tip a text lying on the threshold.
         for (counted, written) in zip(raised, model.raisedInTraining) {
             #expect(abs(counted - written) <= 2, "counted \(raised), the script wrote \(model.raisedInTraining)")
         }
+        #expect(model.gate > 0)
+        #expect(abs(passed - (model.passedInTraining ?? -10)) <= 2, "passing the gate: counted \(passed), the script wrote \(model.passedInTraining ?? 0)")
     }
 
     @Test("the corpus has at least 600 texts, 60 per family, in five varieties of Arabic and English")
@@ -131,12 +135,12 @@ struct ClassifierEvaluation {
 
     /// The target is recall 0.90 per family and at most 5% false alarms on unseen
     /// text. Measured on fresh-26.txt (written before the last mending, the classifier
-    /// unchanged since it was unsealed), the frames with the model reach 0.73 to 1.00 recall
-    /// and 36.7% false alarms: the target is not met (the figures of every round, and of every
+    /// unchanged since it was unsealed but for the demand column's gate), the frames with the
+    /// model reach 0.73 to 1.00 recall and 30% false alarms: the target is not met (the figures of every round, and of every
     /// round replayed by scripts/classifier-history, are in the plugin's README). These floors
     /// keep what was reached from slipping back.
-    static let floors: [String: Double] = ["governance": 0.70, "messaging": 0.95, "mobilization": 0.85, "political": 0.90,
-                                           "private_benefit": 0.85, "pass_through": 0.70, "purpose": 0.60]
+    static let floors: [String: Double] = ["governance": 0.70, "messaging": 0.95, "mobilization": 0.85, "political": 0.85,
+                                           "private_benefit": 0.85, "pass_through": 0.70, "purpose": 0.65]
 
     @Test("unseen text: recall per family and false alarms on normal conditions no worse than measured")
     func heldOut() {

@@ -79,6 +79,35 @@ struct LexiconTests {
         #expect(ConditionModel.builtIn.vetoes.count == ConditionClassifier.families.count, "the shipped model has a veto per family")
     }
 
+    @Test("the demand column calls a text ordinary whatever its frames read, but not the association's own phrase")
+    func demandGate() {
+        var classifier = ConditionClassifier(definitions: "concept a = veto\nframe governance = a\n")
+        // One n-gram of "veto", ±16 steps over the 30 n-grams of the text (scaled by 1/√30):
+        // governance about 0.95, demand about 0.05.
+        let model = { (gate: String) in
+            ConditionModel(tsv: """
+                @families\tgovernance
+                @gate\t\(gate)
+                @intercepts\t0\t0
+                @threshold\t0.90
+                @vetoes\t0.01
+                @step\t1
+                _vet\toO
+                """)
+        }
+        classifier.model = model("0.5")
+        #expect(classifier.model?.weights.count == 1, "a row of two columns: governance and demand")
+        #expect(classifier.model?.gate == 0.5)
+        #expect(classifier.classify("the right of veto").isEmpty, "under the gate: neither the frame nor the model alone")
+        let own = classifier.adding([("governance", "right of veto")]).classify("the right of veto")
+        #expect(own.map(\.family) == ["governance"], "\(own)")
+        classifier.model = model("0.01")
+        #expect(classifier.classify("the right of veto").map(\.family) == ["governance"])
+        // A model written before the demand column lets every text through.
+        #expect(ConditionModel(tsv: "@families\tgovernance\n@step\t1\n").gate == 0)
+        #expect(ConditionModel.builtIn.gate > 0.05 && ConditionModel.builtIn.gate < 0.5, "the shipped gate: \(ConditionModel.builtIn.gate)")
+    }
+
     @Test("figures in summaries: grouped thousands, cents only when present, percentages to one decimal")
     func figures() {
         #expect(FindingText.amount(1234567.5) == "1,234,567.50")

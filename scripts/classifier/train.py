@@ -9,24 +9,28 @@ rows = model.read_dump(sys.argv[1])
 train = [r for r in rows if r["split"] != "fresh-unseen"]
 vocabulary = model.vocabulary_of(train)
 X = model.matrix(train, vocabulary)
-threshold, vetoes, recalls, alarms = model.settings(X, train)
-print("cross-validated on the training texts: threshold %.2f, false alarms %.3f" % (threshold, alarms))
+threshold, vetoes, gate, recalls, alarms = model.settings(X, train)
+print("cross-validated on the training texts: threshold %.2f, false alarms %.3f, gate %.3f" % (threshold, alarms, gate))
 print("  model alone, recall: " + ", ".join("%s %.2f" % (f, r) for f, r in recalls.items()))
 print("  a frame is overruled under: " + ", ".join("%s %.3f" % (f, v) for f, v in zip(model.FAMILIES, vetoes)))
 
 shipped = model.squeezed(X, train)
 steps, step, intercepts = shipped
 names = sorted(vocabulary, key=vocabulary.get)
+all_probabilities = model.probabilities(shipped, model.matrix(rows, vocabulary))
 lines = [
-    "# %d training texts; a weight is (character - 0x5F) x step, one character per family." % len(train),
+    "# %d training texts; a weight is (character - 0x5F) x step, one character per family, then one for demand." % len(train),
     "@families\t" + "\t".join(model.FAMILIES),
+    "@gate\t%.4f" % gate,
     "@intercepts\t" + "\t".join("%.4f" % b for b in intercepts),
     "@threshold\t%.2f" % threshold,
     "@vetoes\t" + "\t".join("%.4f" % v for v in vetoes),
     "@step\t%.6f" % step,
     # How many of all the labelled texts the model as written raises per family: the test
     # that reads the model in Swift counts them again, so a reading that drifts fails.
-    "@raised\t" + "\t".join(str(int(n)) for n in (model.probabilities(shipped, model.matrix(rows, vocabulary)) >= threshold).sum(axis=0)),
+    # The last is how many pass the gate.
+    "@raised\t" + "\t".join(str(int(n)) for n in np.append(
+        (all_probabilities[:, :len(model.FAMILIES)] >= threshold).sum(axis=0), (all_probabilities[:, -1] >= gate).sum())),
 ]
 kept = 0
 for index, name in sorted(enumerate(names), key=lambda pair: pair[1]):
