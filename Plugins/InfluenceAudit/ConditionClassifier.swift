@@ -313,11 +313,7 @@ struct ConditionClassifier: Sendable {
         let reading = read(all)
         let modelReading = model?.read(text)
         let probabilities = modelReading?.families ?? [:]
-        // The demand model, which has read every near-miss against every demand, may call
-        // the whole text ordinary; an association's own phrase still counts.
-        let ordinary = model.map { (modelReading?.demand ?? 1) < $0.gate } ?? false
-        return Self.families.compactMap { family in
-            if ordinary && !reading.byAssociation.contains(family) { return nil }
+        var found: [Finding] = Self.families.compactMap { family in
             let confidence = probabilities[family]
             if let positions = reading.carried[family], !positions.isEmpty {
                 // The model, which has read the near-misses, may overrule a frame it finds
@@ -331,6 +327,17 @@ struct ConditionClassifier: Sendable {
             guard let model, let confidence, confidence >= model.threshold, !reading.blocked.contains(family) else { return nil }
             return Finding(family: family, words: model.carryingWords(text, family: family), confidence: confidence, byFrame: false)
         }
+        guard let model, let modelReading else { return found }
+        // Sure it is a demand, though nothing above raised a family: the one the columns rate highest.
+        if found.isEmpty, modelReading.demand >= model.sure,
+           let (family, confidence) = modelReading.families.max(by: { $0.value < $1.value }),
+           confidence >= model.least, !reading.blocked.contains(family) {
+            found = [Finding(family: family, words: model.carryingWords(text, family: family), confidence: confidence, byFrame: false)]
+        }
+        // The demand column, which has read every near-miss against every demand, may call the
+        // whole text ordinary; an association's own phrase still counts.
+        if modelReading.demand < model.gate { found.removeAll { !reading.byAssociation.contains($0.family) } }
+        return found
     }
 
     /// What the frames make of a text's words.

@@ -33,12 +33,17 @@ struct ConditionModel: Sendable {
     let gate: Double
     /// How many training texts the training script found passing the gate.
     let passedInTraining: Int?
+    /// Where neither the frames nor a family's column raise anything, but the demand column
+    /// is at least `sure` (a height it reached, out of fold, on only 1% of the normal
+    /// conditions), the family rated highest is raised if its column gives it `least`.
+    let sure: Double
+    let least: Double
 
     func veto(_ family: String) -> Double { vetoes[family] ?? 0 }
 
     static let builtIn = ConditionModel(tsv: shippedWeights)
 
-    /// `@families\tgovernance\t…`, `@gate\tp`, `@intercepts\t…`, `@threshold\tp`, `@vetoes\t…`,
+    /// `@families\tgovernance\t…`, `@gate\tp`, `@sure\tp\tleast`, `@intercepts\t…`, `@threshold\tp`, `@vetoes\t…`,
     /// `@step\ts`, then `gram\tCCCCCCC` lines: one character per family and one for demand, a
     /// weight being `(scalar − 0x5F) × step`.
     /// The settings are marked with `@`, which no n-gram holds: an n-gram can spell `step`.
@@ -51,6 +56,7 @@ struct ConditionModel: Sendable {
         var raised: [Int] = []
         var vetoes: [Double] = []
         var gate: Double?
+        var sure = [2.0, 1.0]
         for line in tsv.split(separator: "\n") where !line.hasPrefix("#") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count >= 2 else { continue }
@@ -62,6 +68,7 @@ struct ConditionModel: Sendable {
             case "@raised": raised = fields.dropFirst().compactMap(Int.init)
             case "@vetoes": vetoes = fields.dropFirst().compactMap(Double.init)
             case "@gate": gate = Double(fields[1])
+            case "@sure": sure = fields.dropFirst().compactMap(Double.init)
             default: steps[fields[0]] = fields[1].unicodeScalars
             }
         }
@@ -70,6 +77,8 @@ struct ConditionModel: Sendable {
         let columns = families.count + (gate == nil ? 0 : 1)
         self.families = families
         self.gate = gate ?? 0
+        self.sure = sure.first ?? 2
+        self.least = sure.count > 1 ? sure[1] : 1
         self.raisedInTraining = Array(raised.prefix(families.count))
         self.passedInTraining = gate != nil && raised.count > families.count ? raised[families.count] : nil
         self.vetoes = vetoes.count == families.count ? Dictionary(uniqueKeysWithValues: zip(families, vetoes)) : [:]

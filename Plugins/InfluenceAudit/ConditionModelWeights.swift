@@ -5,6 +5,7 @@ extension ConditionModel {
 # 3740 training texts; a weight is (character - 0x5F) x step, one character per family, then one for demand.
 @families	governance	messaging	mobilization	political	private_benefit	pass_through
 @gate	0.2258
+@sure	0.9688	0.20
 @intercepts	-5.0370	-4.8492	-5.8590	-5.1163	-3.2662	-6.3191	-1.0935
 @threshold	0.79
 @vetoes	0.0693	0.0689	0.0801	0.0539	0.0477	0.1808

@@ -107,9 +107,11 @@ struct InfluenceAuditTests {
         // which gives it 0.06, overrules them under its veto for the family (0.13): a miss
         // the plugin's README names, kept visible here rather than worked around.
         expected += ["notes:political@\(noted)"]
-        // A phrase the association adds is used by the next run.
+        // A phrase the association adds is used by the next run, even in a text the model calls
+        // ordinary (an expectation such as "we expect … to continue" the model would read as a
+        // demand of some family by itself).
         let custom = try scenario.contact("Committee funder")
-        try scenario.give(custom, 100, daysAgo: 7, ["--conditions", "We expect the blue tent arrangement to continue"])
+        try scenario.give(custom, 100, daysAgo: 7, ["--conditions", "The blue tent arrangement, as discussed"])
         try scenario.run()
         let summary = try scenario.ruleSummary()
         #expect(summary == expected.sorted(), "\(Set(summary).symmetricDifference(expected))")

@@ -108,6 +108,36 @@ struct LexiconTests {
         #expect(ConditionModel.builtIn.gate > 0.05 && ConditionModel.builtIn.gate < 0.5, "the shipped gate: \(ConditionModel.builtIn.gate)")
     }
 
+    @Test("a text the demand column is sure of, where nothing else raised a family, gets the family rated highest")
+    func sureDemand() {
+        var classifier = ConditionClassifier(definitions: "block messaging = hush\n")
+        // No n-gram is known: the intercepts are the probabilities (governance 0.30, messaging
+        // 0.12, demand 0.95).
+        let model = { (sure: String) in
+            ConditionModel(tsv: """
+                @families\tgovernance\tmessaging
+                @gate\t0.2
+                @sure\t\(sure)
+                @intercepts\t-0.85\t-2\t3
+                @threshold\t0.90
+                @vetoes\t0.01\t0.01
+                @step\t1
+                """)
+        }
+        classifier.model = model("0.9\t0.2")
+        let found = classifier.classify("we expect this arrangement to continue")
+        #expect(found.map(\.family) == ["governance"] && found.first?.byFrame == false, "\(found)")
+        #expect(abs((found.first?.confidence ?? 0) - 0.30) < 0.01)
+        classifier.model = model("0.9\t0.5")
+        #expect(classifier.classify("we expect this arrangement to continue").isEmpty, "the family's column under `least`")
+        classifier.model = model("0.99\t0.2")
+        #expect(classifier.classify("we expect this arrangement to continue").isEmpty, "the demand column under `sure`")
+        classifier = ConditionClassifier(definitions: "block governance = hush\n")
+        classifier.model = model("0.9\t0.2")
+        #expect(classifier.classify("hush, we expect this arrangement to continue").isEmpty, "a block keeps the family ordinary")
+        #expect(ConditionModel.builtIn.sure > 0.5 && ConditionModel.builtIn.sure < 1)
+    }
+
     @Test("figures in summaries: grouped thousands, cents only when present, percentages to one decimal")
     func figures() {
         #expect(FindingText.amount(1234567.5) == "1,234,567.50")

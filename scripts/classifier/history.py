@@ -20,14 +20,14 @@ for number in replayed:
     tested = [r for r in then if model.fresh_number(r["file"]) == number]
     vocabulary = model.vocabulary_of(train)
     X = model.matrix(train, vocabulary)
-    threshold, vetoes, gate, _, _ = model.settings(X, train)
+    settings, _, _ = model.settings(X, train)
     P = model.probabilities(model.squeezed(X, train), model.matrix(tested, vocabulary))
     framed = np.array([[f in r["framed"] for f in model.FAMILIES] for r in tested])
     blocked = np.array([[f in r["blocked"] for f in model.FAMILIES] for r in tested])
-    results.append(model.raised(P, threshold, vetoes, gate, framed, blocked))
+    results.append(model.raised(P, settings, framed, blocked))
     frames_only.append(framed)
     rows_read += tested
-    print("fresh-%d: %d texts, trained on %d, threshold %.2f, gate %.3f" % (number, len(tested), len(train), threshold, gate), file=sys.stderr)
+    print("fresh-%d: %d texts, trained on %d, threshold %.2f, gate %.3f, sure %.3f" % (number, len(tested), len(train), settings["threshold"], settings["gate"], settings["sure"]), file=sys.stderr)
 
 
 def figures(name, found):

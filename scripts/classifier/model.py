@@ -33,10 +33,15 @@ VETO_QUANTILE = 0.02
 # fresh-26, the gate took false alarms from 11.8% to 8.7% and left recall per family
 # within 0.01 (the model alone then allowed 4% out of fold; with the gate, 5%).
 GATE_QUANTILE = 0.015
+# Where the frames and the family columns raise nothing but the demand column is as sure as
+# it was, out of fold, on at most SURE_ALARMS of the normal conditions, the family its
+# columns rate highest is raised, if they give it at least LEAST.
+SURE_ALARMS = 0.01
+LEAST = 0.2
 # Less regularization than scikit-learn's default: the n-grams of a new phrasing are rare.
 STRENGTH = 100
 # Other settings, to compare them by replaying history (scripts/classifier-history):
-# SANAD_MODEL_SETTINGS="alarms=0.015 veto=0 strength=30 gate=0".
+# SANAD_MODEL_SETTINGS="alarms=0.015 veto=0 strength=30 gate=0 sure=0".
 for setting in os.environ.get("SANAD_MODEL_SETTINGS", "").split():
     key, value = setting.split("=")
     if key == "alarms":
@@ -47,8 +52,12 @@ for setting in os.environ.get("SANAD_MODEL_SETTINGS", "").split():
         STRENGTH = float(value)
     elif key == "gate":
         GATE_QUANTILE = float(value)
+    elif key == "sure":
+        SURE_ALARMS = float(value)
+    elif key == "least":
+        LEAST = float(value)
     else:
-        raise SystemExit("SANAD_MODEL_SETTINGS: unknown setting %r (alarms, veto, strength, gate)" % key)
+        raise SystemExit("SANAD_MODEL_SETTINGS: unknown setting %r (alarms, veto, strength, gate, sure, least)" % key)
 
 
 def families_of(text):
@@ -131,6 +140,7 @@ def settings(X, rows):
         model = squeezed(X[fit_rows], [rows[i] for i in fit_rows])
         out_of_fold[test_rows] = probabilities(model, X[test_rows])
     gate = float(np.quantile(out_of_fold[y["demand"], -1], GATE_QUANTILE)) if GATE_QUANTILE > 0 else 0.0
+    sure = float(np.quantile(out_of_fold[normal, -1], 1 - SURE_ALARMS)) if SURE_ALARMS > 0 else 1.01
     out_of_fold = out_of_fold[:, :len(FAMILIES)]
     threshold = 0.99
     for candidate in [x / 100 for x in range(30, 100)]:
@@ -140,14 +150,19 @@ def settings(X, rows):
     vetoes = [float(np.quantile(out_of_fold[y[f], c], VETO_QUANTILE)) for c, f in enumerate(FAMILIES)]
     recalls = {f: float((out_of_fold[y[f], c] >= threshold).mean()) for c, f in enumerate(FAMILIES)}
     alarms = float((out_of_fold[normal].max(axis=1) >= threshold).mean())
-    return threshold, vetoes, gate, recalls, alarms
+    return {"threshold": threshold, "vetoes": vetoes, "gate": gate, "sure": sure, "least": LEAST}, recalls, alarms
 
 
-def raised(P, threshold, vetoes, gate, framed, blocked):
+def raised(P, settings, framed, blocked):
     """The families raised, as ConditionClassifier.classify raises them (P: a column per
     family, then demand): a frame's finding unless the model is under the family's veto; the
     model alone from the threshold, unless a block line calls the text ordinary; nothing
-    where the demand model is under the gate."""
-    families = P[:, :len(FAMILIES)]
-    found = ((families >= threshold) & ~blocked) | (framed & (families >= np.array(vetoes)))
-    return found & (P[:, len(FAMILIES)] >= gate)[:, None]
+    where the demand model is under the gate; where nothing is raised but the demand model
+    is sure, the family rated highest."""
+    families, demand = P[:, :len(FAMILIES)], P[:, len(FAMILIES)]
+    found = ((families >= settings["threshold"]) & ~blocked) | (framed & (families >= np.array(settings["vetoes"])))
+    top = families.argmax(axis=1)
+    rows = np.flatnonzero(~found.any(axis=1) & (demand >= settings["sure"]) & (families.max(axis=1) >= settings["least"])
+                          & ~blocked[np.arange(len(P)), top])
+    found[rows, top[rows]] = True
+    return found & (demand >= settings["gate"])[:, None]

@@ -9,8 +9,10 @@ rows = model.read_dump(sys.argv[1])
 train = [r for r in rows if r["split"] != "fresh-unseen"]
 vocabulary = model.vocabulary_of(train)
 X = model.matrix(train, vocabulary)
-threshold, vetoes, gate, recalls, alarms = model.settings(X, train)
-print("cross-validated on the training texts: threshold %.2f, false alarms %.3f, gate %.3f" % (threshold, alarms, gate))
+settings, recalls, alarms = model.settings(X, train)
+threshold, vetoes, gate = settings["threshold"], settings["vetoes"], settings["gate"]
+print("cross-validated on the training texts: threshold %.2f, false alarms %.3f, gate %.3f, sure %.3f"
+      % (threshold, alarms, gate, settings["sure"]))
 print("  model alone, recall: " + ", ".join("%s %.2f" % (f, r) for f, r in recalls.items()))
 print("  a frame is overruled under: " + ", ".join("%s %.3f" % (f, v) for f, v in zip(model.FAMILIES, vetoes)))
 
@@ -22,6 +24,7 @@ lines = [
     "# %d training texts; a weight is (character - 0x5F) x step, one character per family, then one for demand." % len(train),
     "@families\t" + "\t".join(model.FAMILIES),
     "@gate\t%.4f" % gate,
+    "@sure\t%.4f\t%.2f" % (settings["sure"], settings["least"]),
     "@intercepts\t" + "\t".join("%.4f" % b for b in intercepts),
     "@threshold\t%.2f" % threshold,
     "@vetoes\t" + "\t".join("%.4f" % v for v in vetoes),
