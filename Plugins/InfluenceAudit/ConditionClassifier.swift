@@ -234,7 +234,7 @@ struct ConditionClassifier: Sendable {
     /// verb's preverb (ب م ه ح, the dialects' present and future) and person prefix (ن ي ت).
     static func arabicToken(_ surface: String, _ key: String) -> Token {
         var forms: Set<String> = [key]
-        // Words of their own that only look prefixed (لما is "when", not ل + ما).
+        // Words of their own that only look prefixed (لما is "when", not ل + ما; اللي "who", not ال + لي).
         var frontier = wholeWords.contains(key) ? [] : [key]
         while let word = frontier.popLast() {
             for prefix in ["و", "ف", "ب", "ل", "ك", "ع", "ال", "لل"] where word.hasPrefix(prefix) && word.count - prefix.count >= 2 {
@@ -278,7 +278,7 @@ struct ConditionClassifier: Sendable {
         return token
     }
 
-    static let wholeWords: Set<String> = ["لما", "ولما", "فلما", "كما", "بما", "عما", "لكن", "لكي", "فيما", "بينما"]
+    static let wholeWords: Set<String> = ["اللي", "لما", "ولما", "فلما", "كما", "بما", "عما", "لكن", "لكي", "فيما", "بينما"]
 
     /// Pronoun endings and the endings of sound plurals and duals, longest first.
     static let arabicSuffixes = ["كما", "هما", "كم", "كن", "هم", "هن", "ها", "نا", "ات", "ون", "ين", "ان", "وا", "ه", "ي", "ك"]
