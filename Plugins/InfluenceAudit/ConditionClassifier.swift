@@ -127,7 +127,7 @@ struct ConditionClassifier: Sendable {
     }
 
     /// Every entry found in `window`: its role, and the positions of the words it covers.
-    func matches(in tokens: [Token], window: Range<Int>) -> [(role: Role, positions: Range<Int>)] {
+    private func matches(in tokens: [Token], window: Range<Int>) -> [(role: Role, positions: Range<Int>)] {
         var found: [(Role, Range<Int>)] = []
         for start in window {
             var candidates: [(role: Role, entry: Entry)] = []

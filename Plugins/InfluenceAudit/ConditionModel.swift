@@ -135,9 +135,6 @@ struct ConditionModel: Sendable {
                        demand: probabilities.count > families.count ? probabilities[families.count] : 1)
     }
 
-    /// Each family's probability for `text`.
-    func probabilities(_ text: String) -> [String: Double] { read(text).families }
-
     /// The words that pushed `family` up most (those whose n-grams weigh most), for the
     /// finding's explanation.
     func carryingWords(_ text: String, family: String, limit: Int = 3) -> [String] {

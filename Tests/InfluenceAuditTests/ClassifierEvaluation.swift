@@ -76,8 +76,8 @@ struct ClassifierEvaluation {
     }
 
     /// `scripts/train-classifier` trains the model on the texts as Sanad normalizes them:
-    /// this writes them (`split|families|n-grams|families the frames found|families blocked|file|words`, the
-    /// last the normalized words, to try other features) where SANAD_CLASSIFIER_DUMP says. `scripts/classifier-history` also has each fresh set
+    /// this writes them (`split|families|n-grams|families the frames found|families blocked|file`)
+    /// where SANAD_CLASSIFIER_DUMP says. `scripts/classifier-history` also has each fresh set
     /// read by the frames it was measured with (SANAD_CLASSIFIER_FRAMES: a folder of
     /// `fresh-N.txt` files, each a frames.txt of its day).
     @Test("the corpus as the model's training script reads it")
@@ -95,8 +95,7 @@ struct ClassifierEvaluation {
                 // What the frames (of the set's own day, where given) found and blocked.
                 let reading = (lexicons[sample.file] ?? ConditionClassifier.builtIn).read(ConditionClassifier.tokens(sample.text))
                 let fields = [split, sample.families.sorted().joined(separator: ","), ConditionModel.features(sample.text).joined(separator: " "),
-                              reading.carried.keys.sorted().joined(separator: ","), reading.blocked.sorted().joined(separator: ","), sample.file,
-                              ConditionModel.words(sample.text).joined(separator: " ")]
+                              reading.carried.keys.sorted().joined(separator: ","), reading.blocked.sorted().joined(separator: ","), sample.file]
                 lines.append(fields.map { $0.replacingOccurrences(of: "|", with: " ") }.joined(separator: "|"))
             }
         }

@@ -42,22 +42,13 @@ LEAST = 0.2
 STRENGTH = 100
 # Other settings, to compare them by replaying history (scripts/classifier-history):
 # SANAD_MODEL_SETTINGS="alarms=0.015 veto=0 strength=30 gate=0 sure=0".
+SETTING_NAMES = {"alarms": "MODEL_ALARMS", "veto": "VETO_QUANTILE", "strength": "STRENGTH",
+                 "gate": "GATE_QUANTILE", "sure": "SURE_ALARMS", "least": "LEAST"}
 for setting in os.environ.get("SANAD_MODEL_SETTINGS", "").split():
     key, value = setting.split("=")
-    if key == "alarms":
-        MODEL_ALARMS = float(value)
-    elif key == "veto":
-        VETO_QUANTILE = float(value)
-    elif key == "strength":
-        STRENGTH = float(value)
-    elif key == "gate":
-        GATE_QUANTILE = float(value)
-    elif key == "sure":
-        SURE_ALARMS = float(value)
-    elif key == "least":
-        LEAST = float(value)
-    else:
-        raise SystemExit("SANAD_MODEL_SETTINGS: unknown setting %r (alarms, veto, strength, gate, sure, least)" % key)
+    if key not in SETTING_NAMES:
+        raise SystemExit("SANAD_MODEL_SETTINGS: unknown setting %r (%s)" % (key, ", ".join(SETTING_NAMES)))
+    globals()[SETTING_NAMES[key]] = float(value)
 
 
 def families_of(text):
@@ -65,7 +56,7 @@ def families_of(text):
 
 
 def read_dump(path):
-    """Rows of `split|families|n-grams|framed|blocked|file|words` (see dumpForTraining)."""
+    """Rows of `split|families|n-grams|framed|blocked|file` (see dumpForTraining)."""
     rows = []
     for line in open(path, encoding="utf-8"):
         fields = line.rstrip("\n").split("|")
