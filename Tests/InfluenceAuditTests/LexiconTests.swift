@@ -138,6 +138,25 @@ struct LexiconTests {
         #expect(ConditionModel.builtIn.sure > 0.5 && ConditionModel.builtIn.sure < 1)
     }
 
+    @Test("the model reads a word after a negation, to the end of its clause, as negated, and keeps its plain n-grams too")
+    func negationScope() {
+        func negated(_ text: String) -> [String] { ConditionModel.wordsInScope(text).filter(\.negated).map(\.word) }
+        #expect(negated("We will not ask for the beneficiaries' data, only totals.") == ["ask", "for", "the", "beneficiaries", "data"])
+        #expect(negated("We don't review posts but we want the list of volunteers") == ["review", "posts"])
+        #expect(negated("لا نطلب أي بيانات عن المستفيدين، وتكفينا الأرقام") == ["نطلب", "اي", "بيانات", "عن", "المستفيدين"])
+        #expect(negated("ولا نراجع منشوراتكم بس بدنا أسماء المتطوعين") == ["نراجع", "منشوراتكم"])
+        #expect(negated("Aucune liste de bénéficiaires ne nous sera transmise.") == ["liste", "de", "beneficiaires", "ne", "nous", "sera", "transmise"])
+        // قبل ما is "before": no negation, so the demand reads as one.
+        #expect(negated("ابعتوا البيان قبل ما تنشروه") == [])
+        #expect(negated("Send us the volunteers' phone numbers.") == [])
+
+        let features = Set(ConditionModel.features("we will not ask for data"))
+        #expect(features.contains("_dat") && features.contains("¬_dat"))
+        #expect(features.contains("_we_") && !features.contains("¬_we_"))
+        // The shipped model was trained on these features: it has weights for marked n-grams.
+        #expect(ConditionModel.builtIn.weights.keys.contains { $0.hasPrefix("¬") })
+    }
+
     @Test("figures in summaries: grouped thousands, cents only when present, percentages to one decimal")
     func figures() {
         #expect(FindingText.amount(1234567.5) == "1,234,567.50")
