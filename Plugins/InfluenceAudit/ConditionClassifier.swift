@@ -411,7 +411,7 @@ struct ConditionClassifier: Sendable {
         func forms(_ offset: Int) -> [String] { index - offset >= 0 ? tokens[index - offset].forms : [] }
         // قبل ما نراجعه is "before we review it": ما there is no negation.
         if tokens[index].firstPersonVerb, forms(1).contains(where: arabicNegations.contains),
-           !forms(2).contains(where: ["قبل", "بعد", "لين", "حتى", "لحد", "لحتى"].contains) { return true }
+           !forms(2).contains(where: timeBeforeMa.contains) { return true }
         if forms(1).contains(where: ["not", "never", "dont", "wont", "ne", "n"].contains) {
             return [forms(2), forms(3)].contains { $0.contains(where: ["we", "i", "nous", "je"].contains) }
         }
@@ -419,6 +419,8 @@ struct ConditionClassifier: Sendable {
     }
 
     static let arabicNegations: Set<String> = ["لا", "ما", "مش", "مو", "لن", "لم", "مانا", "ماني"]
+    /// After these, ما is "before", "after", "until" (قبل ما نراجعه): no negation.
+    static let timeBeforeMa: Set<String> = ["قبل", "بعد", "لين", "حتى", "لحد", "لحتى"]
 
     /// A short text is read whole; a long one two sentences at a time, so words far apart
     /// in a long note do not make a frame together.

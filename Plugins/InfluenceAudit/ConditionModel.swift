@@ -137,14 +137,18 @@ struct ConditionModel: Sendable {
         return result
     }
 
-    static let negations: Set<String> = [
+    /// The frames' Arabic negations (`ConditionClassifier.arabicNegations`) and more: the
+    /// model marks every word after one, where the frames only ask whether the funder declines.
+    static let negations: Set<String> = ConditionClassifier.arabicNegations.union([
         "not", "no", "never", "nor", "none", "without", "cannot", "dont", "doesnt", "didnt", "wont", "cant", "isnt", "arent",
         "shouldnt", "wouldnt", "neednt", "mustnt", "wasnt", "werent",
         "ne", "pas", "aucun", "aucune", "jamais", "ni", "sans",
-        "لا", "ما", "مش", "مو", "مب", "لن", "لم", "ليس", "ليست", "مانا", "ماني", "مافي", "ماحد", "بدون", "دون",
-    ]
+        "مب", "ليس", "ليست", "مافي", "ماحد", "بدون", "دون",
+    ])
     static let contrasts: Set<String> = ["but", "however", "instead", "rather", "mais", "بس", "لكن", "ولكن", "بل"]
-    static let notNegatingMa: Set<String> = ["قبل", "بعد", "لين", "حتى", "لحد", "لحتى", "كل", "زي", "متل", "مثل", "حسب", "بحسب", "على"]
+    /// ما is no negation after the frames' "before" and "until" (`ConditionClassifier.timeBeforeMa`),
+    /// nor after "as", "all that", "according to" (زي ما, كل ما, حسب ما).
+    static let notNegatingMa = ConditionClassifier.timeBeforeMa.union(["كل", "زي", "متل", "مثل", "حسب", "بحسب", "على"])
 
     static func grams(of word: String) -> [String] {
         let padded = Array(" " + word + " ")
