@@ -337,6 +337,12 @@ struct ConditionClassifier: Sendable {
         // The demand column, which has read every near-miss against every demand, may call the
         // whole text ordinary; an association's own phrase still counts.
         if modelReading.demand < model.gate { found.removeAll { !reading.byAssociation.contains($0.family) } }
+        // A text that leaves the choice to the association ("the choice is yours", بكيفهم) is
+        // a near-miss unless the model by itself is sure of the family: frames met in it,
+        // and the demand column's guess, do not count there.
+        if ConditionModel.defers(text) {
+            found.removeAll { !reading.byAssociation.contains($0.family) && ($0.confidence ?? 0) < model.threshold }
+        }
         return found
     }
 

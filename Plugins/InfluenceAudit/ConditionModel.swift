@@ -107,8 +107,40 @@ struct ConditionModel: Sendable {
         for (word, negated) in wordsInScope(text) {
             for gram in grams(of: word, negated: negated) where seen.insert(gram).inserted { found.append(gram) }
         }
+        if defers(text) { found.append(deferenceFeature) }
         return found
     }
+
+    /// One feature for a text that leaves the choice to the association or its people
+    /// ("the choice is yours", قراركن, بكيفهم, "if they wish", ما منتدخل): the near-misses
+    /// that mirror a demand ("who chairs the volunteers' committee is your decision, just
+    /// tell us the name") say so, and a demand almost never does. Phrases that also open a
+    /// threat ("if you want the grant to go on", إذا بدكن) are left out.
+    static let deferenceFeature = "¤defer"
+
+    static func defers(_ text: String) -> Bool {
+        let textWords = words(text)
+        return deferencePhrases.contains { phrase in
+            guard phrase.count <= textWords.count else { return false }
+            return (0...(textWords.count - phrase.count)).contains { start in
+                textWords[start..<(start + phrase.count)].elementsEqual(phrase)
+            }
+        }
+    }
+
+    static let deferencePhrases: [[String]] = [
+        "your decision", "your call", "your choice", "up to you", "choice is yours", "are yours", "your business",
+        "internal matter", "if they want", "if they wish", "if you wish", "if your board agrees", "whichever",
+        "not a condition", "no obligation", "optional", "voluntary", "as your bylaws",
+        "à vous de", "votre choix", "votre décision", "libre à vous", "si vous le souhaitez", "facultatif", "facultative",
+        "قراركم", "قراركن", "قرارك", "القرار لكم", "القرار إلكم", "القرار الكم", "القرار إلكن", "القرار فيه لكم", "لكم وحدكم",
+        "بكيفكم", "بكيفكن", "بكيفهم", "بكيفك", "بكيفهن", "براحتكم", "براحتهم", "براحتكن", "براحتك", "على راحتكم",
+        "شأن داخلي", "شأنكم", "شغلكن", "شغلكم", "شغلتكن", "شغلتكم", "خياركم", "خيارهن", "خيارهم", "خياركن",
+        "مو شرط", "مش شرط", "ليس شرطا", "مش إجباري", "اختياري", "إن رغبتم", "إذا رغبتم", "لو حبوا", "إذا يبون",
+        "إذا حبيتوا", "يرجع لكم", "يرجع لمجلسكم", "يرجع لكن", "ما إلنا علاقة", "ما لنا علاقة", "ما منتدخل", "لا نتدخل",
+        "ما نتدخل", "ما بنتدخل", "مش هنتدخل", "حسب نظامكم", "حسب لوائحكم", "نظامكم الداخلي", "أهلا بيهم", "حياه الله",
+        "حياهم الله",
+    ].map(words)
 
     static func grams(of word: String, negated: Bool) -> [String] {
         let plain = grams(of: word)
@@ -120,7 +152,7 @@ struct ConditionModel: Sendable {
     /// بس, لكن, mais; ما after قبل, بعد, حتى, زي … is "before", "after", "as", no negation.
     static func wordsInScope(_ text: String) -> [(word: String, negated: Bool)] {
         var result: [(word: String, negated: Bool)] = []
-        for clause in text.split(whereSeparator: { ".,;:!?\n،؛()".contains($0) }) {
+        for clause in text.split(whereSeparator: { ".,;:!?\n،؛؟()".contains($0) }) {
             var negated = false
             let clauseWords = words(String(clause))
             for (index, word) in clauseWords.enumerated() {
@@ -175,7 +207,9 @@ struct ConditionModel: Sendable {
         var scores = intercepts
         for gram in grams {
             guard let row = weights[gram] else { continue }
-            for index in scores.indices { scores[index] += row[index] * scale }
+            // A feature of the whole text counts once, not as one n-gram among many.
+            let value = gram == Self.deferenceFeature ? 1 : scale
+            for index in scores.indices { scores[index] += row[index] * value }
         }
         let probabilities = scores.map { 1 / (1 + exp(-$0)) }
         return Reading(families: Dictionary(uniqueKeysWithValues: zip(families, probabilities)),

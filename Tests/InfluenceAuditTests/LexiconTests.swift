@@ -138,6 +138,34 @@ struct LexiconTests {
         #expect(ConditionModel.builtIn.sure > 0.5 && ConditionModel.builtIn.sure < 1)
     }
 
+    @Test("a text that leaves the choice to the association raises only what the model alone is sure of, and never silences an association's phrase")
+    func deference() {
+        #expect(ConditionModel.defers("Who joins your hiring committee is your decision; just tell us the name."))
+        #expect(ConditionModel.defers("مين بيرأس لجنة المتطوعين قراركن، بس خبرونا بالاسم."))
+        #expect(ConditionModel.defers("الأعضاء اللي يبون يحضرون جلسة الاستماع بكيفهم."))
+        #expect(ConditionModel.defers("Les bénévoles qui le souhaitent sont les bienvenus, c'est votre choix."))
+        // A threat opens the same way ("if you want the grant"): no deference.
+        #expect(!ConditionModel.defers("إذا بدكن التمويل يستمر، رئيس الجمعية لازم يكون من طرفنا."))
+        #expect(!ConditionModel.defers("We decide who sits on your board."))
+        #expect(ConditionModel.features("the choice is yours").contains(ConditionModel.deferenceFeature))
+
+        // The frame finds governance; the model, unsure (0.5, threshold 0.9), lets it stand
+        // in a demand and drops it where the text defers.
+        var classifier = ConditionClassifier(definitions: "concept a = veto\nframe governance = a\n")
+        let model = { (intercept: String) in
+            ConditionModel(tsv: "@families\tgovernance\n@gate\t0.1\n@intercepts\t\(intercept)\t3\n@threshold\t0.90\n@vetoes\t0.01\n@step\t1\n")
+        }
+        classifier.model = model("0")
+        #expect(classifier.classify("we want a veto on hiring").map(\.family) == ["governance"])
+        #expect(classifier.classify("a veto on hiring is your decision").isEmpty)
+        let own = classifier.adding([("governance", "veto on hiring")]).classify("a veto on hiring is your decision")
+        #expect(own.map(\.family) == ["governance"], "an association's own phrase still counts")
+        // Sure by itself (0.95), the model raises the family even there.
+        classifier.model = model("3")
+        let sure = classifier.classify("a veto on hiring is your decision")
+        #expect(sure.map(\.family) == ["governance"], "\(sure)")
+    }
+
     @Test("the model reads a word after a negation, to the end of its clause, as negated, and keeps its plain n-grams too")
     func negationScope() {
         func negated(_ text: String) -> [String] { ConditionModel.wordsInScope(text).filter(\.negated).map(\.word) }

@@ -24,7 +24,7 @@ for number in replayed:
     P = model.probabilities(model.squeezed(X, train), model.matrix(tested, vocabulary))
     framed = np.array([[f in r["framed"] for f in model.FAMILIES] for r in tested])
     blocked = np.array([[f in r["blocked"] for f in model.FAMILIES] for r in tested])
-    results.append(model.raised(P, settings, framed, blocked))
+    results.append(model.raised(P, settings, framed, blocked, model.defers(tested)))
     frames_only.append(framed)
     rows_read += tested
     print("fresh-%d: %d texts, trained on %d, threshold %.2f, gate %.3f, sure %.3f" % (number, len(tested), len(train), settings["threshold"], settings["gate"], settings["sure"]), file=sys.stderr)

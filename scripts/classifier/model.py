@@ -89,7 +89,8 @@ def matrix(rows, vocabulary):
         for gram in grams:
             if gram in vocabulary:
                 indices.append(vocabulary[gram])
-                data.append(scale)
+                # A feature of the whole text counts once, not as one n-gram among many.
+                data.append(1.0 if gram == DEFERENCE else scale)
         pointers.append(len(indices))
     return csr_matrix((data, indices, pointers), shape=(len(rows), len(vocabulary)))
 
@@ -144,16 +145,26 @@ def settings(X, rows):
     return {"threshold": threshold, "vetoes": vetoes, "gate": gate, "sure": sure, "least": LEAST}, recalls, alarms
 
 
-def raised(P, settings, framed, blocked):
+def defers(rows):
+    """The texts that leave the choice to the association (ConditionModel.defers)."""
+    return np.array([DEFERENCE in r["grams"] for r in rows])
+
+
+DEFERENCE = "\u00a4defer"
+
+
+def raised(P, settings, framed, blocked, deferring):
     """The families raised, as ConditionClassifier.classify raises them (P: a column per
     family, then demand): a frame's finding unless the model is under the family's veto; the
     model alone from the threshold, unless a block line calls the text ordinary; nothing
     where the demand model is under the gate; where nothing is raised but the demand model
-    is sure, the family rated highest."""
+    is sure, the family rated highest; in a text that defers, only what the model alone is
+    sure of."""
     families, demand = P[:, :len(FAMILIES)], P[:, len(FAMILIES)]
     found = ((families >= settings["threshold"]) & ~blocked) | (framed & (families >= np.array(settings["vetoes"])))
     top = families.argmax(axis=1)
     rows = np.flatnonzero(~found.any(axis=1) & (demand >= settings["sure"]) & (families.max(axis=1) >= settings["least"])
                           & ~blocked[np.arange(len(P)), top])
     found[rows, top[rows]] = True
-    return found & (demand >= settings["gate"])[:, None]
+    found &= (demand >= settings["gate"])[:, None]
+    return found & ~(deferring[:, None] & (families < settings["threshold"]))
