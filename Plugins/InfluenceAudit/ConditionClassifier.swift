@@ -340,7 +340,7 @@ struct ConditionClassifier: Sendable {
         // A text that leaves the choice to the association ("the choice is yours", بكيفهم) is
         // a near-miss unless the model by itself is sure of the family: frames met in it,
         // and the demand column's guess, do not count there.
-        if ConditionModel.defers(text) {
+        if modelReading.defers {
             found.removeAll { !reading.byAssociation.contains($0.family) && ($0.confidence ?? 0) < model.threshold }
         }
         return found

@@ -104,10 +104,11 @@ struct ConditionModel: Sendable {
     static func features(_ text: String) -> [String] {
         var seen: Set<String> = []
         var found: [String] = []
-        for (word, negated) in wordsInScope(text) {
+        let scoped = wordsInScope(text)
+        for (word, negated) in scoped {
             for gram in grams(of: word, negated: negated) where seen.insert(gram).inserted { found.append(gram) }
         }
-        if defers(text) { found.append(deferenceFeature) }
+        if defers(words: scoped.map(\.word)) { found.append(deferenceFeature) }
         return found
     }
 
@@ -118,15 +119,18 @@ struct ConditionModel: Sendable {
     /// threat ("if you want the grant to go on", إذا بدكن) are left out.
     static let deferenceFeature = "¤defer"
 
-    static func defers(_ text: String) -> Bool {
-        let textWords = words(text)
-        return deferencePhrases.contains { phrase in
-            guard phrase.count <= textWords.count else { return false }
-            return (0...(textWords.count - phrase.count)).contains { start in
-                textWords[start..<(start + phrase.count)].elementsEqual(phrase)
+    static func defers(_ text: String) -> Bool { defers(words: words(text)) }
+
+    /// Whether the normalized words hold one of the deference phrases, found by its first word.
+    static func defers(words textWords: [String]) -> Bool {
+        textWords.indices.contains { start in
+            deferencePhrasesByFirstWord[textWords[start], default: []].contains { phrase in
+                start + phrase.count <= textWords.count && textWords[start..<(start + phrase.count)].elementsEqual(phrase)
             }
         }
     }
+
+    static let deferencePhrasesByFirstWord = Dictionary(grouping: deferencePhrases, by: { $0[0] })
 
     static let deferencePhrases: [[String]] = [
         "your decision", "your call", "your choice", "up to you", "choice is yours", "are yours", "your business",
@@ -198,6 +202,8 @@ struct ConditionModel: Sendable {
     struct Reading {
         var families: [String: Double] = [:]
         var demand = 1.0
+        /// The text leaves the choice to the association (``defers(_:)``).
+        var defers = false
     }
 
     func read(_ text: String) -> Reading {
@@ -213,7 +219,8 @@ struct ConditionModel: Sendable {
         }
         let probabilities = scores.map { 1 / (1 + exp(-$0)) }
         return Reading(families: Dictionary(uniqueKeysWithValues: zip(families, probabilities)),
-                       demand: probabilities.count > families.count ? probabilities[families.count] : 1)
+                       demand: probabilities.count > families.count ? probabilities[families.count] : 1,
+                       defers: grams.last == Self.deferenceFeature)
     }
 
     /// The words that pushed `family` up most (those whose n-grams weigh most), for the
