@@ -38,6 +38,9 @@ GATE_QUANTILE = 0.015
 # columns rate highest is raised, if they give it at least LEAST.
 SURE_ALARMS = 0.01
 LEAST = 0.2
+# The feature ConditionModel.features adds once to a text that leaves the choice to the
+# association (ConditionModel.deferenceFeature); it counts 1, not as one n-gram among many.
+DEFERENCE = "\u00a4defer"
 # Less regularization than scikit-learn's default: the n-grams of a new phrasing are rare.
 STRENGTH = 100
 # Other settings, to compare them by replaying history (scripts/classifier-history):
@@ -148,9 +151,6 @@ def settings(X, rows):
 def defers(rows):
     """The texts that leave the choice to the association (ConditionModel.defers)."""
     return np.array([DEFERENCE in r["grams"] for r in rows])
-
-
-DEFERENCE = "\u00a4defer"
 
 
 def raised(P, settings, framed, blocked, deferring):
