@@ -194,6 +194,8 @@ struct ConditionClassifier: Sendable {
     struct Token {
         var surface: String
         var forms: [String]
+        /// The word normalized, before any prefix or ending is set aside.
+        var key = ""
         /// An Arabic word that could be a verb in the first person plural (نراجع, منختار,
         /// هنختار): the funder speaking, when the word is also one of a frame's actions.
         var firstPersonVerb = false
@@ -216,7 +218,9 @@ struct ConditionClassifier: Sendable {
                 let surface = String(piece)
                 for key in NameKeys.normalized(surface).split(separator: " ").map(String.init) where !key.isEmpty {
                     let arabic = key.unicodeScalars.allSatisfy { arabicLetters.contains($0) }
-                    tokens.append(arabic ? arabicToken(surface, key) : englishToken(surface, key))
+                    var token = arabic ? arabicToken(surface, key) : englishToken(surface, key)
+                    token.key = key
+                    tokens.append(token)
                 }
             }
             if tokens.count > before { tokens[tokens.count - 1].endsSentence = true }
@@ -358,6 +362,7 @@ struct ConditionClassifier: Sendable {
 
     func read(_ all: [Token]) -> Reading {
         var reading = Reading()
+        let disclaimed = Self.disclaims(all)
         for window in Self.windows(all) {
             var present: [String: Set<Int>] = [:]
             var blocked: Set<String> = []
@@ -372,6 +377,7 @@ struct ConditionClassifier: Sendable {
                 case .block(let family): blocked.insert(family)
                 }
             }
+            if disclaimed { blocked.formUnion(Self.families) }
             // What the funder says it will not do is no demand ("we do not review its
             // statements", ولا نراجع بياناتها, nous ne relisons pas).
             for action in Self.actions {
@@ -425,6 +431,63 @@ struct ConditionClassifier: Sendable {
     }
 
     static let arabicNegations: Set<String> = ["لا", "ما", "مش", "مو", "لن", "لم", "مانا", "ماني"]
+
+    /// Whether the funder says it does not ask for, require, review or step into something
+    /// (لا نطلب أي بيانات, ما منراجع, لا يُشترط, "we will not ask", nous ne demandons), and
+    /// makes no exception anywhere after ("unless", "without", "until", إلا, دون, قبل, sauf,
+    /// "but", بس): such a text is read as a block line of every family would read it. The
+    /// replay's near-misses disclaim a demand this way, in its words; no labelled demand does
+    /// ("no need for other quotes" is no negated request, and a prohibition, لا تنشروا or
+    /// "we don't want", asks something of the association).
+    static func disclaims(_ tokens: [Token]) -> Bool {
+        guard let negation = tokens.indices.dropLast().first(where: { negatesRequest(tokens, at: $0) }) else { return false }
+        return !tokens[(negation + 1)...].contains { $0.forms.contains(where: disclaimerExceptions.contains) }
+    }
+
+    /// Whether the word at `index` is a negation and the next word a request the funder makes
+    /// of itself or that the text makes impersonally (نطلب, يشترط; "we do not ask", "not required").
+    static func negatesRequest(_ tokens: [Token], at index: Int) -> Bool {
+        let word = tokens[index].key, next = tokens[index + 1].key
+        let bare = word.hasPrefix("و") && word.count > 2 ? String(word.dropFirst()) : word
+        if arabicNegations.contains(bare) {
+            if bare == "ما", index > 0, maAfterIsNoNegation.contains(tokens[index - 1].key) { return false }
+            return arabicRequest(next)
+        }
+        if ["not", "never", "dont", "doesnt", "wont", "didnt"].contains(word) {
+            if ["required", "requested", "expected", "needed"].contains(next) { return true }
+            let speaker = tokens[max(0, index - 3)..<index].contains { ["we", "i"].contains($0.key) }
+            return speaker && englishRequests.contains { next.hasPrefix($0) }
+        }
+        // "nous ne demandons", not "pour que personne ne demande" (that nobody asks).
+        if ["ne", "n"].contains(word), index > 0, ["nous", "je"].contains(tokens[index - 1].key) {
+            return frenchRequests.contains { next.hasPrefix($0) }
+        }
+        return false
+    }
+
+    /// A request verb in the first person or impersonal: the preverb (ب م ه ح) set aside,
+    /// then ن or ي, then the stem; not the second person's ت, which forbids (لا تطلبوا).
+    static func arabicRequest(_ key: String) -> Bool {
+        var word = Substring(key)
+        if let first = word.first, "بمهح".contains(first), let second = word.dropFirst().first, "نيت".contains(second) { word = word.dropFirst() }
+        if word.hasPrefix("محتاج") { return true }
+        guard let person = word.first, "ني".contains(person) else { return false }
+        return arabicRequestStems.contains { word.dropFirst().hasPrefix($0) }
+    }
+
+    /// ما is no negation after the model's "before", "as", "according to" (``ConditionModel/notNegatingMa``),
+    /// nor after "without" (من غير ما نراجعها, بدون ما), "when" (وقت ما نحتاجهم) or "if" (إذا ما).
+    static let maAfterIsNoNegation = ConditionModel.notNegatingMa.union(["غير", "بدون", "بلا", "دون", "وقت", "يوم", "لما", "متى", "مهما", "طالما", "اذا", "لو", "ان"])
+
+    static let arabicRequestStems = ["طلب", "شترط", "راجع", "تدخل", "حتاج", "فرض", "لزم"]
+    static let englishRequests = ["ask", "requir", "request", "review", "interfer", "need", "expect", "demand", "insist"]
+    static let frenchRequests = ["demand", "exig", "impos", "reli", "interv"]
+    /// After a disclaimer, these open an exception or a demand of its own.
+    static let disclaimerExceptions: Set<String> = [
+        "unless", "until", "without", "before", "except", "but", "however",
+        "الا", "دون", "بدون", "قبل", "حتى", "لين", "لحد", "لحتى", "بس", "لكن", "ولكن",
+        "sauf", "sans", "avant", "mais",
+    ]
     /// After these, ما is "before", "after", "until" (قبل ما نراجعه): no negation.
     static let timeBeforeMa: Set<String> = ["قبل", "بعد", "لين", "حتى", "لحد", "لحتى"]
 

@@ -166,6 +166,40 @@ struct LexiconTests {
         #expect(sure.map(\.family) == ["governance"], "\(sure)")
     }
 
+    @Test("a funder that says it asks for, requires or reviews nothing, and makes no exception, is read as an ordinary request")
+    func disclaimer() {
+        func disclaims(_ text: String) -> Bool { ConditionClassifier.disclaims(ConditionClassifier.tokens(text)) }
+        #expect(disclaims("لا نطلب أي بيانات عن أولياء الأمور."))
+        #expect(disclaims("لا يُشترط تعيين أي موظف ترشحه المؤسسة المانحة."))
+        #expect(disclaims("ما منراجع شي من منشوراتكن."))
+        #expect(disclaims("إحنا مش محتاجين أسامي المتطوعين، العدد يكفي."))
+        #expect(disclaims("We will not ask for any contact details of your members."))
+        #expect(disclaims("Nous ne demandons aucun droit de regard sur vos publications."))
+        // An exception, or a demand after "but", keeps it a demand.
+        #expect(!disclaims("لا نطلب شيئا إلا أن يكون أمين الصندوق من طرفنا."))
+        #expect(!disclaims("We don't review your posts, but the press release comes to us first."))
+        #expect(!disclaims("We will not require anything until our candidate chairs the board."))
+        // A prohibition asks something of the association; "no need" is no negated request.
+        #expect(!disclaims("لا تطلبوا من المستفيدين أي توقيع إلا لنا."))
+        #expect(!disclaims("لا تنشرون أي شي قبل ما نراجعه."))
+        #expect(!disclaims("ما بدنا تحكوا مع الصحافة."))
+        #expect(!disclaims("Hire my sister's company; no need for other quotes."))
+        #expect(!disclaims("You don't need to mention where the money came from."))
+        // ما after "before", "without", "when" is no negation; nor is "that nobody asks".
+        #expect(!disclaims("قبل ما نراجع البيان، لا تنشروه."))
+        #expect(!disclaims("متطلعوش تصريحات عن المقلب من غير ما نراجعها."))
+        #expect(!disclaims("المتطوعين يكونون تحت تصرفنا وقت ما نحتاجهم."))
+        #expect(!disclaims("Inscrivez le don comme collecte locale, pour que personne ne demande d'où il vient."))
+
+        // The frame finds governance and the model is sure (0.95): a disclaimer still reads as ordinary.
+        var classifier = ConditionClassifier(definitions: "concept a = seat\nframe governance = a\n")
+        classifier.model = ConditionModel(tsv: "@families\tgovernance\n@gate\t0.1\n@intercepts\t3\t3\n@threshold\t0.90\n@vetoes\t0.01\n@step\t1\n")
+        #expect(classifier.classify("we want a seat").map(\.family) == ["governance"])
+        #expect(classifier.classify("we do not ask for a seat").isEmpty)
+        #expect(classifier.adding([("governance", "a seat")]).classify("we do not ask for a seat").map(\.family) == ["governance"],
+                "an association's own phrase still counts")
+    }
+
     @Test("the model reads a word after a negation, to the end of its clause, as negated, and keeps its plain n-grams too")
     func negationScope() {
         func negated(_ text: String) -> [String] { ConditionModel.wordsInScope(text).filter(\.negated).map(\.word) }
