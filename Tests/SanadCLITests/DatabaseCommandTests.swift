@@ -5,10 +5,11 @@ import SanadCore
 import SanadTestSupport
 import Testing
 
+// The limits stop a hang, not a slow initdb: in CI every suite shares two cores.
 @Suite("sanad db and association commands")
 struct DatabaseCommandTests {
     @Test("with no database configured, db status works and the local cluster starts on first use",
-          .timeLimit(.minutes(2)))
+          .timeLimit(.minutes(5)))
     func zeroConfiguration() throws {
         let home = "/tmp/sanad-home-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
@@ -99,7 +100,7 @@ struct DatabaseCommandTests {
 @Suite("Local clusters made before users and roles")
 struct LocalClusterUpgradeTests {
     @Test("an existing local cluster keeps working: migrated on the next command, its user admin of every association",
-          .timeLimit(.minutes(2)))
+          .timeLimit(.minutes(5)))
     func upgradesInPlace() throws {
         let home = "/tmp/sanad-upgrade-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
