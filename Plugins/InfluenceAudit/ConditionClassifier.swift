@@ -484,9 +484,9 @@ struct ConditionClassifier: Sendable {
     static let frenchRequests = ["demand", "exig", "impos", "reli", "interv"]
     /// After a disclaimer, these open an exception or a demand of its own.
     static let disclaimerExceptions: Set<String> = [
-        "unless", "until", "without", "before", "except", "but", "however",
-        "الا", "دون", "بدون", "قبل", "حتى", "لين", "لحد", "لحتى", "بس", "لكن", "ولكن",
-        "sauf", "sans", "avant", "mais",
+        "unless", "until", "without", "before", "except", "but", "however", "instead", "rather",
+        "الا", "دون", "بدون", "قبل", "حتى", "لين", "لحد", "لحتى", "بس", "لكن", "ولكن", "بل",
+        "sauf", "sans", "avant", "mais", "plutot",
     ]
     /// After these, ما is "before", "after", "until" (قبل ما نراجعه): no negation.
     static let timeBeforeMa: Set<String> = ["قبل", "بعد", "لين", "حتى", "لحد", "لحتى"]

@@ -174,11 +174,13 @@ struct LexiconTests {
         #expect(disclaims("ما منراجع شي من منشوراتكن."))
         #expect(disclaims("إحنا مش محتاجين أسامي المتطوعين، العدد يكفي."))
         #expect(disclaims("We will not ask for any contact details of your members."))
+        #expect(disclaims("We don't require minutes of your board meetings."))
         #expect(disclaims("Nous ne demandons aucun droit de regard sur vos publications."))
         // An exception, or a demand after "but", keeps it a demand.
         #expect(!disclaims("لا نطلب شيئا إلا أن يكون أمين الصندوق من طرفنا."))
         #expect(!disclaims("We don't review your posts, but the press release comes to us first."))
         #expect(!disclaims("We will not require anything until our candidate chairs the board."))
+        #expect(!disclaims("We don't review your posts; instead our office writes them."))
         // A prohibition asks something of the association; "no need" is no negated request.
         #expect(!disclaims("لا تطلبوا من المستفيدين أي توقيع إلا لنا."))
         #expect(!disclaims("لا تنشرون أي شي قبل ما نراجعه."))
