@@ -482,11 +482,12 @@ struct ConditionClassifier: Sendable {
     static let arabicRequestStems = ["طلب", "شترط", "راجع", "تدخل", "حتاج", "فرض", "لزم"]
     static let englishRequests = ["ask", "requir", "request", "review", "interfer", "need", "expect", "demand", "insist"]
     static let frenchRequests = ["demand", "exig", "impos", "reli", "interv"]
-    /// After a disclaimer, these open an exception or a demand of its own.
+    /// After a disclaimer, these open an exception, a condition or a demand of its own ("we
+    /// will not ask for more if your board appoints our candidate" is an offer with an if).
     static let disclaimerExceptions: Set<String> = [
-        "unless", "until", "without", "before", "except", "but", "however", "instead", "rather",
-        "الا", "دون", "بدون", "قبل", "حتى", "لين", "لحد", "لحتى", "بس", "لكن", "ولكن", "بل",
-        "sauf", "sans", "avant", "mais", "plutot",
+        "unless", "until", "without", "before", "except", "if", "once", "but", "however", "instead", "rather",
+        "الا", "دون", "بدون", "قبل", "حتى", "لين", "لحد", "لحتى", "اذا", "لو", "بس", "لكن", "ولكن", "بل",
+        "sauf", "sans", "avant", "si", "mais", "plutot",
     ]
     /// After these, ما is "before", "after", "until" (قبل ما نراجعه): no negation.
     static let timeBeforeMa: Set<String> = ["قبل", "بعد", "لين", "حتى", "لحد", "لحتى"]

@@ -181,6 +181,8 @@ struct LexiconTests {
         #expect(!disclaims("We don't review your posts, but the press release comes to us first."))
         #expect(!disclaims("We will not require anything until our candidate chairs the board."))
         #expect(!disclaims("We don't review your posts; instead our office writes them."))
+        #expect(!disclaims("We will not ask for more if your board appoints our candidate."))
+        #expect(!disclaims("ما منطلب شي إذا عينتوا مرشحنا أمين صندوق."))
         // A prohibition asks something of the association; "no need" is no negated request.
         #expect(!disclaims("لا تطلبوا من المستفيدين أي توقيع إلا لنا."))
         #expect(!disclaims("لا تنشرون أي شي قبل ما نراجعه."))
