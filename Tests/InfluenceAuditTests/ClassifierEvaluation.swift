@@ -133,13 +133,13 @@ struct ClassifierEvaluation {
     }
 
     /// The target is recall 0.90 per family and at most 5% false alarms on unseen
-    /// text. Measured on fresh-37.txt (written before the last mending, the classifier
-    /// unchanged since it was unsealed), the frames with the model reach 0.93 to 1.00 recall
-    /// and 10% false alarms: the target is not met (the figures of every round, and of every
+    /// text. Measured on fresh-38.txt (written before the last mending, the classifier
+    /// unchanged since it was unsealed), the frames with the model reach 0.80 to 1.00 recall
+    /// and 3.3% false alarms: the target is not met (the figures of every round, and of every
     /// round replayed by scripts/classifier-history, are in the plugin's README). These floors
     /// keep what was reached from slipping back.
-    static let floors: [String: Double] = ["governance": 0.90, "messaging": 0.90, "mobilization": 0.90, "political": 0.95,
-                                           "private_benefit": 0.95, "pass_through": 0.95, "purpose": 0.90]
+    static let floors: [String: Double] = ["governance": 0.80, "messaging": 0.95, "mobilization": 0.90, "political": 0.85,
+                                           "private_benefit": 0.95, "pass_through": 0.90, "purpose": 0.95]
 
     @Test("unseen text: recall per family and false alarms on normal conditions no worse than measured")
     func heldOut() {
