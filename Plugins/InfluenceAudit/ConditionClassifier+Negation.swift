@@ -63,7 +63,7 @@ extension ConditionClassifier {
     /// nor after "without" (من غير ما نراجعها, بدون ما), "when" (وقت ما نحتاجهم) or "if" (إذا ما).
     static let maAfterIsNoNegation = ConditionModel.notNegatingMa.union(["غير", "بدون", "بلا", "دون", "وقت", "يوم", "لما", "متى", "مهما", "طالما", "اذا", "لو", "ان"])
 
-    static let arabicRequestStems = ["طلب", "شترط", "راجع", "تدخل", "حتاج", "فرض", "لزم"]
+    static let arabicRequestStems = ["طلب", "شترط", "راجع", "تدخل", "دخل", "حتاج", "فرض", "لزم"]
     static let englishRequests = ["ask", "requir", "request", "review", "interfer", "need", "expect", "demand", "insist"]
     static let frenchRequests = ["demand", "exig", "impos", "reli", "interv"]
     /// After a disclaimer, these open an exception, a condition or a demand of its own ("we

@@ -176,6 +176,7 @@ struct LexiconTests {
         #expect(disclaims("We will not ask for any contact details of your members."))
         #expect(disclaims("We don't require minutes of your board meetings."))
         #expect(disclaims("Nous ne demandons aucun droit de regard sur vos publications."))
+        #expect(disclaims("إحنا مش هندخل في موضوع الانتخابات خالص، وزعوا على كل الناس."))
         // An exception, or a demand after "but", keeps it a demand.
         #expect(!disclaims("لا نطلب شيئا إلا أن يكون أمين الصندوق من طرفنا."))
         #expect(!disclaims("We don't review your posts, but the press release comes to us first."))
@@ -187,6 +188,7 @@ struct LexiconTests {
         #expect(!disclaims("لا تطلبوا من المستفيدين أي توقيع إلا لنا."))
         #expect(!disclaims("لا تنشرون أي شي قبل ما نراجعه."))
         #expect(!disclaims("ما بدنا تحكوا مع الصحافة."))
+        #expect(!disclaims("ما تدخلوا اسم الوزير بالتقرير."))
         #expect(!disclaims("Hire my sister's company; no need for other quotes."))
         #expect(!disclaims("You don't need to mention where the money came from."))
         // ما after "before", "without", "when" is no negation; nor is "that nobody asks".
