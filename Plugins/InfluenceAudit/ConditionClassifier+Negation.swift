@@ -1,3 +1,5 @@
+internal import SanadCore
+
 /// How the classifier reads a negation: an action the funder declines (a frame's action word
 /// after "we do not", ولا نراجع), and a text in which the funder disclaims a request.
 extension ConditionClassifier {
@@ -35,27 +37,40 @@ extension ConditionClassifier {
         let bare = word.hasPrefix("و") && word.count > 2 ? String(word.dropFirst()) : word
         if arabicNegations.contains(bare) {
             if bare == "ما", index > 0, maAfterIsNoNegation.contains(tokens[index - 1].key) { return false }
-            return arabicRequest(next)
+            // The funder named before the negation or right after the verb may speak of
+            // itself as she (المؤسسة لا تتدخل, لا تتدخل المؤسسة المانحة).
+            let funderNamed = (index > 0 && funderNouns.contains(tokens[index - 1].key))
+                || (index + 2 < tokens.count && funderNouns.contains(tokens[index + 2].key))
+            return arabicRequest(next, thirdPersonFeminine: funderNamed)
         }
         if ["not", "never", "dont", "doesnt", "wont", "didnt"].contains(word) {
             if ["required", "requested", "expected", "needed"].contains(next) { return true }
-            let speaker = tokens[max(0, index - 3)..<index].contains { ["we", "i"].contains($0.key) }
+            let speaker = tokens[max(0, index - 3)..<index].contains { ["we", "i"].contains($0.key) || funderNouns.contains($0.key) }
             return speaker && englishRequests.contains { next.hasPrefix($0) }
         }
-        // "nous ne demandons", not "pour que personne ne demande" (that nobody asks).
-        if ["ne", "n"].contains(word), index > 0, ["nous", "je"].contains(tokens[index - 1].key) {
+        // "nous ne demandons", "la fondation ne siège", not "pour que personne ne demande" (that nobody asks).
+        if ["ne", "n"].contains(word), index > 0, ["nous", "je"].contains(tokens[index - 1].key) || funderNouns.contains(tokens[index - 1].key) {
             return frenchRequests.contains { next.hasPrefix($0) }
         }
         return false
     }
 
+    /// The funder named as itself, the subject of "the foundation does not ask", المؤسسة لا
+    /// تطلب, "la fondation ne demande".
+    static let funderNouns: Set<String> = [
+        "foundation", "trust", "donor", "funder", "sponsor", "grantor", "company", "bank",
+        "fondation", "bailleur", "donateur", "mécène", "entreprise", "société",
+        "المؤسسة", "المانح", "المانحة", "المتبرع", "الممول", "الممولة", "الشركة", "الجهة",
+    ].reduce(into: []) { $0.formUnion(NameKeys.normalized($1).split(separator: " ").map(String.init)) }
+
     /// A request verb in the first person or impersonal: the preverb (ب م ه ح) set aside,
-    /// then ن or ي, then the stem; not the second person's ت, which forbids (لا تطلبوا).
-    static func arabicRequest(_ key: String) -> Bool {
+    /// then ن or ي, then the stem; not the second person's ت, which forbids (لا تطلبوا),
+    /// unless the funder is named beside it as the one who speaks (المؤسسة لا تطلب).
+    static func arabicRequest(_ key: String, thirdPersonFeminine: Bool = false) -> Bool {
         var word = Substring(key)
         if let first = word.first, "بمهح".contains(first), let second = word.dropFirst().first, "نيت".contains(second) { word = word.dropFirst() }
         if word.hasPrefix("محتاج") { return true }
-        guard let person = word.first, "ني".contains(person) else { return false }
+        guard let person = word.first, (thirdPersonFeminine ? "نيت" : "ني").contains(person) else { return false }
         return arabicRequestStems.contains { word.dropFirst().hasPrefix($0) }
     }
 
@@ -64,8 +79,8 @@ extension ConditionClassifier {
     static let maAfterIsNoNegation = ConditionModel.notNegatingMa.union(["غير", "بدون", "بلا", "دون", "وقت", "يوم", "لما", "متى", "مهما", "طالما", "اذا", "لو", "ان"])
 
     static let arabicRequestStems = ["طلب", "شترط", "راجع", "تدخل", "دخل", "حتاج", "فرض", "لزم"]
-    static let englishRequests = ["ask", "requir", "request", "review", "interfer", "need", "expect", "demand", "insist"]
-    static let frenchRequests = ["demand", "exig", "impos", "reli", "interv"]
+    static let englishRequests = ["ask", "requir", "request", "review", "interfer", "need", "expect", "demand", "insist", "nominat", "appoint", "sit", "seek"]
+    static let frenchRequests = ["demand", "exig", "impos", "reli", "interv", "sieg", "nomm", "design"]
     /// After a disclaimer, these open an exception, a condition or a demand of its own ("we
     /// will not ask for more if your board appoints our candidate" is an offer with an if).
     /// The model's clause-turning words (``ConditionModel/contrasts``) count among them.

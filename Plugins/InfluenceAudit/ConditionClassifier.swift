@@ -358,6 +358,8 @@ struct ConditionClassifier: Sendable {
         var blocked: Set<String> = []
         /// The families an association's own phrase found.
         var byAssociation: Set<String> = []
+        /// The text keeps the money out of all politics alike (``keepsOutOfPolitics(_:politics:)``).
+        var keptOutOfPolitics = false
     }
 
     func read(_ all: [Token]) -> Reading {
@@ -378,6 +380,11 @@ struct ConditionClassifier: Sendable {
                 }
             }
             if disclaimed { blocked.formUnion(Self.families) }
+            let political = (present["politics"] ?? []).union(window.filter { all[$0].forms.contains(where: Self.politicalAdjectives.contains) })
+            if Self.keepsOutOfPolitics(all, politics: political) {
+                blocked.insert("political")
+                reading.keptOutOfPolitics = true
+            }
             // What the funder says it will not do is no demand ("we do not review its
             // statements", ولا نراجع بياناتها, nous ne relisons pas).
             for action in Self.actions {

@@ -149,6 +149,23 @@ struct ClassifierEvaluation {
             !$0.families.isEmpty && ConditionClassifier.disclaims(ConditionClassifier.tokens($0.text))
         }
         #expect(disclaiming.map(\.text) == [])
+        let normal = (Self.samples + Self.corpusFresh).filter { $0.families.isEmpty && ConditionClassifier.disclaims(ConditionClassifier.tokens($0.text)) }
+        print("classifier,disclaimers,normal texts=\(normal.count)")
+    }
+
+    /// A restriction that keeps the money out of all politics silences the political family,
+    /// so a political demand read as one would be hidden: none of the labelled ones may be.
+    @Test("no labelled political demand reads as keeping the money out of politics")
+    func noPoliticalDemandNeutral() {
+        let classifier = ConditionClassifier.builtIn
+        let neutral = (Self.samples + Self.corpusFresh).filter {
+            $0.families.contains("political") && classifier.read(ConditionClassifier.tokens($0.text)).keptOutOfPolitics
+        }
+        #expect(neutral.map(\.text) == [])
+        let normal = (Self.samples + Self.corpusFresh).filter {
+            $0.families.isEmpty && classifier.read(ConditionClassifier.tokens($0.text)).keptOutOfPolitics
+        }
+        print("classifier,kept out of politics,normal texts=\(normal.count)")
     }
 
     @Test("unseen text: recall per family and false alarms on normal conditions no worse than measured")

@@ -177,6 +177,13 @@ struct LexiconTests {
         #expect(disclaims("We don't require minutes of your board meetings."))
         #expect(disclaims("Nous ne demandons aucun droit de regard sur vos publications."))
         #expect(disclaims("إحنا مش هندخل في موضوع الانتخابات خالص، وزعوا على كل الناس."))
+        // The funder named as the one who speaks, in the third person.
+        #expect(disclaims("The trust does not nominate board members; your governance is your own."))
+        #expect(disclaims("لا تتدخل المؤسسة المانحة في اختيار أعضاء مجلس إدارة الجمعية."))
+        #expect(disclaims("الشركة ما تطلب أي بيانات عن المستفيدين."))
+        #expect(disclaims("La fondation ne siège dans aucun conseil d'administration de ses partenaires."))
+        #expect(!disclaims("لا تتدخل الجمعية في اختيار المورد."), "the association is no funder")
+        #expect(!disclaims("The foundation will not appoint anyone unless your board asks."))
         // An exception, or a demand after "but", keeps it a demand.
         #expect(!disclaims("لا نطلب شيئا إلا أن يكون أمين الصندوق من طرفنا."))
         #expect(!disclaims("We don't review your posts, but the press release comes to us first."))
@@ -204,6 +211,28 @@ struct LexiconTests {
         #expect(classifier.classify("we do not ask for a seat").isEmpty)
         #expect(classifier.adding([("governance", "a seat")]).classify("we do not ask for a seat").map(\.family) == ["governance"],
                 "an association's own phrase still counts")
+    }
+
+    @Test("a restriction that keeps the money out of all politics alike is no political demand; one aimed at a rival, or sparing one, is")
+    func neutrality() {
+        let classifier = ConditionClassifier.builtIn
+        func keptOut(_ text: String) -> Bool { classifier.read(ConditionClassifier.tokens(text)).keptOutOfPolitics }
+        #expect(keptOut("No grant money for any election campaign."))
+        #expect(keptOut("Funds must not be used for political campaigning of any kind."))
+        #expect(keptOut("ممنوع أي دعاية انتخابية في المركز أيام التوزيع."))
+        #expect(keptOut("لا تستخدم أموال المنحة في أي نشاط انتخابي أو حزبي."))
+        #expect(keptOut("Les fonds ne peuvent servir à soutenir aucun candidat ni parti."))
+        #expect(classifier.classify("ما نبي أي شعارات حزبية في المركز.").map(\.family) == [])
+        // A rival, another or the funder's own beside the political word; an exception after.
+        #expect(!keptOut("No public criticism of the governor, and your posts should praise his new programme."))
+        #expect(!keptOut("لا تدعوا أي مرشح من المعارضة إلى الحفل."))
+        #expect(!keptOut("No other candidate may speak at the distribution."))
+        #expect(!keptOut("Don't invite any candidate except ours."))
+        #expect(!keptOut("ما بدنا أي صورة لأي مرشح غير مرشحنا."))
+        #expect(!keptOut("Aucun parti ne sera invité, sauf le nôtre."))
+        // لا بد is "must"; a restriction with nothing that takes in all of politics is no neutrality.
+        #expect(!keptOut("لا بد يظهر اسم المرشح على كل الكراتين."))
+        #expect(!keptOut("Don't let the opposition near the food boxes."))
     }
 
     @Test("the model reads a word after a negation, to the end of its clause, as negated, and keeps its plain n-grams too")
