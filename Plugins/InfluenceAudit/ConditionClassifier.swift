@@ -45,11 +45,13 @@ struct ConditionClassifier: Sendable {
     var concepts: [String: [Entry]] = [:]
     var frames: [Frame] = []
     var cues: [(family: String, entry: Entry)] = []
-    var blocks: [(family: String, entry: Entry)] = []
+    var blocks: [(family: String, entry: Entry, unless: String?)] = []
 
     /// Where an entry counts when it is found.
     enum Role: Hashable, Sendable {
-        case concept(String), cue(String), block(String)
+        case concept(String), cue(String)
+        /// A block of the family, unless the concept named is in the text too.
+        case block(String, unless: String?)
         /// An association's own phrase (`sanad audit lexicon add`): its family, whatever the model says.
         case addition(String)
     }
@@ -89,6 +91,10 @@ struct ConditionClassifier: Sendable {
             guard let equals = line.firstIndex(of: "=") else { continue }
             let head = line[..<equals].split(separator: " ").map(String.init)
             let body = String(line[line.index(after: equals)...])
+            if head.count == 4, head[0] == "block", head[2] == "unless" {
+                blocks += Self.entries(body).map { (head[1], $0, head[3]) }
+                continue
+            }
             guard head.count == 2 else { continue }
             switch head[0] {
             case "concept":
@@ -98,13 +104,13 @@ struct ConditionClassifier: Sendable {
             case "cue":
                 cues += Self.entries(body).map { (head[1], $0) }
             case "block":
-                blocks += Self.entries(body).map { (head[1], $0) }
+                blocks += Self.entries(body).map { (head[1], $0, nil) }
             default:
                 continue
             }
         }
         let roles = concepts.flatMap { name, entries in entries.map { (Role.concept(name), $0) } }
-            + cues.map { (Role.cue($0.family), $0.entry) } + blocks.map { (Role.block($0.family), $0.entry) }
+            + cues.map { (Role.cue($0.family), $0.entry) } + blocks.map { (Role.block($0.family, unless: $0.unless), $0.entry) }
         for (role, entry) in roles { index(role, entry) }
     }
 
@@ -159,10 +165,14 @@ struct ConditionClassifier: Sendable {
 
     /// Lines that name an unknown concept or family, for the test that keeps the file clean.
     var problems: [String] {
-        frames.flatMap { frame in
+        let inFrames: [String] = frames.flatMap { frame in
             (Self.families.contains(frame.family) ? [] : ["frame of unknown family \(frame.family)"])
                 + frame.concepts.filter { concepts[$0] == nil }.map { "frame \(frame.family) names unknown concept \($0)" }
-        } + (cues + blocks).filter { !Self.families.contains($0.family) }.map { "cue or block of unknown family \($0.family)" }
+        }
+        let families: [String] = cues.map(\.family) + blocks.map(\.family)
+        let unknownFamilies = families.filter { !Self.families.contains($0) }.map { "cue or block of unknown family \($0)" }
+        let unknownConcepts = blocks.compactMap(\.unless).filter { concepts[$0] == nil }.map { "block unless unknown concept \($0)" }
+        return inFrames + unknownFamilies + unknownConcepts
     }
 
     static func entries(_ body: String) -> [Entry] {
@@ -368,6 +378,7 @@ struct ConditionClassifier: Sendable {
         for window in Self.windows(all) {
             var present: [String: Set<Int>] = [:]
             var blocked: Set<String> = []
+            var blockedUnless: [(family: String, concept: String)] = []
             var cued: [String: Set<Int>] = [:]
             for (role, positions) in matches(in: all, window: window) {
                 switch role {
@@ -376,9 +387,11 @@ struct ConditionClassifier: Sendable {
                 case .addition(let family):
                     reading.carried[family, default: []].formUnion(positions)
                     reading.byAssociation.insert(family)
-                case .block(let family): blocked.insert(family)
+                case .block(let family, nil): blocked.insert(family)
+                case .block(let family, let concept?): blockedUnless.append((family, concept))
                 }
             }
+            for (family, concept) in blockedUnless where present[concept] == nil { blocked.insert(family) }
             if disclaimed { blocked.formUnion(Self.families) }
             let political = (present["politics"] ?? []).union(window.filter { all[$0].forms.contains(where: Self.politicalAdjectives.contains) })
             if Self.keepsOutOfPolitics(all, politics: political) {

@@ -135,7 +135,7 @@ struct ConditionModel: Sendable {
     static let deferencePhrases: [[String]] = [
         "your decision", "your call", "your choice", "up to you", "choice is yours", "are yours", "your business",
         "internal matter", "if they want", "if they wish", "if you wish", "if your board agrees", "whichever",
-        "not a condition", "no obligation", "no view on", "aucun avis", "optional", "voluntary", "as your bylaws",
+        "not a condition", "no obligation", "whatever you decide", "whatever your board decides", "quoi que vous décidiez", "no view on", "aucun avis", "optional", "voluntary", "as your bylaws",
         "à vous de", "votre choix", "votre décision", "libre à vous", "si vous le souhaitez", "facultatif", "facultative",
         "قراركم", "قراركن", "قرارك", "القرار لكم", "القرار إلكم", "القرار الكم", "القرار إلكن", "القرار فيه لكم", "لكم وحدكم",
         "بكيفكم", "بكيفكن", "بكيفهم", "بكيفك", "بكيفهن", "براحتكم", "براحتهم", "براحتكن", "براحتك", "على راحتكم",
@@ -144,7 +144,7 @@ struct ConditionModel: Sendable {
         "إذا حبيتوا", "يرجع لكم", "يرجع لمجلسكم", "يرجع لكن", "ما إلنا علاقة", "ما لنا علاقة", "ما منتدخل", "لا نتدخل",
         "ما نتدخل", "ما بنتدخل", "مش هنتدخل", "حسب نظامكم", "حسب لوائحكم", "نظامكم الداخلي", "أهلا بيهم", "حياه الله",
         "أهلا وسهلا", "إذا بدهن", "إذا بدهم", "لو حابين", "إذا حابين",
-        "حياهم الله", "من صلاحيات الجمعية", "من صلاحياتكم", "من صلاحيات مجلسكم",
+        "حياهم الله", "من صلاحيات الجمعية", "شو ما قررتوا", "مهما قررتوا", "مهما قررتم", "من صلاحياتكم", "من صلاحيات مجلسكم",
     ].map(words)
 
     static func grams(of word: String, negated: Bool) -> [String] {

@@ -213,6 +213,25 @@ struct LexiconTests {
                 "an association's own phrase still counts")
     }
 
+    @Test("a block with an unless yields to its concept: unspent money returned is ordinary, unless it goes to a person or in cash")
+    func blockUnless() {
+        let classifier = ConditionClassifier(definitions: """
+            concept transfer = return*, wire
+            concept money = funds
+            frame pass_through = transfer + money
+            concept private_destination = personal account, cash
+            block pass_through unless private_destination = unspent
+            block pass_through unless unknown_concept = never
+            """)
+        #expect(classifier.problems == ["block unless unknown concept unknown_concept"])
+        #expect(classifier.classify("wire the funds to the committee").map(\.family) == ["pass_through"])
+        #expect(classifier.classify("return the unspent funds to the foundation").isEmpty)
+        #expect(classifier.classify("return the unspent funds to my personal account").map(\.family) == ["pass_through"])
+        // The shipped frames: the same, in Arabic.
+        #expect(ConditionClassifier.builtIn.classify("تعاد المبالغ غير المصروفة إلى حساب المؤسسة.").isEmpty)
+        #expect(ConditionClassifier.builtIn.classify("تعاد المبالغ غير المصروفة نقدا إلى مدير مكتبنا.").map(\.family).contains("pass_through"))
+    }
+
     @Test("a restriction that keeps the money out of all politics alike is no political demand; one aimed at a rival, or sparing one, is")
     func neutrality() {
         let classifier = ConditionClassifier.builtIn
