@@ -135,7 +135,7 @@ struct ConditionModel: Sendable {
     static let deferencePhrases: [[String]] = [
         "your decision", "your call", "your choice", "up to you", "choice is yours", "are yours", "your business",
         "internal matter", "if they want", "if they wish", "if you wish", "if your board agrees", "whichever",
-        "not a condition", "no obligation", "whatever you decide", "whatever your board decides", "quoi que vous décidiez", "no view on", "aucun avis", "optional", "voluntary", "as your bylaws",
+        "not a condition", "no obligation", "whatever you decide", "whatever your board decides", "when your board appoints", "when your board elects", "once your board has chosen", "quoi que vous décidiez", "no view on", "aucun avis", "optional", "voluntary", "as your bylaws",
         "à vous de", "votre choix", "votre décision", "libre à vous", "si vous le souhaitez", "facultatif", "facultative",
         "قراركم", "قراركن", "قرارك", "القرار لكم", "القرار إلكم", "القرار الكم", "القرار إلكن", "القرار فيه لكم", "لكم وحدكم",
         "بكيفكم", "بكيفكن", "بكيفهم", "بكيفك", "بكيفهن", "براحتكم", "براحتهم", "براحتكن", "براحتك", "على راحتكم",
