@@ -133,14 +133,14 @@ struct ClassifierEvaluation {
     }
 
     /// The target is recall 0.90 per family and at most 5% false alarms on unseen
-    /// text. Measured on fresh-41.txt (written before the last mending, the classifier
+    /// text. Measured on fresh-42.txt (written before the last mending, the classifier
     /// unchanged since it was unsealed), the frames with the model reach 0.93 to 1.00 recall
-    /// and 3.3% false alarms, the target met on this set; over the history replayed it is
-    /// not (the figures of every round, and of every
+    /// and no false alarm, the target met on this set as on fresh-41; over the history
+    /// replayed it is not (the figures of every round, and of every
     /// round replayed by scripts/classifier-history, are in the plugin's README). These floors
     /// keep what was reached from slipping back.
-    static let floors: [String: Double] = ["governance": 0.95, "messaging": 0.90, "mobilization": 0.95, "political": 0.90,
-                                           "private_benefit": 0.95, "pass_through": 0.95, "purpose": 0.95]
+    static let floors: [String: Double] = ["governance": 0.90, "messaging": 0.95, "mobilization": 0.90, "political": 0.95,
+                                           "private_benefit": 0.95, "pass_through": 0.90, "purpose": 0.95]
 
     /// A disclaimer silences every family, so a demand read as one would be hidden: none of
     /// the labelled demands may be.
