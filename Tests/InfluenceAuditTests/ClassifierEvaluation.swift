@@ -8,7 +8,7 @@ import Testing
 /// once (its figures are in the README); its errors were then mended too. `CorpusFresh/`
 /// holds the sets written later: `fresh*.txt` each written before a round of mending and
 /// measured once, `notes-*.txt` written only to train on. The figures that count are
-/// those on the newest fresh set (``unseenFile``), which nothing was changed for.
+/// those on the newest fresh sets (``unseenFiles``), which nothing was changed for.
 /// `scripts/classifier-eval` prints them all.
 @Suite("Influence classifier on the labelled corpus")
 struct ClassifierEvaluation {
@@ -22,8 +22,9 @@ struct ClassifierEvaluation {
 
     static let samples = read("Corpus")
     /// Each fresh set was measured once and then used to mend the frames, except the newest,
-    /// written after the last mending: the text the classifier has not seen.
-    static let unseenFile = "fresh-42.txt"
+    /// written after the last mending: the text the classifier has not seen. fresh-42 and
+    /// fresh-43 were both written for the same classifier and are read as one sample of it.
+    static let unseenFiles: Set<String> = ["fresh-42.txt", "fresh-43.txt"]
     static let corpusFresh = read("CorpusFresh")
     static let fresh = corpusFresh.filter(\.heldOut)
     static let freshFirst = corpusFresh.filter { !$0.heldOut }
@@ -39,7 +40,7 @@ struct ClassifierEvaluation {
                 guard parts.count == 3 else { continue }
                 let families = Set(parts[0].split(separator: ",").map(String.init)).subtracting(["purpose"])
                 // In the corpus every fifth text is held out; in CorpusFresh, "held out" marks the second round.
-                let heldOut = name == "CorpusFresh" ? file == Self.unseenFile : samples.count % 5 == 4
+                let heldOut = name == "CorpusFresh" ? Self.unseenFiles.contains(file) : samples.count % 5 == 4
                 samples.append(Sample(families: families, variety: parts[1], text: parts[2], heldOut: heldOut, file: file))
             }
         }
@@ -133,14 +134,15 @@ struct ClassifierEvaluation {
     }
 
     /// The target is recall 0.90 per family and at most 5% false alarms on unseen
-    /// text. Measured on fresh-42.txt (written before the last mending, the classifier
-    /// unchanged since it was unsealed), the frames with the model reach 0.93 to 1.00 recall
-    /// and no false alarm, the target met on this set as on fresh-41; over the history
-    /// replayed it is not (the figures of every round, and of every
-    /// round replayed by scripts/classifier-history, are in the plugin's README). These floors
-    /// keep what was reached from slipping back.
-    static let floors: [String: Double] = ["governance": 0.90, "messaging": 0.95, "mobilization": 0.90, "political": 0.95,
-                                           "private_benefit": 0.95, "pass_through": 0.90, "purpose": 0.95]
+    /// text. Measured on fresh-42.txt and fresh-43.txt (written before the last mending, the
+    /// classifier unchanged since they were unsealed: 240 texts, 30 per family), the frames
+    /// with the model reach 0.90 to 1.00 recall and no false alarm: the target is met, with no
+    /// margin for governance (27 of 30); over the history replayed it is not (the figures of
+    /// every round, and of every round replayed by scripts/classifier-history, are in the
+    /// plugin's README). These floors, none under the target, keep what was reached from
+    /// slipping back.
+    static let floors: [String: Double] = ["governance": 0.90, "messaging": 0.90, "mobilization": 0.95, "political": 0.95,
+                                           "private_benefit": 0.95, "pass_through": 0.95, "purpose": 0.95]
 
     /// A disclaimer silences every family, so a demand read as one would be hidden: none of
     /// the labelled demands may be.
