@@ -57,11 +57,17 @@ extension ConditionClassifier {
 
     /// The funder named as itself, the subject of "the foundation does not ask", المؤسسة لا
     /// تطلب, "la fondation ne demande".
-    static let funderNouns: Set<String> = [
+    static let funderNouns = keys([
         "foundation", "trust", "donor", "funder", "sponsor", "grantor", "company", "bank",
         "fondation", "bailleur", "donateur", "mécène", "entreprise", "société",
         "المؤسسة", "المانح", "المانحة", "المتبرع", "الممول", "الممولة", "الشركة", "الجهة",
-    ].reduce(into: []) { $0.formUnion(NameKeys.normalized($1).split(separator: " ").map(String.init)) }
+    ])
+
+    /// Words as the tokens hold them (``Token/key``, ``Token/forms``): normalized like names,
+    /// so a list may be written as the words are spelt (المؤسسة, أية, nommé).
+    static func keys(_ words: [String]) -> Set<String> {
+        words.reduce(into: []) { $0.formUnion(NameKeys.normalized($1).split(separator: " ").map(String.init)) }
+    }
 
     /// A request verb in the first person or impersonal: the preverb (ب م ه ح) set aside,
     /// then ن or ي, then the stem; not the second person's ت, which forbids (لا تطلبوا),

@@ -1,3 +1,5 @@
+internal import SanadCore
+
 /// How the classifier reads a restriction that keeps the money out of politics altogether.
 extension ConditionClassifier {
     /// Whether every political word of the text (the positions of the concept `politics`)
@@ -45,28 +47,28 @@ extension ConditionClassifier {
 
     /// Political words that are no frame's (a frame wants a party, a candidate, an election):
     /// "political campaigning of any kind" is shut out too.
-    static let politicalAdjectives: Set<String> = ["political", "politique", "politiques", "سياسي", "سياسية", "السياسي", "السياسية"]
+    static let politicalAdjectives = keys(["political", "politique", "politiques", "سياسي", "سياسية", "السياسي", "السياسية"])
 
     /// A negation (``ConditionModel/negations``) or a word that forbids or keeps apart.
-    static let restrictions: Set<String> = ConditionModel.negations.union([
+    static let restrictions = ConditionModel.negations.union(keys([
         "prohibited", "forbidden", "banned", "excluded", "neutral", "interdit", "interdite", "interdits", "exclu", "exclus", "neutre",
         "يحظر", "تحظر", "يمنع", "تمنع", "ممنوع", "منع", "حظر", "يمتنع", "تمتنع", "محايد", "محايدة", "حياد", "الحياد",
-    ])
+    ]))
     /// Words before a political word that take in all of its kind: any party, أي نشاط, aucun candidat ni parti.
-    static let universals: Set<String> = ["any", "no", "nor", "neither", "all", "aucun", "aucune", "ni", "اي", "اية", "ولا", "كل"]
+    static let universals = keys(["any", "no", "nor", "neither", "all", "aucun", "aucune", "ni", "أي", "أية", "ولا", "كل"])
     /// The same, after it: "of any kind", "whatsoever", خالص, quel qu'il soit.
-    static let universalsAfter: Set<String> = ["kind", "whatsoever", "soit", "quelconque", "ابدا", "اطلاقا", "خالص", "مطلقا", "نهائيا"]
-    static let coordinators: Set<String> = ["or", "and", "ou", "et", "او", "و"]
+    static let universalsAfter = keys(["kind", "whatsoever", "soit", "quelconque", "أبدا", "إطلاقا", "خالص", "مطلقا", "نهائيا"])
+    static let coordinators = keys(["or", "and", "ou", "et", "أو", "و"])
     /// A rival, another one, or the funder's own: the restriction favours someone.
-    static let rivalsAndOwn: Set<String> = [
+    static let rivalsAndOwn = keys([
         "opposition", "rival", "rivals", "other", "opponent", "opponents", "our", "ours", "we",
         "autre", "autres", "adverse", "adverses", "notre", "nos",
-        "المعارضة", "معارض", "معارضة", "منافس", "المنافس", "خصم", "الخصم", "اخر", "اخرى", "تاني", "تانية", "ثاني", "غيره",
-    ]
-    /// An exception after the restriction spares someone: "except ours", إلا مرشحنا, ne … que.
-    static let politicalExceptions: Set<String> = ConditionModel.contrasts.union([
-        "except", "unless", "only", "besides", "apart", "save", "than",
-        "sauf", "seulement", "excepte", "hormis", "que", "qu",
-        "الا", "غير", "سوى", "عدا", "فقط", "وحده", "بس",
+        "المعارضة", "معارض", "معارضة", "منافس", "المنافس", "خصم", "الخصم", "آخر", "أخرى", "تاني", "تانية", "ثاني", "غيره",
     ])
+    /// An exception after the restriction spares someone: "except ours", إلا مرشحنا, ne … que.
+    static let politicalExceptions = ConditionModel.contrasts.union(keys([
+        "except", "unless", "only", "besides", "apart", "save", "than",
+        "sauf", "seulement", "excepté", "hormis", "que", "qu",
+        "إلا", "غير", "سوى", "عدا", "فقط", "وحده", "بس",
+    ]))
 }
