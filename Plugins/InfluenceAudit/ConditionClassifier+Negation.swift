@@ -82,7 +82,7 @@ extension ConditionClassifier {
 
     /// ما is no negation after the model's "before", "as", "according to" (``ConditionModel/notNegatingMa``),
     /// nor after "without" (من غير ما نراجعها, بدون ما), "when" (وقت ما نحتاجهم) or "if" (إذا ما).
-    static let maAfterIsNoNegation = ConditionModel.notNegatingMa.union(["غير", "بدون", "بلا", "دون", "وقت", "يوم", "لما", "متى", "مهما", "طالما", "اذا", "لو", "ان"])
+    static let maAfterIsNoNegation = ConditionModel.notNegatingMa.union(keys(["غير", "بدون", "بلا", "دون", "وقت", "يوم", "لما", "متى", "مهما", "طالما", "إذا", "لو", "أن"]))
 
     static let arabicRequestStems = ["طلب", "شترط", "راجع", "تدخل", "دخل", "حتاج", "فرض", "لزم"]
     static let englishRequests = ["ask", "requir", "request", "review", "interfer", "need", "expect", "demand", "insist", "nominat", "appoint", "sit", "seek"]
@@ -90,11 +90,11 @@ extension ConditionClassifier {
     /// After a disclaimer, these open an exception, a condition or a demand of its own ("we
     /// will not ask for more if your board appoints our candidate" is an offer with an if).
     /// The model's clause-turning words (``ConditionModel/contrasts``) count among them.
-    static let disclaimerExceptions: Set<String> = ConditionModel.contrasts.union([
+    static let disclaimerExceptions = ConditionModel.contrasts.union(keys([
         "unless", "until", "without", "before", "except", "if", "once",
-        "الا", "دون", "بدون", "قبل", "حتى", "لين", "لحد", "لحتى", "اذا", "لو",
-        "sauf", "sans", "avant", "si", "plutot",
-    ])
+        "إلا", "دون", "بدون", "قبل", "حتى", "لين", "لحد", "لحتى", "إذا", "لو",
+        "sauf", "sans", "avant", "si", "plutôt",
+    ]))
     /// After these, ما is "before", "after", "until" (قبل ما نراجعه): no negation.
-    static let timeBeforeMa: Set<String> = ["قبل", "بعد", "لين", "حتى", "لحد", "لحتى"]
+    static let timeBeforeMa = keys(["قبل", "بعد", "لين", "حتى", "لحد", "لحتى"])
 }

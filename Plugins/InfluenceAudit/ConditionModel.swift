@@ -185,7 +185,7 @@ struct ConditionModel: Sendable {
     static let contrasts: Set<String> = ["but", "however", "instead", "rather", "mais", "بس", "لكن", "ولكن", "بل"]
     /// ما is no negation after the frames' "before" and "until" (`ConditionClassifier.timeBeforeMa`),
     /// nor after "as", "all that", "according to" (زي ما, كل ما, حسب ما).
-    static let notNegatingMa = ConditionClassifier.timeBeforeMa.union(["كل", "زي", "متل", "مثل", "حسب", "بحسب", "على"])
+    static let notNegatingMa = ConditionClassifier.timeBeforeMa.union(ConditionClassifier.keys(["كل", "زي", "متل", "مثل", "حسب", "بحسب", "على"]))
 
     static func grams(of word: String) -> [String] {
         let padded = Array(" " + word + " ")
