@@ -1,5 +1,3 @@
-internal import SanadCore
-
 /// How the classifier reads a negation: an action the funder declines (a frame's action word
 /// after "we do not", ولا نراجع), and a text in which the funder disclaims a request.
 extension ConditionClassifier {
@@ -63,11 +61,10 @@ extension ConditionClassifier {
         "المؤسسة", "المانح", "المانحة", "المتبرع", "الممول", "الممولة", "الشركة", "الجهة",
     ])
 
-    /// Words as the tokens hold them (``Token/key``, ``Token/forms``): normalized like names,
-    /// so a list may be written as the words are spelt (المؤسسة, أية, nommé).
-    static func keys(_ words: [String]) -> Set<String> {
-        words.reduce(into: []) { $0.formUnion(NameKeys.normalized($1).split(separator: " ").map(String.init)) }
-    }
+    /// Words as the tokens hold them (``Token/key``, ``Token/forms``): normalized as the model
+    /// reads words (``ConditionModel/words(_:)``), so a list may be written as the words are
+    /// spelt (المؤسسة, أية, nommé).
+    static func keys(_ words: [String]) -> Set<String> { Set(words.flatMap(ConditionModel.words)) }
 
     /// A request verb in the first person or impersonal: the preverb (ب م ه ح) set aside,
     /// then ن or ي, then the stem; not the second person's ت, which forbids (لا تطلبوا),

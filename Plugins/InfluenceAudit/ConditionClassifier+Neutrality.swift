@@ -1,5 +1,3 @@
-internal import SanadCore
-
 /// How the classifier reads a restriction that keeps the money out of politics altogether.
 extension ConditionClassifier {
     /// Whether every political word of the text (the positions of the concept `politics`)

@@ -91,11 +91,9 @@ struct ConditionClassifier: Sendable {
             guard let equals = line.firstIndex(of: "=") else { continue }
             let head = line[..<equals].split(separator: " ").map(String.init)
             let body = String(line[line.index(after: equals)...])
-            if head.count == 4, head[0] == "block", head[2] == "unless" {
-                blocks += Self.entries(body).map { (head[1], $0, head[3]) }
-                continue
-            }
-            guard head.count == 2 else { continue }
+            // `block FAMILY unless CONCEPT` is the one head of four words.
+            let unless = head.count == 4 && head[0] == "block" && head[2] == "unless" ? head[3] : nil
+            guard head.count == 2 || unless != nil else { continue }
             switch head[0] {
             case "concept":
                 concepts[head[1], default: []] += Self.entries(body)
@@ -104,7 +102,7 @@ struct ConditionClassifier: Sendable {
             case "cue":
                 cues += Self.entries(body).map { (head[1], $0) }
             case "block":
-                blocks += Self.entries(body).map { (head[1], $0, nil) }
+                blocks += Self.entries(body).map { (head[1], $0, unless) }
             default:
                 continue
             }
